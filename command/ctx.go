@@ -1,0 +1,108 @@
+package command
+
+import "strings"
+
+// Ctx is what a handler gets: its arguments, its database, its reply
+// writer and the WAL effect sink. The broker fills one per command; under
+// the keyspace write lock for Write commands, the read lock otherwise.
+type Ctx struct {
+	// Args holds the command as received; Args[0] is its name.
+	//
+	// NB: the slices point into the connection's read buffer and are valid
+	// only until the handler returns. Copy anything stored in the keyspace.
+	Args [][]byte
+	// DB is the client's selected database.
+	DB DB
+	// Keyspace gives access to every database (SELECT, MOVE, FLUSHALL).
+	Keyspace Keyspace
+	// Out receives the reply.
+	Out *Reply
+	// Conn is the broker's per-connection state, for the broker's own
+	// handlers; families never look at it.
+	Conn any
+	// Loading is true while the log is replayed: handlers run exactly as
+	// live, but emitted effects are dropped and keys do not expire.
+	Loading bool
+
+	sink EffectSink
+}
+
+// EffectSink receives the deterministic effects of write commands, in
+// execution order. The broker implements it and frames one WAL record per
+// command (or per MULTI/EXEC or script).
+type EffectSink interface {
+	Emit(db int, args [][]byte)
+}
+
+// NewCtx builds a context; the broker calls it once per connection and
+// reuses it.
+func NewCtx(out *Reply, sink EffectSink) *Ctx { return &Ctx{Out: out, sink: sink} }
+
+// SetSink replaces the effect sink (for tests and for replay).
+func (c *Ctx) SetSink(s EffectSink) { c.sink = s }
+
+// Name is the command name in upper case.
+func (c *Ctx) Name() string { return strings.ToUpper(string(c.Args[0])) }
+
+// Emit logs args as this command's effect on c.DB. A write command calls
+// it once per change it made, with a command whose replay gives the same
+// state (XADD * logs the concrete ID, EXPIRE logs PEXPIREAT, ...). The args
+// are encoded before Emit returns, so they may alias the read buffer.
+func (c *Ctx) Emit(args ...[]byte) {
+	if c.sink != nil && !c.Loading {
+		c.sink.Emit(c.DB.Index(), args)
+	}
+}
+
+// EmitArgs logs the command itself as its effect, for commands that are
+// already deterministic (SET k v, DEL k, ...).
+func (c *Ctx) EmitArgs() { c.Emit(c.Args...) }
+
+// EmitIn logs args as an effect on database db (MOVE, COPY ... DB n).
+func (c *Ctx) EmitIn(db int, args ...[]byte) {
+	if c.sink != nil && !c.Loading {
+		c.sink.Emit(db, args)
+	}
+}
+
+// Value is anything stored under a key.
+type Value interface {
+	// Type is what TYPE replies: "string", "list", "stream", ...
+	Type() string
+	// Encoding is what OBJECT ENCODING replies.
+	Encoding() string
+	// Clone returns a deep copy, for COPY and snapshots.
+	Clone() Value
+}
+
+// DB is one numbered database as the command families see it. Methods
+// that change data require the keyspace write lock; the rest need at least
+// the read lock.
+type DB interface {
+	// Index is the database number (SELECT's argument).
+	Index() int
+	// Lookup returns the live value at key or nil. It never changes the
+	// keyspace: an expired key reads as absent.
+	Lookup(key []byte) Value
+	// LookupWrite is Lookup for write commands: an expired key is removed
+	// (and the removal logged) before the command sees the keyspace, so a
+	// replay of the log makes the same decisions. Caller holds the write
+	// lock.
+	LookupWrite(key []byte) Value
+	// Put binds key to v, replacing any value and clearing its TTL. The key
+	// is copied. Caller holds the write lock.
+	Put(key []byte, v Value)
+	// Update records that the value at key was changed in place (it keeps
+	// its TTL). Caller holds the write lock.
+	Update(key []byte)
+	// Delete removes key and reports whether it existed. Caller holds the
+	// write lock.
+	Delete(key []byte) bool
+}
+
+// Keyspace is the set of numbered databases.
+type Keyspace interface {
+	// DB returns database i; the caller has checked 0 <= i < Len().
+	DB(i int) DB
+	Len() int
+}
