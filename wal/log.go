@@ -1,0 +1,413 @@
+package wal
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tidwal "github.com/tidwall/wal"
+)
+
+var (
+	// ErrCorrupt is wrapped by every error about a damaged record; the
+	// message names the segment, the index and the repair command.
+	ErrCorrupt = errors.New("wal: corrupt record")
+	// ErrLocked is wrapped by Open (and Check, Repair, Dump) when another
+	// Log, in this process or another, has the directory; the message names
+	// the lock file and the holder's pid.
+	ErrLocked = errors.New("wal: directory is in use by another process")
+	// ErrClosed is returned by operations on a closed Log.
+	ErrClosed = errors.New("wal: closed")
+)
+
+// Log is an open write-ahead log. Append is safe for concurrent use and
+// never blocks on I/O; one writer goroutine does the writing, in Append
+// order, and completes each record's Pending per the fsync Policy.
+//
+// Lock order: fs may be held while taking stats, and mu is never held while
+// taking another lock; nothing does I/O while holding mu.
+type Log struct {
+	dir    string
+	opts   Options
+	logger *slog.Logger
+	tw     *tidwal.Log
+	lock   *dirLock
+	policy atomic.Int64 // a Policy; SetPolicy changes it
+
+	tornTails uint64 // set by Open, read-only afterwards
+
+	mu struct {
+		sync.Mutex
+		queue    *batch   // records appended since the writer took the last batch
+		err      error    // sticky: the first write or fsync failure
+		failed   *Pending // completed with err; what Append returns after a failure
+		closed   bool
+		appended bool   // Append was called, so Replay is too late
+		records  uint64 // Stats.Records
+		next     uint64 // index of the next Append's record
+	}
+
+	wake chan struct{} // capacity 1: the queue needs the writer
+	stop chan struct{} // closed by Close after the last batch is committed
+	wg   sync.WaitGroup
+
+	w writer // owned by the writer goroutine
+
+	// fs is the current segment file, opened by us only to fsync it:
+	// tidwall/wal's own Sync holds its mutex through the fsync, which would
+	// stop the writer for the background syncer's every fsync.
+	fs struct {
+		sync.Mutex
+		tail     *os.File
+		dirDirty bool   // a segment was created since the directory's last fsync
+		synced   uint64 // value of written at the last fsync
+	}
+	written atomic.Uint64 // batches written; compared with fs.synced
+
+	stats struct {
+		sync.Mutex
+		bytes     uint64
+		lastIndex uint64
+		syncs     uint64
+		lastSync  time.Time
+		lastErr   error
+	}
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Stats are a Log's counters since Open.
+type Stats struct {
+	Policy             Policy
+	Records            uint64    // records appended (queued by Append)
+	Bytes              uint64    // bytes written to segment files, framing included
+	LastIndex          uint64    // index of the last record written to the OS
+	Syncs              uint64    // fsyncs of the log (segment changes not counted)
+	TornTailsTruncated uint64    // torn tails Open cut off (0 or 1)
+	LastWriteErr       error     // the last write or fsync failure, nil if none
+	LastSync           time.Time // time of the last fsync; zero if none
+}
+
+// Pending is the future of an appended record: Wait returns once the record
+// is durable per the log's Policy. All records of one batch share a single
+// Pending, so a pipeline of appends costs one Pending and one channel per
+// batch, not per record.
+type Pending struct {
+	done chan struct{}
+	err  error // written before done is closed
+}
+
+func newPending() *Pending { return &Pending{done: make(chan struct{})} }
+
+func donePending(err error) *Pending {
+	p := newPending()
+	p.complete(err)
+	return p
+}
+
+// closedPending is what Append returns on a closed Log.
+var closedPending = donePending(ErrClosed)
+
+func (p *Pending) complete(err error) {
+	p.err = err
+	close(p.done)
+}
+
+// Wait blocks until the record is durable per policy: with Always, fsynced;
+// with EverySec and No, written to the OS (so it survives kill -9 of the
+// process). It returns the write or fsync error if that failed; the record
+// must then not be acknowledged. Wait may be called any number of times,
+// from any goroutine.
+func (p *Pending) Wait() error {
+	<-p.done
+	return p.err
+}
+
+// Done is closed when Wait would return without blocking.
+func (p *Pending) Done() <-chan struct{} { return p.done }
+
+// Open opens the log in dir, creating dir if needed. It takes an exclusive
+// lock on dir/LOCK (a second Open of the same directory fails with
+// ErrLocked) and reads every segment: a torn tail of the last segment is
+// truncated to the last whole record with a warning (see
+// Stats.TornTailsTruncated); any other damaged record fails Open with an
+// error wrapping ErrCorrupt that names the segment, the index and the
+// repair command. It then starts the writer and syncer goroutines, which
+// Close stops. Call Replay before the first Append.
+func Open(dir string, opts Options) (*Log, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	_, statErr := os.Stat(dir)
+	if err := os.MkdirAll(dir, dirPerm); err != nil {
+		return nil, fmt.Errorf("wal: %w", err)
+	}
+	if os.IsNotExist(statErr) {
+		// A new directory's entry in its parent must survive a power loss
+		// too, or the whole log could vanish with it.
+		if err := syncDir(filepath.Dir(filepath.Clean(dir))); err != nil {
+			return nil, err
+		}
+	}
+	lk, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	l, err := open(dir, opts, lk)
+	if err != nil {
+		lk.unlock()
+		return nil, err
+	}
+	return l, nil
+}
+
+// open does Open's work once dir is locked.
+func open(dir string, opts Options, lk *dirLock) (*Log, error) {
+	torn, err := recoverTail(dir, opts.Logger)
+	if err != nil {
+		return nil, err
+	}
+	tw, err := tidwal.Open(dir, &tidwal.Options{
+		NoSync:           true, // the writer goroutine fsyncs per policy
+		SegmentSize:      opts.SegmentSize,
+		SegmentCacheSize: 1,    // we never read through tidwall/wal
+		NoCopy:           true, // idem
+		AllowEmpty:       true, // a repaired log may hold no record
+		DirPerms:         dirPerm,
+		FilePerms:        filePerm,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("wal: open %s: %w", dir, err)
+	}
+	l := &Log{
+		dir:    dir,
+		opts:   opts,
+		logger: opts.Logger,
+		tw:     tw,
+		lock:   lk,
+		wake:   make(chan struct{}, 1),
+		stop:   make(chan struct{}),
+	}
+	if torn {
+		l.tornTails = 1
+	}
+	if err := l.initTail(); err != nil {
+		tw.Close()
+		return nil, err
+	}
+	l.policy.Store(int64(opts.Fsync))
+	l.mu.queue, l.w.spare = new(batch), new(batch)
+	l.mu.next = l.w.lastIndex + 1
+	l.stats.lastIndex = l.w.lastIndex
+	l.wg.Add(2)
+	go l.runWriter()
+	go l.runSyncer()
+	return l, nil
+}
+
+// initTail finds tidwall/wal's current segment once it has opened the
+// directory, and opens it for fsync.
+func (l *Log) initTail() error {
+	// tidwall/wal creates the first segment of a new log, and renames the
+	// leftovers of an interrupted truncation, without syncing the directory.
+	if err := syncDir(l.dir); err != nil {
+		return err
+	}
+	last, err := l.tw.LastIndex()
+	if err != nil {
+		return fmt.Errorf("wal: %w", err)
+	}
+	segs, err := listSegments(l.dir)
+	if err != nil {
+		return err
+	}
+	if len(segs) == 0 {
+		return fmt.Errorf("wal: %s: no segment after open", l.dir)
+	}
+	tail := segs[len(segs)-1]
+	f, err := os.OpenFile(tail.path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("wal: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("wal: %w", err)
+	}
+	l.fs.tail = f
+	l.w.lastIndex = last
+	l.w.tail = tailMirror{first: tail.first, size: int(fi.Size()), segSize: l.opts.SegmentSize}
+	return nil
+}
+
+// Replay calls fn for every record, from the first to the last, in order,
+// and stops at the first error fn returns. Call it once after Open and
+// before the first Append. The ops and their Args alias internal buffers
+// that are valid only during fn.
+func (l *Log) Replay(fn func(index uint64, ops []Op) error) error {
+	l.mu.Lock()
+	closed, appended := l.mu.closed, l.mu.appended
+	l.mu.Unlock()
+	switch {
+	case closed:
+		return ErrClosed
+	case appended:
+		return errReplayLate
+	}
+	return walkLog(l.dir, fn)
+}
+
+// Append encodes ops as one record, queues it for the writer goroutine and
+// returns at once; it never does I/O or waits, because it runs under the
+// server's keyspace lock. Records are written in the order of the Append
+// calls. ops is not retained: its Args may be reused as soon as Append
+// returns. Every op's DB must be non-negative.
+//
+// After the log has failed (see Err), or once it is closed, Append returns
+// a Pending that already carries the error.
+func (l *Log) Append(ops []Op) *Pending {
+	for i := range ops {
+		if ops[i].DB < 0 {
+			return donePending(errNegativeDB)
+		}
+	}
+	l.mu.Lock()
+	if l.mu.closed {
+		l.mu.Unlock()
+		return closedPending
+	}
+	if l.mu.err != nil {
+		p := l.mu.failed
+		l.mu.Unlock()
+		return p
+	}
+	q := l.mu.queue
+	n := len(q.data)
+	q.data = appendRecord(q.data, ops)
+	q.sizes = append(q.sizes, len(q.data)-n)
+	l.mu.records++
+	l.mu.next++
+	l.mu.appended = true
+	p := l.joinLocked(q)
+	l.mu.Unlock()
+	return p
+}
+
+// joinLocked returns the Pending of the queued batch q, creating it and
+// waking the writer if q had none: the writer empties the queue before it
+// sleeps again, so one wakeup per batch is enough. Caller holds l.mu.
+func (l *Log) joinLocked(q *batch) *Pending {
+	if q.pending == nil {
+		q.pending = newPending()
+		select {
+		case l.wake <- struct{}{}:
+		default: // a wakeup is already pending
+		}
+	}
+	return q.pending
+}
+
+// Sync writes everything appended so far and fsyncs it, whatever the
+// policy (SHUTDOWN, SAVE).
+func (l *Log) Sync() error {
+	l.mu.Lock()
+	if l.mu.closed {
+		l.mu.Unlock()
+		return ErrClosed
+	}
+	if err := l.mu.err; err != nil {
+		l.mu.Unlock()
+		return err
+	}
+	q := l.mu.queue
+	q.sync = true
+	p := l.joinLocked(q)
+	l.mu.Unlock()
+	return p.Wait()
+}
+
+// Close writes and fsyncs everything appended, stops the writer and syncer
+// goroutines and waits for them, closes the files and releases the
+// directory lock. Later calls return the first call's result. If the log
+// had failed, Close still releases everything and returns that failure.
+func (l *Log) Close() error {
+	l.closeOnce.Do(func() { l.closeErr = l.close() })
+	return l.closeErr
+}
+
+func (l *Log) close() error {
+	l.mu.Lock()
+	l.mu.closed = true
+	q := l.mu.queue
+	q.sync = true
+	p := l.joinLocked(q)
+	l.mu.Unlock()
+	err := p.Wait()
+	close(l.stop)
+	l.wg.Wait()
+	if cerr := l.tw.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("wal: close: %w", cerr)
+	}
+	l.fs.tail.Close() // only ever used to fsync; it has nothing to flush
+	if uerr := l.lock.unlock(); uerr != nil && err == nil {
+		err = fmt.Errorf("wal: unlock: %w", uerr)
+	}
+	return err
+}
+
+// Err returns the log's failure: non-nil, and sticky, once a write or
+// fsync failed. The server then answers writes with -MISCONF.
+func (l *Log) Err() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.mu.err
+}
+
+// SetPolicy changes the fsync policy (CONFIG SET appendfsync); it applies
+// from the next batch on. Invalid values are ignored.
+func (l *Log) SetPolicy(p Policy) {
+	if p.valid() {
+		l.policy.Store(int64(p))
+	}
+}
+
+// Policy returns the current fsync policy.
+func (l *Log) Policy() Policy { return Policy(l.policy.Load()) }
+
+// NextIndex returns the index the next Append's record will get. A caller
+// holding the lock it calls Append under may stamp a snapshot of its state
+// with NextIndex()-1, the last record that state contains.
+func (l *Log) NextIndex() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.mu.next
+}
+
+// Stats returns the log's counters.
+func (l *Log) Stats() Stats {
+	l.mu.Lock()
+	records := l.mu.records
+	l.mu.Unlock()
+	l.stats.Lock()
+	defer l.stats.Unlock()
+	return Stats{
+		Policy:             l.Policy(),
+		Records:            records,
+		Bytes:              l.stats.bytes,
+		LastIndex:          l.stats.lastIndex,
+		Syncs:              l.stats.syncs,
+		TornTailsTruncated: l.tornTails,
+		LastWriteErr:       l.stats.lastErr,
+		LastSync:           l.stats.lastSync,
+	}
+}
+
+// Dir returns the log's directory, as given to Open.
+func (l *Log) Dir() string { return l.dir }

@@ -1,0 +1,118 @@
+package wal
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+)
+
+// Policy says when records reach stable storage, as Redis's appendfsync.
+// Under every policy a record has been handed to the OS with write(2) before
+// Pending.Wait returns, so an acknowledged write survives kill -9 of the
+// process; the policies differ only in what survives a power loss or an OS
+// crash.
+type Policy int
+
+const (
+	// Always answers a write only after the fsync that covers its record.
+	// Concurrent and pipelined writers share one fsync per batch (group
+	// commit), so the cost is about one fsync latency per batch, not per
+	// command. Always is the zero value.
+	Always Policy = iota
+	// EverySec fsyncs in the background once a second, when something was
+	// written since the last fsync. A power loss can lose about the last
+	// second of acknowledged writes.
+	EverySec
+	// No never fsyncs (except on Sync, Close and segment changes); the OS
+	// writes dirty pages back when it likes, typically within 30 seconds.
+	No
+)
+
+// ParsePolicy parses an appendfsync value: "always", "everysec" or "no", in
+// any case.
+func ParsePolicy(s string) (Policy, error) {
+	switch strings.ToLower(s) {
+	case "always":
+		return Always, nil
+	case "everysec":
+		return EverySec, nil
+	case "no":
+		return No, nil
+	}
+	return 0, fmt.Errorf("wal: invalid fsync policy %q (want always, everysec or no)", s)
+}
+
+// String returns the appendfsync spelling of p.
+func (p Policy) String() string {
+	switch p {
+	case Always:
+		return "always"
+	case EverySec:
+		return "everysec"
+	case No:
+		return "no"
+	}
+	return fmt.Sprintf("Policy(%d)", int(p))
+}
+
+func (p Policy) valid() bool { return p >= Always && p <= No }
+
+// DefaultSegmentSize is the segment size used when Options.SegmentSize is 0.
+const DefaultSegmentSize = 64 << 20
+
+// Options configures Open. The zero value is usable: Always, 64 MiB
+// segments, slog.Default().
+type Options struct {
+	// Fsync is the durability policy. Default Always (the zero value). It
+	// can be changed later with SetPolicy.
+	Fsync Policy
+
+	// SegmentSize is the size in bytes at which tidwall/wal closes a
+	// segment file and starts the next one; a segment ends with the first
+	// record that reaches it, so it may be a little larger. Default 64 MiB
+	// (DefaultSegmentSize). Costs: tidwall/wal keeps the whole current
+	// segment in memory, so this is also the log's resident memory; each
+	// segment change costs an fsync of the full segment and of the
+	// directory, and each segment is one file. Whatever the size, Open reads
+	// every segment to check it and Replay reads them again, so start-up
+	// time follows the log's total size (snapshots will bound that).
+	SegmentSize int
+
+	// Logger receives recovery warnings and write failures. Default
+	// slog.Default().
+	Logger *slog.Logger
+
+	// faults injects I/O failures in tests; nil in production.
+	faults *faults
+}
+
+// faults replaces the writer goroutine's I/O calls in tests, so write and
+// fsync failures can be produced on demand.
+type faults struct {
+	write func() error // called before each batch write; non-nil fails it
+	sync  func() error // called before each fsync; non-nil fails it
+}
+
+func (o Options) withDefaults() (Options, error) {
+	if !o.Fsync.valid() {
+		return o, fmt.Errorf("wal: invalid fsync policy %v", o.Fsync)
+	}
+	switch {
+	case o.SegmentSize < 0:
+		return o, fmt.Errorf("wal: negative segment size %d", o.SegmentSize)
+	case o.SegmentSize == 0:
+		o.SegmentSize = DefaultSegmentSize
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o, nil
+}
+
+// File modes for what the log creates: the data is the users' data, so it
+// is not world-readable (tidwall/wal's own defaults are the same).
+const (
+	dirPerm  os.FileMode = 0o750
+	filePerm os.FileMode = 0o640
+)
