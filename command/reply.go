@@ -32,6 +32,11 @@ func (r *Reply) Proto() int {
 // Bytes returns the encoded replies. The slice is valid until Reset.
 func (r *Reply) Bytes() []byte { return r.buf }
 
+// Adopt makes r append to buf, typically the connection's own write
+// buffer, so replies are encoded in place instead of copied. Bytes then
+// returns buf with the new replies appended.
+func (r *Reply) Adopt(buf []byte) { r.buf = buf }
+
 // Len returns the number of encoded bytes.
 func (r *Reply) Len() int { return len(r.buf) }
 

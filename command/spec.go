@@ -123,8 +123,12 @@ type Spec struct {
 	// Arity is Redis's arity: positive means exactly that many arguments
 	// (the name included), negative means at least -Arity.
 	Arity int
-	Flags Flag
-	Keys  Keys
+	// MaxArgs, when non-zero, caps the argument count (name included) for
+	// commands whose Redis arity is "at least N" but which reject more than
+	// a few (PING, AUTH); the dispatcher answers the arity error.
+	MaxArgs int
+	Flags   Flag
+	Keys    Keys
 	// ACLCategories as Redis reports them ("@keyspace", "@string", ...).
 	ACLCategories []string
 	Run           Handler
@@ -148,7 +152,7 @@ func (s *Spec) ArityOK(n int) bool {
 	if s.Arity >= 0 {
 		return n == s.Arity
 	}
-	return n >= -s.Arity
+	return n >= -s.Arity && (s.MaxArgs == 0 || n <= s.MaxArgs)
 }
 
 // Has reports whether every flag in f is set.
