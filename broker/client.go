@@ -1,0 +1,117 @@
+package broker
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/brokerd/brokerd/command"
+	"github.com/brokerd/brokerd/wal"
+	"github.com/tidwall/redcon"
+)
+
+// client is one connection's state. Fields without a note are touched only
+// by the connection's own goroutine; the info block is read by CLIENT
+// LIST/INFO from other goroutines and is guarded by info.mu.
+type client struct {
+	id    int64
+	srv   *Server
+	conn  redcon.Conn
+	guard *guardedConn
+	ctx   *command.Ctx
+	out   *command.Reply
+
+	db     int
+	proto  int
+	authed atomic.Bool
+	// pending is the WAL record of this client's latest write that has not
+	// been waited for; its reply is held until it is durable.
+	pending *wal.Pending
+	// closeAfterReply closes the connection once the current reply is out
+	// (QUIT, CLIENT KILL of oneself).
+	closeAfterReply bool
+
+	info struct {
+		mu       sync.Mutex
+		name     string
+		addr     string
+		laddr    string
+		created  time.Time
+		lastCmd  string
+		lastTime time.Time
+		db       int
+		proto    int
+	}
+	killed atomic.Bool
+}
+
+func (cl *client) authRequired() bool {
+	return cl.srv.requirePass() != "" && !cl.authed.Load()
+}
+
+// name returns the client's name (CLIENT SETNAME).
+func (cl *client) name() string {
+	cl.info.mu.Lock()
+	defer cl.info.mu.Unlock()
+	return cl.info.name
+}
+
+func (cl *client) setName(n string) {
+	cl.info.mu.Lock()
+	cl.info.name = n
+	cl.info.mu.Unlock()
+}
+
+func (cl *client) selectDB(i int) {
+	cl.db = i
+	cl.info.mu.Lock()
+	cl.info.db = i
+	cl.info.mu.Unlock()
+}
+
+func (cl *client) setProto(p int) {
+	cl.proto = p
+	cl.out.SetProto(p)
+	cl.info.mu.Lock()
+	cl.info.proto = p
+	cl.info.mu.Unlock()
+}
+
+// clientRegistry tracks live clients for CLIENT LIST/KILL and INFO.
+type clientRegistry struct {
+	mu      sync.Mutex
+	clients map[int64]*client
+	nextID  atomic.Int64
+}
+
+func (r *clientRegistry) add(cl *client) {
+	r.mu.Lock()
+	r.clients[cl.id] = cl
+	r.mu.Unlock()
+}
+
+func (r *clientRegistry) remove(cl *client) {
+	r.mu.Lock()
+	delete(r.clients, cl.id)
+	r.mu.Unlock()
+}
+
+func (r *clientRegistry) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.clients)
+}
+
+// snapshot returns the live clients ordered by id.
+func (r *clientRegistry) snapshot() []*client {
+	r.mu.Lock()
+	out := make([]*client, 0, len(r.clients))
+	for _, cl := range r.clients {
+		out = append(out, cl)
+	}
+	r.mu.Unlock()
+	slices.SortFunc(out, func(a, b *client) int { return cmp.Compare(a.id, b.id) })
+	return out
+}

@@ -1,0 +1,140 @@
+package broker
+
+import (
+	"strings"
+
+	"github.com/brokerd/brokerd/command"
+	"github.com/tidwall/redcon"
+)
+
+func (s *Server) newClient(conn redcon.Conn) *client {
+	cl := &client{
+		id:    s.clients.nextID.Add(1),
+		srv:   s,
+		conn:  conn,
+		out:   command.NewReply(2),
+		proto: 2,
+	}
+	cl.ctx = command.NewCtx(cl.out, &s.effects)
+	cl.ctx.Conn = cl
+	cl.ctx.Keyspace = s.store
+	now := timeNow()
+	cl.info.addr = conn.RemoteAddr()
+	cl.info.created, cl.info.lastTime, cl.info.lastCmd = now, now, "NULL"
+	cl.info.proto = 2
+	if gc, ok := conn.NetConn().(*guardedConn); ok {
+		cl.guard = gc
+		cl.info.laddr = gc.LocalAddr().String()
+		f := cl.authRequired
+		gc.needsAuth.Store(&f)
+	}
+	return cl
+}
+
+// serveRESP is redcon's handler: it runs one command of a client's
+// pipeline. Replies are encoded straight into redcon's write buffer, which
+// redcon flushes once the whole pipeline has run; the last command of a
+// pipeline first waits until the client's writes are durable, so one
+// fsync covers the whole pipeline and nothing unlogged is acknowledged.
+func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
+	cl := conn.Context().(*client)
+	w := redcon.BaseWriter(conn)
+	cl.out.Adopt(w.Buffer())
+	s.execute(cl, cmd.Args)
+	if cl.pending != nil && len(conn.PeekPipeline()) == 0 {
+		err := cl.pending.Wait()
+		cl.pending = nil
+		if err != nil {
+			// The write is applied in memory but not durable: the client
+			// must not get an acknowledgement for it, so the whole batch of
+			// replies is dropped with the connection.
+			s.logger.Error("WAL write failed; closing client without reply", "client", cl.id, "err", err)
+			w.SetBuffer(w.Buffer()[:0])
+			cl.out.Adopt(nil)
+			conn.Close()
+			return
+		}
+	}
+	w.SetBuffer(cl.out.Bytes())
+	cl.out.Adopt(nil)
+	if cl.closeAfterReply || s.closing.Load() {
+		conn.Close()
+	}
+}
+
+// execute runs one command for cl: resolve, check, lock, run, log.
+func (s *Server) execute(cl *client, args [][]byte) {
+	spec, err := s.table.resolve(args)
+	if err != nil {
+		cl.out.Error(command.Translate(err))
+		return
+	}
+	if cl.authRequired() && !spec.Has(command.NoAuth) {
+		cl.out.Error(string(command.ErrNoAuth))
+		return
+	}
+	s.stats.totalCommands.Add(1)
+	cl.noteCommand(spec)
+	c := cl.ctx
+	c.Args = args
+	if spec.Has(command.Write) {
+		if err := s.log.Err(); err != nil {
+			cl.out.Error("MISCONF Errors writing to the AOF file: " + err.Error())
+			return
+		}
+		s.mu.Lock()
+		if s.closing.Load() {
+			s.mu.Unlock()
+			cl.closeAfterReply = true
+			return
+		}
+		c.DB = s.store.DB(cl.db)
+		run(spec, c)
+		if ops := s.effects.take(); len(ops) > 0 {
+			cl.pending = s.log.Append(ops)
+		}
+		s.effects.reset()
+		s.mu.Unlock()
+		return
+	}
+	s.mu.RLock()
+	c.DB = s.store.DB(cl.db)
+	run(spec, c)
+	s.mu.RUnlock()
+}
+
+// run calls the handler and turns a returned error into the reply, after
+// dropping anything the handler wrote before failing.
+func run(spec *command.Spec, c *command.Ctx) {
+	mark := c.Out.Len()
+	if err := spec.Run(c); err != nil {
+		c.Out.Truncate(mark)
+		c.Out.Error(command.Translate(err))
+	}
+}
+
+// unknownCommand is Redis's reply for a command not in the table: the name
+// and the first arguments, at most 128 bytes of them, each quoted.
+func unknownCommand(args [][]byte) command.Error {
+	var b strings.Builder
+	b.WriteString("ERR unknown command '")
+	b.WriteString(truncate(string(args[0]), 128))
+	b.WriteString("', with args beginning with: ")
+	n := 0
+	for _, a := range args[1:] {
+		if n >= 128 {
+			break
+		}
+		part := truncate(string(a), 128-n)
+		b.WriteString("'" + part + "' ")
+		n += len(part) + 3
+	}
+	return command.Error(b.String())
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

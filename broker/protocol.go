@@ -1,0 +1,304 @@
+package broker
+
+import (
+	"errors"
+	"net"
+	"sync/atomic"
+
+	"github.com/brokerd/brokerd/command"
+)
+
+// Redis's protocol limits (server.h, networking.c).
+const (
+	maxInlineSize        = 64 * 1024          // PROTO_INLINE_MAX_SIZE
+	maxMultibulkLen      = 1024 * 1024        // items in one request
+	maxBulkLen           = 512 * 1024 * 1024  // proto-max-bulk-len
+	maxQueryBuffer       = 1024 * 1024 * 1024 // client-query-buffer-limit
+	maxUnauthMultibulk   = 10                 // before AUTH, as Redis 7
+	maxUnauthBulkLen     = 16384
+	guardReadBufferBytes = 64 * 1024
+)
+
+// errQueryBufferLimit closes the connection without a reply, as Redis does
+// when a client's query buffer passes client-query-buffer-limit.
+var errQueryBufferLimit = errors.New("query buffer limit reached")
+
+// protocolError is a framing error: the client gets "-ERR Protocol error:
+// <msg>" and the connection is closed.
+type protocolError struct{ msg string }
+
+func (e *protocolError) Error() string { return "Protocol error: " + e.msg }
+
+// respGuard checks the byte stream a client sends before redcon parses it.
+// redcon's reader enforces none of Redis's limits (it grows its buffer for
+// any bulk length, has no inline or multibulk caps) and rejects "*0", which
+// Redis ignores, so the guard applies Redis's rules and drops empty
+// multibulks. It is a state machine over arbitrarily chunked input.
+type respGuard struct {
+	state     guardState
+	line      []byte // an inline request or *N / $N header being accumulated
+	bulkLeft  int64  // bytes (data and CRLF) of the current bulk not yet seen
+	argsLeft  int64  // bulks of the current multibulk not yet started
+	cmdBytes  int64  // size of the current request, for the query buffer limit
+	needsAuth func() bool
+}
+
+type guardState uint8
+
+const (
+	stRequest    guardState = iota // between requests
+	stInline                       // inside an inline request
+	stMultibulk                    // reading "*N\r\n"
+	stBulkHeader                   // reading "$N\r\n"
+	stBulkData                     // inside a bulk's data and its CRLF
+)
+
+// filter appends to out the bytes of in that redcon may see. It returns an
+// error once the stream violates the protocol; out then holds everything
+// up to the offending request.
+func (g *respGuard) filter(out, in []byte) ([]byte, error) {
+	for len(in) > 0 {
+		switch g.state {
+		case stRequest:
+			g.cmdBytes = 0
+			if in[0] == '*' {
+				g.state, g.line = stMultibulk, g.line[:0]
+				continue
+			}
+			g.state, g.line = stInline, g.line[:0]
+		case stInline:
+			n := indexByte(in, '\n')
+			chunk := in
+			if n >= 0 {
+				chunk = in[:n+1]
+			}
+			g.line = append(g.line, chunk...)
+			in = in[len(chunk):]
+			if n < 0 {
+				if len(g.line) > maxInlineSize {
+					return out, &protocolError{"too big inline request"}
+				}
+				continue
+			}
+			if !inlineQuotesBalanced(g.line) {
+				return out, &protocolError{"unbalanced quotes in request"}
+			}
+			out = append(out, g.line...)
+			g.state = stRequest
+		case stMultibulk, stBulkHeader:
+			n := indexByte(in, '\n')
+			chunk := in
+			if n >= 0 {
+				chunk = in[:n+1]
+			}
+			g.line = append(g.line, chunk...)
+			in = in[len(chunk):]
+			if n < 0 {
+				if len(g.line) > maxInlineSize {
+					if g.state == stMultibulk {
+						return out, &protocolError{"too big mbulk count string"}
+					}
+					return out, &protocolError{"too big bulk count string"}
+				}
+				continue
+			}
+			var err error
+			if g.state == stMultibulk {
+				out, err = g.multibulkHeader(out)
+			} else {
+				out, err = g.bulkHeader(out)
+			}
+			if err != nil {
+				return out, err
+			}
+		case stBulkData:
+			n := int64(len(in))
+			if n > g.bulkLeft {
+				n = g.bulkLeft
+			}
+			out = append(out, in[:n]...)
+			in = in[n:]
+			g.bulkLeft -= n
+			if g.cmdBytes += n; g.cmdBytes > maxQueryBuffer {
+				return out, errQueryBufferLimit
+			}
+			if g.bulkLeft == 0 {
+				g.nextBulk()
+			}
+		}
+	}
+	return out, nil
+}
+
+func (g *respGuard) authPending() bool { return g.needsAuth != nil && g.needsAuth() }
+
+// headerValue parses the number in a "*N\r\n" or "$N\r\n" line.
+func (g *respGuard) headerValue() (int64, bool) {
+	l := g.line
+	if len(l) < 3 || l[len(l)-2] != '\r' {
+		return 0, false
+	}
+	return command.ParseInt(l[1 : len(l)-2])
+}
+
+func (g *respGuard) multibulkHeader(out []byte) ([]byte, error) {
+	n, ok := g.headerValue()
+	if !ok || n > maxMultibulkLen {
+		return out, &protocolError{"invalid multibulk length"}
+	}
+	if n <= 0 {
+		// Redis ignores empty and null multibulks; redcon would reject
+		// them, so they are dropped here.
+		g.state = stRequest
+		return out, nil
+	}
+	if n > maxUnauthMultibulk && g.authPending() {
+		return out, &protocolError{"unauthenticated multibulk length"}
+	}
+	g.cmdBytes += int64(len(g.line))
+	out = append(out, g.line...)
+	g.argsLeft = n
+	g.state, g.line = stBulkHeader, g.line[:0]
+	return out, nil
+}
+
+func (g *respGuard) bulkHeader(out []byte) ([]byte, error) {
+	if g.line[0] != '$' {
+		return out, &protocolError{"expected '$', got '" + string(g.line[0]) + "'"}
+	}
+	n, ok := g.headerValue()
+	if !ok || n < 0 || n > maxBulkLen {
+		return out, &protocolError{"invalid bulk length"}
+	}
+	if n > maxUnauthBulkLen && g.authPending() {
+		return out, &protocolError{"unauthenticated bulk length"}
+	}
+	g.cmdBytes += int64(len(g.line))
+	out = append(out, g.line...)
+	g.bulkLeft = n + 2
+	g.state, g.line = stBulkData, g.line[:0]
+	return out, nil
+}
+
+func (g *respGuard) nextBulk() {
+	g.argsLeft--
+	if g.argsLeft == 0 {
+		g.state = stRequest
+		return
+	}
+	g.state, g.line = stBulkHeader, g.line[:0]
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// guardedConn runs a respGuard over everything read from the client. On a
+// violation it first hands redcon every request before it (so their
+// replies go out in order), then writes Redis's error and fails the read,
+// which makes redcon close the connection.
+type guardedConn struct {
+	net.Conn
+	guard   respGuard
+	buf     []byte
+	ready   []byte
+	pending []byte
+	err     error
+	// needsAuth is set by the broker once it has a client for this conn.
+	needsAuth atomic.Pointer[func() bool]
+}
+
+func (c *guardedConn) Read(p []byte) (int, error) {
+	for {
+		if len(c.ready) > 0 {
+			n := copy(p, c.ready)
+			c.ready = c.ready[n:]
+			return n, nil
+		}
+		if c.err != nil {
+			var pe *protocolError
+			if errors.As(c.err, &pe) {
+				c.Conn.Write([]byte("-ERR " + pe.Error() + "\r\n"))
+			}
+			return 0, c.err
+		}
+		if c.buf == nil {
+			c.buf = make([]byte, guardReadBufferBytes)
+		}
+		n, err := c.Conn.Read(c.buf)
+		if n > 0 {
+			if f := c.needsAuth.Load(); f != nil {
+				c.guard.needsAuth = *f
+			}
+			var perr error
+			c.pending, perr = c.guard.filter(c.pending[:0], c.buf[:n])
+			c.ready = c.pending
+			if perr != nil {
+				c.err = perr
+			}
+		}
+		if err != nil && len(c.ready) == 0 {
+			return 0, err
+		}
+		if err != nil {
+			c.err = err
+		}
+	}
+}
+
+// guardedListener wraps every accepted connection in a guardedConn.
+type guardedListener struct{ net.Listener }
+
+func (l guardedListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &guardedConn{Conn: c}, nil
+}
+
+// inlineQuotesBalanced reports whether an inline request splits into
+// arguments under sdssplitargs' rules: a quoted argument must be closed and
+// its closing quote followed by a space or the end of the line. Redis
+// rejects the whole request otherwise, and redcon's splitter is more
+// lenient, so the guard decides.
+func inlineQuotesBalanced(line []byte) bool {
+	i := 0
+	for i < len(line) {
+		switch line[i] {
+		case '"', '\'':
+			quote := line[i]
+			i++
+			for {
+				if i >= len(line) {
+					return false
+				}
+				c := line[i]
+				// Inside single quotes only \' is an escape.
+				if c == '\\' && i+1 < len(line) && (quote == '"' || line[i+1] == '\'') {
+					i += 2
+					continue
+				}
+				i++
+				if c == quote {
+					break
+				}
+			}
+			if i < len(line) && !isInlineSpace(line[i]) {
+				return false
+			}
+		default:
+			i++
+		}
+	}
+	return true
+}
+
+func isInlineSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0
+}

@@ -1,0 +1,192 @@
+// Package broker is the server: it accepts connections, keeps each
+// client's state, and runs every command through one dispatcher that reads
+// the command's Spec for arity, auth, locking and WAL emission. It knows no
+// data type's internals; the families in kv, streams, consumergroups and
+// pubsub do.
+package broker
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/brokerd/brokerd/kv"
+	"github.com/brokerd/brokerd/wal"
+	"github.com/tidwall/redcon"
+)
+
+// Server is one brokerd instance.
+type Server struct {
+	cfg    Config
+	logger *slog.Logger
+	table  *commandTable
+
+	// mu is the keyspace lock: write commands hold it exclusively, the rest
+	// share it. WAL order is execution order because records are appended
+	// while it is held.
+	mu      sync.RWMutex
+	store   *kv.Store    // guarded by mu
+	effects effectBuffer // guarded by mu (write)
+	log     *wal.Log
+
+	settings settings
+	clients  clientRegistry
+	stats    stats
+
+	rc          *redcon.Server
+	listener    net.Listener
+	started     time.Time
+	closing     atomic.Bool
+	shutdownReq chan struct{}
+	shutdownOne sync.Once
+	closeOnce   sync.Once
+	closeErr    error
+	stop        chan struct{} // closed by Close: stops owned goroutines
+	wg          sync.WaitGroup
+}
+
+// New opens the data directory, replays the log and returns a server ready
+// to Serve. A second server on the same directory fails with an error
+// wrapping wal.ErrLocked.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:         cfg,
+		logger:      cfg.logger(),
+		started:     time.Now(),
+		shutdownReq: make(chan struct{}),
+		stop:        make(chan struct{}),
+	}
+	s.settings.init(cfg)
+	s.clients.clients = make(map[int64]*client)
+	s.table = newCommandTable(s)
+	s.store = kv.NewStore(cfg.Databases, kv.Hooks{Expired: s.keyExpired})
+	log, err := wal.Open(filepath.Join(cfg.Dir, "wal"), wal.Options{
+		Fsync:       cfg.AppendFsync,
+		SegmentSize: cfg.SegmentSize,
+		Logger:      s.logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log = log
+	if err := s.replay(); err != nil {
+		log.Close()
+		return nil, err
+	}
+	s.rc = redcon.NewServerNetwork("tcp", cfg.Addr(), s.serveRESP, s.accept, s.closed)
+	if cfg.Timeout > 0 {
+		s.rc.SetIdleClose(cfg.Timeout)
+	}
+	s.startActiveExpiry()
+	return s, nil
+}
+
+// ListenAndServe listens on the configured address and serves until Close
+// or SHUTDOWN.
+func (s *Server) ListenAndServe() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr())
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Addr(), err)
+	}
+	return s.Serve(ln)
+}
+
+// Serve serves connections from ln until Close or SHUTDOWN; it returns nil
+// after a clean shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	s.listener = ln
+	errc := make(chan error, 1)
+	go func() { errc <- s.rc.Serve(guardedListener{ln}) }()
+	select {
+	case err := <-errc:
+		if s.closing.Load() {
+			return s.Close()
+		}
+		return err
+	case <-s.shutdownReq:
+		err := s.Close()
+		<-errc
+		return err
+	}
+}
+
+// Addr is the address the server listens on, once Serve was called.
+func (s *Server) Addr() net.Addr {
+	if s.listener == nil {
+		return nil
+	}
+	return s.listener.Addr()
+}
+
+// requestShutdown asks Serve to shut the server down (SHUTDOWN).
+func (s *Server) requestShutdown() {
+	s.shutdownOne.Do(func() { close(s.shutdownReq) })
+}
+
+// ShutdownRequested is closed when a client sent SHUTDOWN.
+func (s *Server) ShutdownRequested() <-chan struct{} { return s.shutdownReq }
+
+// Close shuts down gracefully: commands in flight finish, new ones are
+// refused, the log is flushed and synced, then connections are closed.
+// It is idempotent and safe to call from any goroutine.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.stop)
+		s.wg.Wait()
+		// Taking the write lock waits for every command in flight; those
+		// arriving later see closing and are dropped.
+		s.mu.Lock()
+		s.closing.Store(true)
+		s.closeErr = s.log.Close()
+		s.mu.Unlock()
+		if s.rc != nil {
+			if err := s.rc.Close(); err != nil && !errors.Is(err, net.ErrClosed) && s.listener != nil {
+				s.logger.Warn("closing listener", "err", err)
+			}
+		}
+		if s.listener != nil {
+			s.listener.Close()
+		}
+		s.logger.Info("server stopped")
+	})
+	return s.closeErr
+}
+
+// accept runs when a connection arrives: it enforces maxclients and
+// creates the client.
+func (s *Server) accept(conn redcon.Conn) bool {
+	if s.closing.Load() {
+		return false
+	}
+	if s.clients.count() >= s.settings.maxClients() {
+		s.stats.rejectedConns.Add(1)
+		conn.WriteError("ERR max number of clients reached")
+		return false
+	}
+	cl := s.newClient(conn)
+	conn.SetContext(cl)
+	s.clients.add(cl)
+	s.stats.totalConns.Add(1)
+	return true
+}
+
+func (s *Server) closed(conn redcon.Conn, _ error) {
+	if cl, ok := conn.Context().(*client); ok {
+		s.clients.remove(cl)
+	}
+}
+
+// keyExpired logs the removal of an expired key as a DEL, in order with
+// the command that noticed it. Caller holds the write lock.
+func (s *Server) keyExpired(db int, key []byte) {
+	s.stats.expiredKeys.Add(1)
+	s.effects.Emit(db, [][]byte{[]byte("DEL"), key})
+}

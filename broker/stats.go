@@ -1,0 +1,47 @@
+package broker
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"sync"
+	"sync/atomic"
+)
+
+// stats are the server-wide counters INFO reports. CONFIG RESETSTAT zeroes
+// the counters (not the run ID).
+type stats struct {
+	totalConns    atomic.Int64
+	rejectedConns atomic.Int64
+	totalCommands atomic.Int64
+	expiredKeys   atomic.Int64
+	// netInput and netOutput are not fed yet: INFO leaves the
+	// total_net_*_bytes fields out until the connection layer counts bytes.
+	netInput  atomic.Int64
+	netOutput atomic.Int64
+
+	runIDOnce sync.Once
+	runID     string
+
+	mem memSampler
+}
+
+// reset zeroes the counters, as CONFIG RESETSTAT does in Redis
+// (resetServerStats), including the memory peak.
+func (st *stats) reset() {
+	for _, c := range []*atomic.Int64{&st.totalConns, &st.rejectedConns, &st.totalCommands,
+		&st.expiredKeys, &st.netInput, &st.netOutput} {
+		c.Store(0)
+	}
+	st.mem.resetPeak()
+}
+
+// serverRunID is INFO's run_id: 40 random hex characters, fixed for the
+// life of the server.
+func (st *stats) serverRunID() string {
+	st.runIDOnce.Do(func() {
+		var b [20]byte
+		rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
+		st.runID = hex.EncodeToString(b[:])
+	})
+	return st.runID
+}
