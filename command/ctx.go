@@ -23,8 +23,13 @@ type Ctx struct {
 	// Loading is true while the log is replayed: handlers run exactly as
 	// live, but emitted effects are dropped and keys do not expire.
 	Loading bool
+	// Retrying is true when the broker runs a parked blocking command
+	// again because one of its keys was written (see BlockRequest).
+	Retrying bool
 
-	sink EffectSink
+	sink      EffectSink
+	blockable bool
+	block     *BlockRequest
 }
 
 // EffectSink receives the deterministic effects of write commands, in
@@ -93,7 +98,8 @@ type DB interface {
 	// is copied. Caller holds the write lock.
 	Put(key []byte, v Value)
 	// Update records that the value at key was changed in place (it keeps
-	// its TTL). Caller holds the write lock.
+	// its TTL). Every in-place change must call it: it is also what wakes
+	// clients blocked on key. Caller holds the write lock.
 	Update(key []byte)
 	// Delete removes key and reports whether it existed. Caller holds the
 	// write lock.

@@ -34,6 +34,13 @@ type Hooks struct {
 	// active sweep removes an expired key. The broker logs it as a DEL so a
 	// replay makes the same decisions.
 	Expired func(db int, key []byte)
+	// Written is called, under the write lock, whenever a key is bound,
+	// changed in place or removed: it is how the broker learns that
+	// clients blocked on the key may now be served.
+	Written func(db int, key []byte)
+	// Flushed is called when a whole database is emptied or swapped
+	// (FLUSHDB, FLUSHALL, SWAPDB), for the same reason.
+	Flushed func(db int)
 }
 
 // NewStore returns n empty databases.
@@ -186,9 +193,23 @@ func (db *DB) Put(key []byte, v command.Value) {
 			delete(db.expires, string(key))
 		}
 		e.access.Store(db.store.now())
+		db.written(key)
 		return
 	}
 	db.insert(string(key), v, 0)
+}
+
+// written reports a change at key to the broker.
+func (db *DB) written(key []byte) {
+	if f := db.store.hooks.Written; f != nil {
+		f(db.index, key)
+	}
+}
+
+func (db *DB) flushed() {
+	if f := db.store.hooks.Flushed; f != nil {
+		f(db.index)
+	}
 }
 
 // PutKeepTTL replaces the value at key but keeps its TTL (SET KEEPTTL,
@@ -197,6 +218,7 @@ func (db *DB) PutKeepTTL(key []byte, v command.Value) {
 	if e := db.keys[string(key)]; e != nil {
 		e.value = v
 		e.access.Store(db.store.now())
+		db.written(key)
 		return
 	}
 	db.insert(string(key), v, 0)
@@ -212,6 +234,9 @@ func (db *DB) insert(key string, v command.Value, expireAt int64) *entry {
 		db.expires[key] = e
 	}
 	db.order.Set(scanKey{db.hash(key), key})
+	if db.store.hooks.Written != nil {
+		db.written([]byte(key))
+	}
 	return e
 }
 
@@ -219,6 +244,7 @@ func (db *DB) insert(key string, v command.Value, expireAt int64) *entry {
 func (db *DB) Update(key []byte) {
 	if e := db.keys[string(key)]; e != nil {
 		e.access.Store(db.store.now())
+		db.written(key)
 	}
 }
 
@@ -241,6 +267,9 @@ func (db *DB) remove(key string) {
 		delete(db.expires, key)
 	}
 	db.order.Delete(scanKey{db.hash(key), key})
+	if db.store.hooks.Written != nil {
+		db.written([]byte(key))
+	}
 }
 
 // ExpireAt returns the key's expiry in Unix ms (0 = none) and whether the
@@ -283,6 +312,7 @@ func (db *DB) Flush() {
 	db.keys = make(map[string]*entry)
 	db.expires = make(map[string]*entry)
 	db.order = btree.NewBTreeGOptions(scanLess, btree.Options{NoLocks: true})
+	db.flushed()
 }
 
 // Swap exchanges the contents of two databases (SWAPDB). Caller holds the
@@ -291,6 +321,8 @@ func (db *DB) Swap(other *DB) {
 	db.keys, other.keys = other.keys, db.keys
 	db.expires, other.expires = other.expires, db.expires
 	db.order, other.order = other.order, db.order
+	db.flushed()
+	other.flushed()
 }
 
 // Scan calls fn for live keys in cursor order, starting at cursor, until
