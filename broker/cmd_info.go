@@ -100,13 +100,11 @@ func (s *Server) infoServer(w *infoWriter) {
 	w.add("io_threads_active", 0)
 }
 
-// infoClients: blocked_clients stays 0 until blocking commands land
-// (TODO(lead): count waiters from the blocking registry).
 func (s *Server) infoClients(w *infoWriter) {
 	w.add("connected_clients", s.clients.count())
 	w.add("cluster_connections", 0)
 	w.add("maxclients", s.settings.maxClients())
-	w.add("blocked_clients", 0)
+	w.add("blocked_clients", s.blocking.blocked.Load())
 	w.add("tracking_clients", 0)
 }
 

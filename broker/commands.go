@@ -20,8 +20,13 @@ func newCommandTable(s *Server) *commandTable {
 		connectionSpecs(s),
 		serverSpecs(s),
 		kv.Specs(),
+		extraSpecs,
 	)
 }
+
+// extraSpecs lets the tests add commands (export_test.go); it is empty in
+// the product.
+var extraSpecs []command.Spec
 
 // indexSpecs builds the table; a duplicate name is a programming error and
 // panics at start-up, as redcon's ServeMux does.

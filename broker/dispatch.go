@@ -40,20 +40,13 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 	cl := conn.Context().(*client)
 	w := redcon.BaseWriter(conn)
 	cl.out.Adopt(w.Buffer())
-	s.execute(cl, cmd.Args)
-	if cl.pending != nil && len(conn.PeekPipeline()) == 0 {
-		err := cl.pending.Wait()
-		cl.pending = nil
-		if err != nil {
-			// The write is applied in memory but not durable: the client
-			// must not get an acknowledgement for it, so the whole batch of
-			// replies is dropped with the connection.
-			s.logger.Error("WAL write failed; closing client without reply", "client", cl.id, "err", err)
-			w.SetBuffer(w.Buffer()[:0])
-			cl.out.Adopt(nil)
-			conn.Close()
-			return
-		}
+	if wt := s.execute(cl, cmd.Args); wt != nil && !s.awaitUnblock(cl, conn, wt) {
+		cl.out.Adopt(nil)
+		conn.Close()
+		return
+	}
+	if len(conn.PeekPipeline()) == 0 && !s.awaitDurable(cl, conn) {
+		return
 	}
 	w.SetBuffer(cl.out.Bytes())
 	cl.out.Adopt(nil)
@@ -62,45 +55,76 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 	}
 }
 
-// execute runs one command for cl: resolve, check, lock, run, log.
-func (s *Server) execute(cl *client, args [][]byte) {
+// awaitDurable waits for the client's latest write to be durable. If the
+// WAL failed, the write is applied in memory but not durable: the client
+// must not get an acknowledgement for it, so every reply buffered since is
+// dropped with the connection, and it reports false.
+func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
+	if cl.pending == nil {
+		return true
+	}
+	err := cl.pending.Wait()
+	cl.pending = nil
+	if err == nil {
+		return true
+	}
+	s.logger.Error("WAL write failed; closing client without reply", "client", cl.id, "err", err)
+	redcon.BaseWriter(conn).SetBuffer(nil)
+	cl.out.Adopt(nil)
+	conn.Close()
+	return false
+}
+
+// execute runs one command for cl: resolve, check, lock, run, log. It
+// returns the waiter when the command parked the client.
+func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	spec, err := s.table.resolve(args)
 	if err != nil {
 		cl.out.Error(command.Translate(err))
-		return
+		return nil
 	}
 	if cl.authRequired() && !spec.Has(command.NoAuth) {
 		cl.out.Error(string(command.ErrNoAuth))
-		return
+		return nil
 	}
 	s.stats.totalCommands.Add(1)
 	cl.noteCommand(spec)
 	c := cl.ctx
 	c.Args = args
+	// Blocking commands take the write lock even when they only read
+	// (XREAD): parking must be atomic with finding nothing to serve, or a
+	// write in between would be missed.
+	if !spec.Has(command.Write) && !spec.Has(command.Blocking) {
+		s.mu.RLock()
+		c.DB = s.store.DB(cl.db)
+		run(spec, c)
+		s.mu.RUnlock()
+		return nil
+	}
 	if spec.Has(command.Write) {
 		if err := s.log.Err(); err != nil {
 			cl.out.Error("MISCONF Errors writing to the AOF file: " + err.Error())
-			return
+			return nil
 		}
-		s.mu.Lock()
-		if s.closing.Load() {
-			s.mu.Unlock()
-			cl.closeAfterReply = true
-			return
-		}
-		c.DB = s.store.DB(cl.db)
-		run(spec, c)
-		if ops := s.effects.take(); len(ops) > 0 {
-			cl.pending = s.log.Append(ops)
-		}
-		s.effects.reset()
-		s.mu.Unlock()
-		return
 	}
-	s.mu.RLock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing.Load() {
+		cl.closeAfterReply = true
+		return nil
+	}
 	c.DB = s.store.DB(cl.db)
+	c.SetBlockable(spec.Has(command.Blocking))
 	run(spec, c)
-	s.mu.RUnlock()
+	var w *waiter
+	if req := c.TakeBlock(); req != nil {
+		w = s.blocking.park(cl, spec, args, req)
+	}
+	if p := s.commitEffects(); p != nil {
+		cl.pending = p
+	}
+	s.serveReady()
+	return w
 }
 
 // run calls the handler and turns a returned error into the reply, after

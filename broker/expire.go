@@ -43,8 +43,6 @@ func (s *Server) activeExpireCycle() {
 		for db.ActiveExpire(activeExpireBatch) == activeExpireBatch && time.Now().Before(deadline) {
 		}
 	}
-	if ops := s.effects.take(); len(ops) > 0 {
-		s.log.Append(ops)
-	}
-	s.effects.reset()
+	s.commitEffects()
+	s.serveReady()
 }

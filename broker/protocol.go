@@ -204,11 +204,11 @@ func indexByte(b []byte, c byte) int {
 // which makes redcon close the connection.
 type guardedConn struct {
 	net.Conn
-	guard   respGuard
-	buf     []byte
-	ready   []byte
-	pending []byte
-	err     error
+	guard respGuard
+	buf   []byte
+	ready []byte // filtered bytes redcon has not read yet
+	spare []byte // ready's buffer, reused once ready is drained
+	err   error
 	// needsAuth is set by the broker once it has a client for this conn.
 	needsAuth atomic.Pointer[func() bool]
 }
@@ -227,28 +227,38 @@ func (c *guardedConn) Read(p []byte) (int, error) {
 			}
 			return 0, c.err
 		}
-		if c.buf == nil {
-			c.buf = make([]byte, guardReadBufferBytes)
-		}
-		n, err := c.Conn.Read(c.buf)
-		if n > 0 {
-			if f := c.needsAuth.Load(); f != nil {
-				c.guard.needsAuth = *f
-			}
-			var perr error
-			c.pending, perr = c.guard.filter(c.pending[:0], c.buf[:n])
-			c.ready = c.pending
-			if perr != nil {
-				c.err = perr
-			}
-		}
-		if err != nil && len(c.ready) == 0 {
-			return 0, err
-		}
-		if err != nil {
+		if err := c.readOnce(); err != nil {
 			c.err = err
 		}
 	}
+}
+
+// readOnce reads from the socket once and appends what the guard lets
+// through to c.ready. A protocol violation is stored in c.err; a read
+// error is returned.
+func (c *guardedConn) readOnce() error {
+	if c.buf == nil {
+		c.buf = make([]byte, guardReadBufferBytes)
+	}
+	n, err := c.Conn.Read(c.buf)
+	if n > 0 {
+		if f := c.needsAuth.Load(); f != nil {
+			c.guard.needsAuth = *f
+		}
+		out := c.ready
+		if len(out) == 0 {
+			out = c.spare[:0]
+		}
+		var perr error
+		c.ready, perr = c.guard.filter(out, c.buf[:n])
+		if cap(c.ready) > cap(c.spare) {
+			c.spare = c.ready[:0]
+		}
+		if perr != nil {
+			c.err = perr
+		}
+	}
+	return err
 }
 
 // guardedListener wraps every accepted connection in a guardedConn.

@@ -29,10 +29,11 @@ type Server struct {
 	// mu is the keyspace lock: write commands hold it exclusively, the rest
 	// share it. WAL order is execution order because records are appended
 	// while it is held.
-	mu      sync.RWMutex
-	store   *kv.Store    // guarded by mu
-	effects effectBuffer // guarded by mu (write)
-	log     *wal.Log
+	mu       sync.RWMutex
+	store    *kv.Store        // guarded by mu
+	effects  effectBuffer     // guarded by mu (write)
+	blocking blockingRegistry // guarded by mu (write)
+	log      *wal.Log
 
 	settings settings
 	clients  clientRegistry
@@ -67,7 +68,12 @@ func New(cfg Config) (*Server, error) {
 	s.settings.init(cfg)
 	s.clients.clients = make(map[int64]*client)
 	s.table = newCommandTable(s)
-	s.store = kv.NewStore(cfg.Databases, kv.Hooks{Expired: s.keyExpired})
+	s.blocking.init(cfg.Databases)
+	s.store = kv.NewStore(cfg.Databases, kv.Hooks{
+		Expired: s.keyExpired,
+		Written: s.blocking.signal,
+		Flushed: s.blocking.signalDB,
+	})
 	log, err := wal.Open(filepath.Join(cfg.Dir, "wal"), wal.Options{
 		Fsync:       cfg.AppendFsync,
 		SegmentSize: cfg.SegmentSize,

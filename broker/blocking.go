@@ -1,0 +1,211 @@
+package broker
+
+import (
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/brokerd/brokerd/command"
+	"github.com/brokerd/brokerd/wal"
+)
+
+// Blocking commands (BLPOP, BLMOVE, XREAD BLOCK, ...) park their client
+// here when they find nothing to serve (command.BlockRequest). Every
+// waited-on key has a FIFO queue of waiters. A write to such a key (the kv
+// Written hook) marks the queue ready; before the writer releases the
+// keyspace lock, serveReady runs each ready queue's waiters' commands again
+// in arrival order. A retry that serves writes the waiter's reply and its
+// effects go to the WAL after the writer's, so the log holds the handover
+// as the pop or delivery it was. All of it is guarded by the keyspace
+// write lock, so an element is handed to exactly one waiter, and a waiter
+// that leaves (timeout, disconnect, shutdown) removes itself under the same
+// lock first: it is either served or gone, never both.
+
+// waiter is one parked client.
+type waiter struct {
+	cl        *client
+	spec      *command.Spec
+	args      [][]byte // owned copy of the command to retry
+	db        int
+	keys      []*keyQueue
+	deadline  time.Time // zero: wait forever
+	onTimeout func(*command.Reply)
+
+	// Guarded by the keyspace write lock.
+	// out holds the reply a retry writes: the client's own buffer belongs
+	// to its goroutine, which may be flushing earlier replies meanwhile.
+	out     *command.Reply
+	parked  bool
+	served  bool
+	pending *wal.Pending  // the WAL record of what the retry wrote
+	done    chan struct{} // closed once served
+}
+
+// keyQueue is the FIFO of waiters on one key.
+type keyQueue struct {
+	db      int
+	key     string
+	waiters []*waiter
+	ready   bool // queued in blockingRegistry.ready
+}
+
+// blockingRegistry holds every parked client. Guarded by the keyspace
+// write lock, except blocked, which INFO reads.
+type blockingRegistry struct {
+	byDB    []map[string]*keyQueue // per database, so a lookup by []byte key does not allocate
+	ready   []*keyQueue
+	waiting int // keys with at least one waiter, so writes skip the lookup when none
+	blocked atomic.Int64
+}
+
+func (b *blockingRegistry) init(databases int) {
+	b.byDB = make([]map[string]*keyQueue, databases)
+	for i := range b.byDB {
+		b.byDB[i] = map[string]*keyQueue{}
+	}
+}
+
+// park registers cl on every key of req. Caller holds the write lock.
+func (b *blockingRegistry) park(cl *client, spec *command.Spec, args [][]byte, req *command.BlockRequest) *waiter {
+	if req.Args != nil {
+		args = req.Args
+	}
+	w := &waiter{
+		cl:        cl,
+		spec:      spec,
+		args:      copyArgs(args),
+		db:        cl.db,
+		onTimeout: req.OnTimeout,
+		out:       command.NewReply(cl.proto),
+		done:      make(chan struct{}),
+	}
+	if req.Timeout > 0 {
+		w.deadline = time.Now().Add(req.Timeout)
+	}
+	queues := b.byDB[w.db]
+	for _, k := range req.Keys {
+		q := queues[string(k)]
+		if q == nil {
+			q = &keyQueue{db: w.db, key: string(k)}
+			queues[q.key] = q
+			b.waiting++
+		}
+		if slices.Contains(q.waiters, w) {
+			continue // the same key named twice waits once
+		}
+		q.waiters = append(q.waiters, w)
+		w.keys = append(w.keys, q)
+	}
+	w.parked = true
+	b.blocked.Add(1)
+	return w
+}
+
+// unpark removes w from all its queues. Caller holds the write lock.
+func (b *blockingRegistry) unpark(w *waiter) {
+	if !w.parked {
+		return
+	}
+	w.parked = false
+	for _, q := range w.keys {
+		if i := slices.Index(q.waiters, w); i >= 0 {
+			q.waiters = slices.Delete(q.waiters, i, i+1)
+		}
+		if len(q.waiters) == 0 && b.byDB[q.db][q.key] == q {
+			delete(b.byDB[q.db], q.key)
+			b.waiting--
+		}
+	}
+	w.keys = nil
+	b.blocked.Add(-1)
+}
+
+// signal marks key ready if anyone waits on it. It is the kv Written hook,
+// so it runs under the write lock on every write and must be cheap.
+func (b *blockingRegistry) signal(db int, key []byte) {
+	if b.waiting == 0 {
+		return
+	}
+	if q := b.byDB[db][string(key)]; q != nil && !q.ready {
+		q.ready = true
+		b.ready = append(b.ready, q)
+	}
+}
+
+// signalDB marks every waited-on key of db ready (FLUSHDB, SWAPDB).
+func (b *blockingRegistry) signalDB(db int) {
+	for _, q := range b.byDB[db] {
+		if !q.ready {
+			q.ready = true
+			b.ready = append(b.ready, q)
+		}
+	}
+}
+
+// serveReady retries the waiters of every ready key, in arrival order,
+// until no key is ready: a served retry may itself make keys ready (BLMOVE
+// pushes to its destination). Caller holds the write lock and has
+// committed the effects of the command that made the keys ready.
+func (s *Server) serveReady() {
+	b := &s.blocking
+	for i := 0; i < len(b.ready); i++ {
+		q := b.ready[i]
+		q.ready = false
+		for j := 0; j < len(q.waiters); {
+			w := q.waiters[j]
+			if s.retry(w) {
+				continue // w left q.waiters
+			}
+			j++
+		}
+	}
+	clear(b.ready)
+	b.ready = b.ready[:0]
+}
+
+// retry runs a parked command again for its client and reports whether
+// it was served (replied, successfully or with an error).
+func (s *Server) retry(w *waiter) bool {
+	c := w.cl.ctx
+	c.Args = w.args
+	c.DB = s.store.DB(w.db)
+	c.Retrying, c.Out = true, w.out
+	c.SetBlockable(true)
+	run(w.spec, c)
+	c.Retrying, c.Out = false, w.cl.out
+	if c.TakeBlock() != nil {
+		w.out.Truncate(0)
+		return false
+	}
+	s.blocking.unpark(w)
+	w.pending = s.commitEffects()
+	w.served = true
+	close(w.done)
+	return true
+}
+
+// commitEffects appends what the command just run emitted to the WAL, as
+// one record, and returns it (nil when it wrote nothing). Caller holds
+// the write lock.
+func (s *Server) commitEffects() *wal.Pending {
+	var p *wal.Pending
+	if ops := s.effects.take(); len(ops) > 0 {
+		p = s.log.Append(ops)
+	}
+	s.effects.reset()
+	return p
+}
+
+func copyArgs(args [][]byte) [][]byte {
+	n := 0
+	for _, a := range args {
+		n += len(a)
+	}
+	arena := make([]byte, 0, n)
+	out := make([][]byte, len(args))
+	for i, a := range args {
+		arena = append(arena, a...)
+		out[i] = arena[len(arena)-len(a) : len(arena) : len(arena)]
+	}
+	return out
+}

@@ -1,0 +1,217 @@
+package broker_test
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/brokerd/brokerd/broker"
+	"github.com/brokerd/brokerd/command"
+	"github.com/brokerd/brokerd/internal/brokertest"
+)
+
+// btake is a test-only blocking command, "BTAKE key [key ...] timeout":
+// it removes the first existing key in argument order and replies its
+// name, or waits for one (timeout in seconds, 0 = forever). It exercises
+// the dispatcher's parking, FIFO serving and logging without depending on
+// a real blocking family.
+var btake = command.Spec{
+	Name: "BTAKE", Arity: -3, Flags: command.Write | command.Blocking,
+	Keys: command.Keys{First: 1, Last: -2, Step: 1},
+	Run: func(c *command.Ctx) error {
+		keys := c.Args[1 : len(c.Args)-1]
+		for _, k := range keys {
+			if c.DB.LookupWrite(k) != nil {
+				c.DB.Delete(k)
+				c.Emit([]byte("DEL"), k)
+				c.Out.Bulk(k)
+				return nil
+			}
+		}
+		if !c.CanBlock() {
+			c.Out.NullArray()
+			return nil
+		}
+		secs, err := strconv.ParseFloat(string(c.Args[len(c.Args)-1]), 64)
+		if err != nil {
+			return command.Error("ERR timeout is not a float or out of range")
+		}
+		c.Block(command.BlockRequest{Keys: keys, Timeout: time.Duration(secs * float64(time.Second))})
+		return nil
+	},
+}
+
+func startWithBtake(t *testing.T, opts ...brokertest.Option) *brokertest.Server {
+	broker.SetTestCommands([]command.Spec{btake})
+	t.Cleanup(func() { broker.SetTestCommands(nil) })
+	return brokertest.Start(t, opts...)
+}
+
+// waitBlocked waits until n clients are parked, so the order in which the
+// test's clients blocked is known.
+func waitBlocked(t *testing.T, s *brokertest.Server, n int) {
+	t.Helper()
+	rdb := s.Client()
+	brokertest.Eventually(t, 5*time.Second, func() error {
+		info, err := rdb.Info(brokertest.Ctx(), "clients").Result()
+		if err != nil {
+			return err
+		}
+		if want := fmt.Sprintf("blocked_clients:%d\r", n); !strings.Contains(info, want) {
+			return fmt.Errorf("want %q in %q", want, info)
+		}
+		return nil
+	})
+}
+
+func TestBlockedClientsAreServedInArrivalOrder(t *testing.T) {
+	s := startWithBtake(t)
+	var waiters []*brokertest.Raw
+	for i := range 3 {
+		r := s.Dial()
+		r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")))
+		waitBlocked(t, s, i+1)
+		waiters = append(waiters, r)
+	}
+	w := s.Dial()
+	for i := range 3 {
+		if got := w.Do("SET k v"); got != "OK" {
+			t.Fatal(got)
+		}
+		if got := waiters[i].Read(); got != `"k"` {
+			t.Fatalf("waiter %d got %s", i, got)
+		}
+		waitBlocked(t, s, 2-i)
+	}
+	if got := w.Do("EXISTS k"); got != "(int) 0" {
+		t.Fatalf("each SET went to one waiter, but k exists: %s", got)
+	}
+}
+
+func TestBlockedClientWaitsOnSeveralKeys(t *testing.T) {
+	s := startWithBtake(t)
+	r := s.Dial()
+	r.Send(brokertest.Encode([]byte("BTAKE"), []byte("a"), []byte("b"), []byte("0")))
+	waitBlocked(t, s, 1)
+	w := s.Dial()
+	w.Do("SET b 1")
+	if got := r.Read(); got != `"b"` {
+		t.Fatalf("got %s", got)
+	}
+	// With data at once, the first non-empty key in argument order wins.
+	w.Do("MSET a 1 b 1")
+	if got := r.Do("BTAKE b a 0"); got != `"b"` {
+		t.Fatalf("got %s", got)
+	}
+}
+
+func TestBlockedClientTimesOut(t *testing.T) {
+	s := startWithBtake(t)
+	r := s.Dial()
+	if got := r.Do("BTAKE k 0.05"); got != "(nil array)" {
+		t.Fatalf("got %s", got)
+	}
+	waitBlocked(t, s, 0)
+	// The connection stays usable and nothing is left waiting.
+	if got := r.Do("SET k v"); got != "OK" {
+		t.Fatal(got)
+	}
+	if got := r.Do("GET k"); got != `"v"` {
+		t.Fatalf("a timed-out waiter took the value: %s", got)
+	}
+}
+
+func TestPipelineAroundABlockedCommand(t *testing.T) {
+	s := startWithBtake(t)
+	r := s.Dial()
+	r.Send(brokertest.Encode([]byte("SET"), []byte("a"), []byte("1")) +
+		brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")) +
+		brokertest.Encode([]byte("GET"), []byte("a")))
+	// The reply owed before the blocking command goes out while it waits.
+	if got := r.Read(); got != "OK" {
+		t.Fatalf("got %s", got)
+	}
+	waitBlocked(t, s, 1)
+	s.Dial().Do("SET k v")
+	if got := r.Read(); got != `"k"` {
+		t.Fatalf("got %s", got)
+	}
+	if got := r.Read(); got != `"1"` {
+		t.Fatalf("the command pipelined after the blocked one: %s", got)
+	}
+}
+
+func TestDisconnectedWaiterIsRemovedAndTakesNothing(t *testing.T) {
+	s := startWithBtake(t)
+	r := s.Dial()
+	r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")))
+	waitBlocked(t, s, 1)
+	r.Conn.Close()
+	waitBlocked(t, s, 0)
+	w := s.Dial()
+	w.Do("SET k v")
+	if got := w.Do("GET k"); got != `"v"` {
+		t.Fatalf("a closed waiter swallowed the value: %s", got)
+	}
+}
+
+func TestKilledWaiterIsRemoved(t *testing.T) {
+	s := startWithBtake(t)
+	r := s.Dial()
+	if got := r.Do("CLIENT ID"); got == "" {
+		t.Fatal("no id")
+	}
+	id := strings.TrimPrefix(r.Do("CLIENT ID"), "(int) ")
+	r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")))
+	waitBlocked(t, s, 1)
+	if got := s.Dial().Do("CLIENT KILL ID " + id); got != "(int) 1" {
+		t.Fatalf("CLIENT KILL: %s", got)
+	}
+	waitBlocked(t, s, 0)
+	if !r.Closed() {
+		t.Fatal("killed client still connected")
+	}
+}
+
+func TestServedWaiterIsLoggedAsItsEffect(t *testing.T) {
+	s := startWithBtake(t)
+	r := s.Dial()
+	r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")))
+	waitBlocked(t, s, 1)
+	s.Dial().Do("SET k v")
+	if got := r.Read(); got != `"k"` {
+		t.Fatalf("got %s", got)
+	}
+	s.Restart()
+	if got := s.Dial().Do("EXISTS k"); got != "(int) 0" {
+		t.Fatalf("after restart the handed-over key is back: %s", got)
+	}
+}
+
+func TestShutdownReleasesBlockedClients(t *testing.T) {
+	s := startWithBtake(t)
+	r := s.Dial()
+	r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")))
+	waitBlocked(t, s, 1)
+	s.Close()
+	if !r.Closed() {
+		t.Fatal("blocked client still connected after shutdown")
+	}
+}
+
+func TestFlushWakesWaitersToRetry(t *testing.T) {
+	s := startWithBtake(t)
+	r := s.Dial()
+	r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")))
+	waitBlocked(t, s, 1)
+	w := s.Dial()
+	w.Do("FLUSHALL")
+	// The retry finds nothing and the client keeps waiting.
+	waitBlocked(t, s, 1)
+	w.Do("SET k v")
+	if got := r.Read(); got != `"k"` {
+		t.Fatalf("got %s", got)
+	}
+}
