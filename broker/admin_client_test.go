@@ -173,6 +173,12 @@ func TestClientNoEvictNoTouchFlags(t *testing.T) {
 	if v["flags"] != "N" {
 		t.Errorf("flags=%s, want N", v["flags"])
 	}
+	// RESET turns both off, as Redis's clearClientConnectionState does.
+	adminExpect(t, r, []adminCase{{"CLIENT NO-EVICT on", "OK"}, {"CLIENT NO-TOUCH on", "OK"}, {"RESET", "RESET"}})
+	_, v = adminFields(adminUnquote(t, r.Do("CLIENT INFO")))
+	if v["flags"] != "N" {
+		t.Errorf("after RESET flags=%s, want N", v["flags"])
+	}
 }
 
 // listedIDs returns the ids in a CLIENT LIST reply.

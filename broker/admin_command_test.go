@@ -150,3 +150,20 @@ func TestCommandHelp(t *testing.T) {
 		t.Errorf("COMMAND HELP = %s", help)
 	}
 }
+
+func TestBareCommandListsEveryCommand(t *testing.T) {
+	s := brokertest.Start(t)
+	ctx := brokertest.Ctx()
+	rdb := s.Client()
+	all, err := rdb.Do(ctx, "COMMAND").Slice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	count, err := rdb.Do(ctx, "COMMAND", "COUNT").Int()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != count || count == 0 {
+		t.Fatalf("COMMAND gave %d entries, COMMAND COUNT %d", len(all), count)
+	}
+}

@@ -100,7 +100,8 @@ func TestInfoServerFields(t *testing.T) {
 		t.Errorf("INFO persistence = %v", per)
 	}
 	st := adminInfoFields(adminUnquote(t, r.Do("INFO stats")))
-	if st["total_connections_received"] != "1" || st["total_commands_processed"] == "0" || st["expired_keys"] != "0" {
+	if st["total_connections_received"] != "1" || st["total_commands_processed"] == "0" || st["expired_keys"] != "0" ||
+		st["total_net_input_bytes"] == "0" || st["total_net_output_bytes"] == "0" {
 		t.Errorf("INFO stats = %v", st)
 	}
 }

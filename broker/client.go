@@ -43,6 +43,7 @@ type client struct {
 		lastTime time.Time
 		db       int
 		proto    int
+		attrs    clientAttrs
 	}
 	killed atomic.Bool
 }

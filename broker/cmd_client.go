@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -22,49 +21,11 @@ type clientAttrs struct {
 	noEvict, noTouch bool
 }
 
-// clientAttrTable maps client ids to their attributes. Entries of closed
-// connections are pruned lazily, when the table has grown to twice the
-// number of live clients, so the cost is amortized O(1) per update.
-type clientAttrTable struct {
-	mu sync.Mutex
-	m  map[int64]clientAttrs // guarded by mu
-}
-
-func (t *clientAttrTable) get(id int64) clientAttrs {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.m[id]
-}
-
-// updateClientAttrs changes cl's attributes with f.
-func (s *Server) updateClientAttrs(cl *client, f func(*clientAttrs)) {
-	t := &s.settings.clients
-	// The registry is read before t.mu is taken, so the two locks never
-	// nest.
-	n := s.clients.count()
-	var live []*client
-	t.mu.Lock()
-	grown := len(t.m) > 32 && len(t.m) > 2*n
-	t.mu.Unlock()
-	if grown {
-		live = s.clients.snapshot()
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if live != nil {
-		alive := make(map[int64]bool, len(live))
-		for _, c := range live {
-			alive[c.id] = true
-		}
-		for id := range t.m {
-			if !alive[id] {
-				delete(t.m, id)
-			}
-		}
-	}
-	a := t.m[cl.id]
-	f(&a)
-	t.m[cl.id] = a
+// updateAttrs changes the client's attributes with f.
+func (cl *client) updateAttrs(f func(*clientAttrs)) {
+	cl.info.mu.Lock()
+	f(&cl.info.attrs)
+	cl.info.mu.Unlock()
 }
 
 func clientID(c *command.Ctx) error {
@@ -106,7 +67,7 @@ func (s *Server) clientSetInfo(c *command.Ctx) error {
 	if !validClientName(val) {
 		return command.Error("ERR " + string(attr) + " cannot contain spaces, newlines or special characters.")
 	}
-	s.updateClientAttrs(clientOf(c), set)
+	clientOf(c).updateAttrs(set)
 	c.Out.OK()
 	return nil
 }
@@ -127,7 +88,7 @@ func (s *Server) clientNoEvict(c *command.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.updateClientAttrs(clientOf(c), func(a *clientAttrs) { a.noEvict = on })
+	clientOf(c).updateAttrs(func(a *clientAttrs) { a.noEvict = on })
 	c.Out.OK()
 	return nil
 }
@@ -137,7 +98,7 @@ func (s *Server) clientNoTouch(c *command.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.updateClientAttrs(clientOf(c), func(a *clientAttrs) { a.noTouch = on })
+	clientOf(c).updateAttrs(func(a *clientAttrs) { a.noTouch = on })
 	c.Out.OK()
 	return nil
 }
@@ -250,9 +211,8 @@ func (s *Server) appendClientInfo(b []byte, cl *client, now time.Time) []byte {
 	cl.info.mu.Lock()
 	name, addr, laddr := cl.info.name, cl.info.addr, cl.info.laddr
 	created, last, lastCmd := cl.info.created, cl.info.lastTime, cl.info.lastCmd
-	db, proto := cl.info.db, cl.info.proto
+	db, proto, attrs := cl.info.db, cl.info.proto, cl.info.attrs
 	cl.info.mu.Unlock()
-	attrs := s.settings.clients.get(cl.id)
 
 	flags := ""
 	if attrs.noEvict {

@@ -80,7 +80,7 @@ func (s *Server) infoServer(w *infoWriter) {
 	now := timeNow()
 	up := now.Sub(s.started)
 	exe, _ := os.Executable()
-	w.add("redis_version", serverVersion)
+	w.add("redis_version", RedisVersion)
 	w.add("redis_git_sha1", "00000000")
 	w.add("redis_git_dirty", 0)
 	w.add("redis_mode", "standalone")
@@ -137,12 +137,12 @@ func (s *Server) infoPersistence(w *infoWriter) {
 	s.infoWAL(w)
 }
 
-// infoStats: total_net_input_bytes and total_net_output_bytes are left
-// out until the connection layer counts bytes; evicted_keys is 0 because
-// nothing is evicted.
+// infoStats: evicted_keys is 0 because nothing is evicted.
 func (s *Server) infoStats(w *infoWriter) {
 	w.add("total_connections_received", s.stats.totalConns.Load())
 	w.add("total_commands_processed", s.stats.totalCommands.Load())
+	w.add("total_net_input_bytes", s.stats.netInput.Load())
+	w.add("total_net_output_bytes", s.stats.netOutput.Load())
 	w.add("rejected_connections", s.stats.rejectedConns.Load())
 	w.add("expired_keys", s.stats.expiredKeys.Load())
 	w.add("evicted_keys", 0)

@@ -72,7 +72,9 @@ func (t *commandTable) resolve(args [][]byte) (*command.Spec, error) {
 	if spec == nil {
 		return nil, unknownCommand(args)
 	}
-	if len(spec.Subcommands) > 0 {
+	// A container with a handler of its own runs it when called bare
+	// (COMMAND); otherwise the second argument names the subcommand.
+	if len(spec.Subcommands) > 0 && (len(args) >= 2 || spec.Run == nil) {
 		if len(args) < 2 {
 			return nil, command.ErrWrongArgs(spec.Name)
 		}

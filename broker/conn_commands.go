@@ -7,9 +7,9 @@ import (
 	"github.com/brokerd/brokerd/command"
 )
 
-// serverVersion is the Redis version brokerd is compatible with; clients
+// RedisVersion is the Redis version brokerd is compatible with; clients
 // read it from HELLO and INFO to pick features.
-const serverVersion = "7.2.4"
+const RedisVersion = "7.2.4"
 
 var timeNow = time.Now
 
@@ -23,7 +23,7 @@ func connectionSpecs(s *Server) []command.Spec {
 			Run: echo, Summary: "Returns the given string.", Since: "1.0.0", Group: "connection"},
 		{Name: "SELECT", Arity: 2, Flags: command.Loading | command.Stale | command.Fast, ACLCategories: conn,
 			Run: s.selectDB, Summary: "Changes the selected database.", Since: "1.0.0", Group: "connection"},
-		{Name: "AUTH", Arity: -2, MaxArgs: 3, Flags: command.NoScript | command.Loading | command.Stale | command.Fast | command.NoAuth | command.AllowBusy,
+		{Name: "AUTH", Arity: -2, Flags: command.NoScript | command.Loading | command.Stale | command.Fast | command.NoAuth | command.AllowBusy,
 			ACLCategories: conn, Run: s.auth, Summary: "Authenticates the connection.", Since: "1.0.0", Group: "connection"},
 		{Name: "HELLO", Arity: -1, Flags: command.NoScript | command.Loading | command.Stale | command.Fast | command.NoAuth | command.AllowBusy,
 			ACLCategories: conn, Run: s.hello, Summary: "Handshakes with the Redis server.", Since: "6.0.0", Group: "connection"},
@@ -83,6 +83,9 @@ func (s *Server) checkPassword(username, password []byte) error {
 }
 
 func (s *Server) auth(c *command.Ctx) error {
+	if len(c.Args) > 3 {
+		return command.ErrSyntax
+	}
 	user, pass := []byte("default"), c.Args[1]
 	if len(c.Args) == 3 {
 		user, pass = c.Args[1], c.Args[2]
@@ -155,7 +158,7 @@ func (s *Server) hello(c *command.Ctx) error {
 	c.Out.BulkString("server")
 	c.Out.BulkString("redis")
 	c.Out.BulkString("version")
-	c.Out.BulkString(serverVersion)
+	c.Out.BulkString(RedisVersion)
 	c.Out.BulkString("proto")
 	c.Out.Int(int64(cl.proto))
 	c.Out.BulkString("id")
@@ -186,6 +189,7 @@ func (s *Server) reset(c *command.Ctx) error {
 	cl.selectDB(0)
 	cl.setProto(2)
 	cl.setName("")
+	cl.updateAttrs(func(a *clientAttrs) { a.noEvict, a.noTouch = false, false })
 	if s.requirePass() != "" {
 		cl.authed.Store(false)
 	}

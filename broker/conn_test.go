@@ -51,7 +51,7 @@ func TestConnectionCommands(t *testing.T) {
 		{"AUTH pass", "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"},
 		{"AUTH default anything", "OK"},
 		{"AUTH nobody pass", "WRONGPASS invalid username-password pair or user is disabled."},
-		{"AUTH a b c", "ERR wrong number of arguments for 'auth' command"},
+		{"AUTH a b c", "ERR syntax error"},
 		{"HELLO 4", "NOPROTO unsupported protocol version"},
 		{"HELLO x", "ERR Protocol version is not an integer or out of range"},
 		{"HELLO 3 BOGUS", "ERR Syntax error in HELLO option 'BOGUS'"},

@@ -209,6 +209,7 @@ type guardedConn struct {
 	ready []byte // filtered bytes redcon has not read yet
 	spare []byte // ready's buffer, reused once ready is drained
 	err   error
+	stats *stats
 	// needsAuth is set by the broker once it has a client for this conn.
 	needsAuth atomic.Pointer[func() bool]
 }
@@ -242,6 +243,7 @@ func (c *guardedConn) readOnce() error {
 	}
 	n, err := c.Conn.Read(c.buf)
 	if n > 0 {
+		c.stats.netInput.Add(int64(n))
 		if f := c.needsAuth.Load(); f != nil {
 			c.guard.needsAuth = *f
 		}
@@ -261,15 +263,25 @@ func (c *guardedConn) readOnce() error {
 	return err
 }
 
+// Write counts what goes out, for INFO's total_net_output_bytes.
+func (c *guardedConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	c.stats.netOutput.Add(int64(n))
+	return n, err
+}
+
 // guardedListener wraps every accepted connection in a guardedConn.
-type guardedListener struct{ net.Listener }
+type guardedListener struct {
+	net.Listener
+	stats *stats
+}
 
 func (l guardedListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
 		return nil, err
 	}
-	return &guardedConn{Conn: c}, nil
+	return &guardedConn{Conn: c, stats: l.stats}, nil
 }
 
 // inlineQuotesBalanced reports whether an inline request splits into

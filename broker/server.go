@@ -110,7 +110,7 @@ func (s *Server) ListenAndServe() error {
 func (s *Server) Serve(ln net.Listener) error {
 	s.listener = ln
 	errc := make(chan error, 1)
-	go func() { errc <- s.rc.Serve(guardedListener{ln}) }()
+	go func() { errc <- s.rc.Serve(guardedListener{Listener: ln, stats: &s.stats}) }()
 	select {
 	case err := <-errc:
 		if s.closing.Load() {

@@ -15,20 +15,12 @@ type settings struct {
 	requirepass string
 	maxclients  int
 	timeout     time.Duration
-
-	// clients holds what CLIENT SETINFO, NO-EVICT and NO-TOUCH set per
-	// connection. It has its own lock.
-	//
-	// TODO(lead): these belong in client.info; they live here only because
-	// client.go is owned elsewhere (see the admin commands' report).
-	clients clientAttrTable
 }
 
 func (st *settings) init(cfg Config) {
 	st.requirepass = cfg.RequirePass
 	st.maxclients = cfg.MaxClients
 	st.timeout = cfg.Timeout
-	st.clients.m = make(map[int64]clientAttrs)
 }
 
 func (st *settings) maxClients() int {

@@ -14,8 +14,7 @@ type stats struct {
 	rejectedConns atomic.Int64
 	totalCommands atomic.Int64
 	expiredKeys   atomic.Int64
-	// netInput and netOutput are not fed yet: INFO leaves the
-	// total_net_*_bytes fields out until the connection layer counts bytes.
+	// netInput and netOutput count socket bytes (guardedConn).
 	netInput  atomic.Int64
 	netOutput atomic.Int64
 

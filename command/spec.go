@@ -132,9 +132,10 @@ type Spec struct {
 	// ACLCategories as Redis reports them ("@keyspace", "@string", ...).
 	ACLCategories []string
 	Run           Handler
-	// Subcommands, for container commands such as CLIENT and CONFIG; when
-	// set, Run is ignored and dispatch goes to the matching subcommand,
-	// whose Arity counts the parent's name too ("OBJECT ENCODING key" is 3).
+	// Subcommands, for container commands such as CLIENT and CONFIG:
+	// dispatch goes to the subcommand named by the second argument, whose
+	// Arity counts the parent's name too ("OBJECT ENCODING key" is 3). Run,
+	// if set, handles the container called with no subcommand (COMMAND).
 	Subcommands []Spec
 	// Summary is the one-line description COMMAND DOCS prints.
 	Summary string

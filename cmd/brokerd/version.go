@@ -5,13 +5,9 @@ import (
 	"runtime"
 	"runtime/debug"
 
+	"github.com/brokerd/brokerd/broker"
 	"github.com/urfave/cli/v2"
 )
-
-// redisVersion is the Redis version brokerd is compatible with. It must
-// match what the server reports in HELLO and INFO (broker's
-// serverVersion, which is unexported).
-const redisVersion = "7.2.4"
 
 // version is brokerd's own version, set at link time with
 // -ldflags "-X main.version=v1.2.3"; otherwise the module version from
@@ -36,7 +32,7 @@ func versionText(bi *debug.BuildInfo) string {
 	if v == "" {
 		v = "devel"
 	}
-	s := fmt.Sprintf("brokerd %s\nredis compatibility %s\ngo version %s %s/%s\n", v, redisVersion, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	s := fmt.Sprintf("brokerd %s\nredis compatibility %s\ngo version %s %s/%s\n", v, broker.RedisVersion, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	var rev, at, modified string
 	if bi != nil {
 		for _, kv := range bi.Settings {
