@@ -1,0 +1,85 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Meta describes a run for the markdown report.
+type Meta struct {
+	Date    time.Time
+	Commit  string
+	CPU     string
+	Cores   int
+	Command string
+	Config  Config
+	Sides   []ServerSpec
+	Note    string // e.g. "redis-server is not on PATH"
+	Chart   string // file name of the chart, beside the report
+	Elapsed time.Duration
+}
+
+// Describe says in one line what is compared and how.
+func Describe(sides []ServerSpec, cfg Config) string {
+	var names []string
+	for _, s := range sides {
+		if s.External() {
+			names = append(names, fmt.Sprintf("%s at %s", s.Name, s.Addr))
+		} else {
+			names = append(names, fmt.Sprintf("%s (appendfsync %s)", s.Name, s.Fsync))
+		}
+	}
+	return fmt.Sprintf("%s; %d rounds, %s per run after %s warm-up, %d clients, pipeline %d, %d-byte values",
+		strings.Join(names, " vs "), cfg.Rounds, cfg.Duration, cfg.Warmup, cfg.Clients, cfg.Pipeline, cfg.Payload)
+}
+
+// WriteText writes the tables and notes for a terminal.
+func WriteText(w io.Writer, r *Result) {
+	for _, t := range Tables(r) {
+		t.Text(w)
+	}
+	if notes := Notes(r); len(notes) > 0 {
+		fmt.Fprintln(w, "Notes:")
+		for _, n := range notes {
+			fmt.Fprintf(w, "  - %s\n", n)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// WriteMarkdown writes the full report: machine, settings, tables,
+// notes and how to read them.
+func WriteMarkdown(w io.Writer, r *Result, m Meta) {
+	fmt.Fprintf(w, "# brokerbench %s (commit %s)\n\n", m.Date.Format("2006-01-02 15:04 MST"), m.Commit)
+	fmt.Fprintf(w, "- Machine: %s, %d logical CPUs (load generator and servers share them)\n", m.CPU, m.Cores)
+	fmt.Fprintf(w, "- Run: %s\n", Describe(m.Sides, m.Config))
+	c := m.Config
+	fmt.Fprintf(w, "- Queues: %d producers, %d workers, XREADGROUP COUNT %d, backlog %d; pub/sub: %d subscribers on %d channels; event sourcing: %d entries, XRANGE COUNT %d; memory: %d items per figure; raw client: %s\n",
+		c.Producers, c.Workers, c.Count, c.Backlog, c.Subscribers, c.Channels, c.Events, c.ReplayPage, c.MemEntries, c.Driver)
+	fmt.Fprintf(w, "- Command: `%s` (took %s)\n", m.Command, m.Elapsed.Round(time.Second))
+	if m.Note != "" {
+		fmt.Fprintf(w, "- Note: %s\n", m.Note)
+	}
+	fmt.Fprintln(w)
+	if len(m.Sides) == 2 {
+		fmt.Fprintf(w, "Every figure is the median of the rounds; the ratio column is %s/%s (above 1 is better for ops/s, below 1 is better for latency, RSS and CPU). Differences under ~15%% are noise on a shared machine.\n\n",
+			m.Sides[0].Name, m.Sides[1].Name)
+	}
+	for _, t := range Tables(r) {
+		t.Markdown(w)
+	}
+	if notes := Notes(r); len(notes) > 0 {
+		fmt.Fprintln(w, "### Notes")
+		fmt.Fprintln(w)
+		for _, n := range notes {
+			fmt.Fprintf(w, "- %s\n", n)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w, "Latency is per operation: from a queue message's send to its delivery (queues, pub/sub), from a pipeline's write to each reply (raw, celery, appends), per page for the replay. Server CPU µs/op is the server process's utime+stime over the measured window divided by the operations counted; it still compares two servers when the load generator caps throughput.")
+	if m.Chart != "" {
+		fmt.Fprintf(w, "\n![throughput and p99 latency](%s)\n", m.Chart)
+	}
+}

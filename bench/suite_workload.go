@@ -1,0 +1,84 @@
+package bench
+
+import (
+	"strconv"
+	"time"
+)
+
+// workload is one selectable benchmark. A run against one server gives
+// one Sample per row; rows are listed up front so that a target that
+// lacks a command can still be reported row by row.
+type workload struct {
+	group string     // selection name: stream, list, pubsub, events, celery, raw, memory
+	rows  []string   // report rows, in order
+	probe [][]string // commands the target must know; run once before each run
+	mem   bool       // rows report memory growth, not latency
+	run   func(rc *runCtx) ([]Sample, error)
+}
+
+// Groups lists the workload groups in report order.
+var Groups = []string{"stream", "list", "pubsub", "events", "celery", "raw", "memory"}
+
+// keyPrefix starts every key bench writes, so that a run against an
+// existing server can delete exactly what it wrote.
+const keyPrefix = "brokerbench:"
+
+// probeKey is the scratch key of the probes.
+const probeKey = keyPrefix + "probe"
+
+// workloads returns the selected workloads in report order.
+func workloads(cfg *Config, selected map[string]bool) []workload {
+	var all []workload
+	add := func(w ...workload) {
+		for _, x := range w {
+			if selected[x.group] {
+				all = append(all, x)
+			}
+		}
+	}
+	add(streamQueueWorkload(cfg), listQueueWorkload(cfg), pubsubWorkload(cfg),
+		eventsWorkload(cfg), celeryWorkload(cfg))
+	add(rawWorkloads(cfg)...)
+	add(memoryWorkload(cfg))
+	return all
+}
+
+// stampLen is the size of the send time carried at the start of queue
+// and pub/sub payloads: nanoseconds since the epoch, zero-padded.
+const stampLen = 19
+
+// newPayload returns a payload of size bytes (at least stampLen when
+// stamped).
+func newPayload(size int, stamped bool) []byte {
+	if stamped {
+		size = max(size, stampLen+1)
+	}
+	p := make([]byte, size)
+	for i := range p {
+		p[i] = 'x'
+	}
+	return p
+}
+
+// stamp writes now into the first stampLen bytes of p.
+func stamp(p []byte, now time.Time) {
+	n := now.UnixNano()
+	for i := stampLen - 1; i >= 0; i-- {
+		p[i] = byte('0' + n%10)
+		n /= 10
+	}
+}
+
+// stampTime reads the send time back; the zero time if p carries none.
+func stampTime(p []byte) time.Time {
+	if len(p) < stampLen {
+		return time.Time{}
+	}
+	n, err := parseInt(p[:stampLen])
+	if err != nil {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

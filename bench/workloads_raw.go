@@ -1,0 +1,253 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// rawKeyspace is the number of distinct keys SET and GET touch
+// (redis-benchmark's -r 100000).
+const rawKeyspace = 100_000
+
+// rawCommands are the commands of the raw throughput rows.
+var rawCommands = []string{"SET", "GET", "XADD", "LPUSH", "RPOP", "PUBLISH"}
+
+func rawRow(cmd string, pipe int) string { return fmt.Sprintf("raw %s, pipeline %d", cmd, pipe) }
+
+// rawWorkloads returns one workload per command and pipeline depth, each
+// run on a fresh server: GET finds its keyspace filled, RPOP a list long
+// enough not to run dry, PUBLISH one subscriber draining the channel.
+func rawWorkloads(cfg *Config) []workload {
+	var out []workload
+	for _, cmd := range rawCommands {
+		for _, pipe := range cfg.RawPipelines {
+			probe := map[string][]string{
+				"SET": {"SET", probeKey, "v"}, "GET": {"GET", probeKey}, "XADD": {"XADD", probeKey, "*", "f", "v"},
+				"LPUSH": {"LPUSH", probeKey, "v"}, "RPOP": {"RPOP", probeKey}, "PUBLISH": {"PUBLISH", probeKey, "v"},
+			}[cmd]
+			out = append(out, workload{
+				group: "raw",
+				rows:  []string{rawRow(cmd, pipe)},
+				probe: [][]string{probe, {"DEL", probeKey}},
+				run: func(rc *runCtx) ([]Sample, error) {
+					s, err := runRaw(rc, cmd, pipe)
+					return []Sample{s}, err
+				},
+			})
+		}
+	}
+	return out
+}
+
+func rawKey(buf []byte, n int) []byte {
+	return strconv.AppendInt(append(buf[:0], keyPrefix+"key:"...), int64(n), 10)
+}
+
+// rawPrefill is the number of elements RPOP starts with: enough for the
+// fastest rate seen on the 2-core machine (~800k/s at pipeline 16) with
+// half again as margin.
+func rawPrefill(cfg *Config, pipe int) int {
+	rate := 120_000.0
+	if pipe > 1 {
+		rate = 1_200_000
+	}
+	return int(rate * (cfg.Warmup + cfg.Duration).Seconds())
+}
+
+func runRaw(rc *runCtx, cmd string, pipe int) (Sample, error) {
+	cfg := rc.cfg
+	row := rawRow(cmd, pipe)
+	list, stream, channel := keyPrefix+"rawlist", keyPrefix+"rawstream", keyPrefix+"rawchan"
+	if err := rawSetup(rc, cmd, pipe, list); err != nil {
+		return Sample{}, err
+	}
+	var empty atomic.Int64
+	n := cfg.Clients
+	if cmd == "PUBLISH" {
+		n++ // the subscriber
+	}
+	s, err := runTimed(rc, row, n, func(w *worker) error {
+		if w.id == cfg.Clients {
+			return drain(w, channel)
+		}
+		if cfg.Driver == "goredis" {
+			return rawGoRedis(w, cmd, pipe, list, stream, channel, &empty)
+		}
+		c, err := w.dial()
+		if err != nil {
+			return err
+		}
+		rng := rand.New(rand.NewPCG(uint64(w.id), 7))
+		val := newPayload(cfg.Payload, false)
+		var key []byte
+		var args [][]byte
+		for !w.stopped() {
+			start := time.Now()
+			for range pipe {
+				switch cmd {
+				case "SET":
+					key = rawKey(key, rng.IntN(rawKeyspace))
+					args = append(args[:0], []byte("SET"), key, val)
+				case "GET":
+					key = rawKey(key, rng.IntN(rawKeyspace))
+					args = append(args[:0], []byte("GET"), key)
+				case "XADD":
+					args = append(args[:0], []byte("XADD"), []byte(stream), []byte("*"), []byte("f"), val)
+				case "LPUSH":
+					args = append(args[:0], []byte("LPUSH"), []byte(list), val)
+				case "RPOP":
+					args = append(args[:0], []byte("RPOP"), []byte(list))
+				case "PUBLISH":
+					args = append(args[:0], []byte("PUBLISH"), []byte(channel), val)
+				}
+				c.AppendArgs(args)
+			}
+			if err := c.Flush(); err != nil {
+				return err
+			}
+			for range pipe {
+				null, err := c.Discard()
+				if err != nil {
+					return err
+				}
+				if null && cmd == "RPOP" {
+					empty.Add(1)
+				}
+				w.record(start, time.Now())
+			}
+		}
+		return nil
+	})
+	if err == nil && empty.Load() > 0 {
+		s.Note = fmt.Sprintf("list ran empty: %d RPOPs found nothing", empty.Load())
+	}
+	return s, err
+}
+
+// rawSetup fills what GET and RPOP need, over one connection, with
+// multi-key commands so that it takes a fraction of a second.
+func rawSetup(rc *runCtx, cmd string, pipe int, list string) error {
+	if cmd != "GET" && cmd != "RPOP" {
+		return nil
+	}
+	c, err := Dial(rc.srv.Addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	val := string(newPayload(rc.cfg.Payload, false))
+	const batch = 1000
+	total := rawKeyspace
+	if cmd == "RPOP" {
+		total = rawPrefill(rc.cfg, pipe)
+	}
+	sent := 0
+	for i := 0; i < total; i += batch {
+		args := []string{"MSET"}
+		if cmd == "RPOP" {
+			args = []string{"LPUSH", list}
+		}
+		for j := i; j < min(i+batch, total); j++ {
+			if cmd == "GET" {
+				args = append(args, string(rawKey(nil, j)))
+			}
+			args = append(args, val)
+		}
+		c.Append(args...)
+		sent++
+		if sent%16 == 0 {
+			if err := flushDiscard(c, 16); err != nil {
+				return err
+			}
+			sent = 0
+		}
+	}
+	return flushDiscard(c, sent)
+}
+
+// flushDiscard sends what is buffered and reads n replies.
+func flushDiscard(c *Conn, n int) error {
+	if err := c.Flush(); err != nil {
+		return err
+	}
+	for range n {
+		if _, err := c.Discard(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// drain subscribes to channel and reads messages until stopped (the one
+// subscriber of the PUBLISH rows).
+func drain(w *worker, channel string) error {
+	c, err := w.dial()
+	if err != nil {
+		return err
+	}
+	if _, err := c.Do("SUBSCRIBE", channel); err != nil {
+		return err
+	}
+	for !w.stopped() {
+		if _, err := c.Discard(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rawGoRedis is the raw loop through go-redis v9 (one single-connection
+// client per worker, RESP2), kept to measure whether the client library
+// is the bottleneck (--client goredis).
+func rawGoRedis(w *worker, cmd string, pipe int, list, stream, channel string, empty *atomic.Int64) error {
+	rdb := redis.NewClient(&redis.Options{Addr: w.t.rc.srv.Addr, PoolSize: 1, Protocol: 2,
+		DisableIdentity: true, ReadTimeout: -1, WriteTimeout: -1})
+	w.onStop(func() { rdb.Close() })
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(uint64(w.id), 7))
+	val := string(newPayload(w.t.rc.cfg.Payload, false))
+	issue := func(p redis.Cmdable) redis.Cmder {
+		switch cmd {
+		case "SET":
+			return p.Set(ctx, string(rawKey(nil, rng.IntN(rawKeyspace))), val, 0)
+		case "GET":
+			return p.Get(ctx, string(rawKey(nil, rng.IntN(rawKeyspace))))
+		case "XADD":
+			return p.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []string{"f", val}})
+		case "LPUSH":
+			return p.LPush(ctx, list, val)
+		case "RPOP":
+			return p.RPop(ctx, list)
+		default:
+			return p.Publish(ctx, channel, val)
+		}
+	}
+	for !w.stopped() {
+		start := time.Now()
+		if pipe == 1 {
+			if err := issue(rdb).Err(); err != nil && err != redis.Nil {
+				return err
+			}
+			w.record(start, time.Now())
+			continue
+		}
+		p := rdb.Pipeline()
+		for range pipe {
+			issue(p)
+		}
+		if _, err := p.Exec(ctx); err != nil && err != redis.Nil {
+			return err
+		}
+		now := time.Now()
+		for range pipe {
+			w.record(start, now)
+		}
+	}
+	return nil
+}
