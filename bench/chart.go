@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"strings"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
@@ -112,8 +113,12 @@ func fill(img *image.RGBA, r image.Rectangle, c color.Color) {
 
 func text(img *image.RGBA, x, y int, c color.Color, s string) {
 	d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: basicfont.Face7x13, Dot: fixed.P(x, y)}
-	d.DrawString(s)
+	d.DrawString(asciiLabel.Replace(s))
 }
+
+// asciiLabel replaces the few non-ASCII characters of labels: basicfont
+// covers ASCII only.
+var asciiLabel = strings.NewReplacer("→", "->", "µ", "u", "×", "x", "…", "~", "–", "-")
 
 // clip shortens s to n characters, marking the cut.
 func clip(s string, n int) string {

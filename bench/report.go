@@ -11,10 +11,10 @@ import (
 
 // Figures are one side's medians for one row.
 type Figures struct {
-	Status string // set when no round was measured
-	Rounds int    // rounds measured
+	Status                             string // set when no round was measured
+	Rounds                             int    // rounds measured
 	Ops, P50, P99, P999, RSS, CPU, Mem float64
-	Notes []string // notes and failures of individual rounds
+	Notes                              []string // notes and failures of individual rounds
 }
 
 // OK reports whether the figures hold measurements.

@@ -3,7 +3,6 @@ package bench
 import (
 	"errors"
 	"fmt"
-	"math"
 	"sync/atomic"
 	"time"
 )
@@ -81,7 +80,10 @@ func runMemory(rc *runCtx) ([]Sample, error) {
 		return nil, err
 	}
 	s2, err := grow(rowMemPending, func() (Sample, error) {
-		if !s1.OK() {
+		switch {
+		case s1.Status == errUnsupported.Error():
+			return Sample{}, errUnsupported
+		case !s1.OK():
 			return Sample{}, errors.New(s1.Status)
 		}
 		return makePending(rc, stream, n)
@@ -184,12 +186,4 @@ func statusOf(err error) string {
 	default:
 		return "error: " + err.Error()
 	}
-}
-
-// nanIfZero is used for figures that are meaningless when nothing ran.
-func nanIfZero(v float64) float64 {
-	if v == 0 {
-		return math.NaN()
-	}
-	return v
 }
