@@ -8,6 +8,7 @@ func Specs() []command.Spec {
 	var specs []command.Spec
 	specs = append(specs, stringSpecs()...)
 	specs = append(specs, keySpecs()...)
+	specs = append(specs, listSpecs()...)
 	return specs
 }
 

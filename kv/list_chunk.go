@@ -1,0 +1,316 @@
+package kv
+
+import (
+	"bytes"
+	"encoding/binary"
+	"slices"
+)
+
+// chunk is one node of a list (a quicklist node in Redis): its elements
+// packed back to back in buf[lo:hi], each as
+//
+//	uvarint(len) | bytes | uvarint(len) with its bytes reversed
+//
+// so an element can be read from either end in O(1), as a listpack's
+// backlen allows. A 100-byte element costs 102 bytes and no heap object.
+//
+// Free space is kept on both sides of [lo, hi): pushing at the front fills
+// buf[:lo], pushing at the back fills buf[hi:], so both ends are amortized
+// O(1).
+type chunk struct {
+	buf    []byte
+	lo, hi int32
+	count  int32
+	// lpsz is the size in bytes of these elements as one Redis listpack
+	// (quicklistNode.sz): node boundaries and OBJECT ENCODING follow
+	// Redis's rules, which are stated in listpack bytes.
+	lpsz int32
+}
+
+// maxChunkCap caps how far a chunk's buffer grows ahead of its contents:
+// a quicklist node holds about 8 KB, so growing past that would only waste
+// memory (a node may still exceed it through LSET, then the buffer grows
+// exactly).
+const maxChunkCap = 8192
+
+func uvarintLen(n int) int {
+	l := 1
+	for n >= 0x80 {
+		n >>= 7
+		l++
+	}
+	return l
+}
+
+// elemSize is the encoded size of an element of n bytes.
+func elemSize(n int) int { return 2*uvarintLen(n) + n }
+
+// putElem encodes e into dst, which has exactly elemSize(len(e)) bytes.
+func putElem(dst, e []byte) {
+	k := binary.PutUvarint(dst, uint64(len(e)))
+	copy(dst[k:], e)
+	tail := dst[k+len(e):]
+	for i := 0; i < k; i++ {
+		tail[i] = dst[k-1-i]
+	}
+}
+
+// elemAt decodes the element starting at p and returns it and the offset
+// just past it.
+func (c *chunk) elemAt(p int) ([]byte, int) {
+	n, k := binary.Uvarint(c.buf[p:])
+	start := p + k
+	end := start + int(n)
+	return c.buf[start:end:end], end + k
+}
+
+// elemBefore decodes the element ending at q and returns it and its start.
+func (c *chunk) elemBefore(q int) ([]byte, int) {
+	var n uint64
+	var shift uint
+	k := 1
+	for ; ; k++ {
+		b := c.buf[q-k]
+		n |= uint64(b&0x7f) << shift
+		if b < 0x80 {
+			break
+		}
+		shift += 7
+	}
+	end := q - k
+	start := end - int(n)
+	return c.buf[start:end:end], start - k
+}
+
+func (c *chunk) used() int { return int(c.hi - c.lo) }
+
+// room makes n free bytes before lo (front) or after hi (back), moving the
+// contents or growing the buffer. Growth doubles the used size up to
+// maxChunkCap so a chunk filled one element at a time is amortized O(1),
+// and places the spare room on the side that is growing.
+func (c *chunk) room(n int, front bool) {
+	lo, hi, used := int(c.lo), int(c.hi), c.used()
+	if front && lo >= n || !front && len(c.buf)-hi >= n {
+		return
+	}
+	// Enough dead space on the other side (a queue pushed at one end and
+	// popped at the other): slide the contents instead of reallocating.
+	if len(c.buf)-used >= n && len(c.buf)-used-n >= used {
+		var to int
+		if front {
+			to = len(c.buf) - used
+		}
+		copy(c.buf[to:], c.buf[lo:hi])
+		c.lo, c.hi = int32(to), int32(to+used)
+		return
+	}
+	need := used + n
+	size := max(need, min(2*used, maxChunkCap), 64)
+	buf := slices.Grow([]byte(nil), size)
+	buf = buf[:cap(buf)]
+	to := 0
+	if front {
+		to = len(buf) - used
+	}
+	copy(buf[to:], c.buf[lo:hi])
+	c.buf, c.lo, c.hi = buf, int32(to), int32(to+used)
+}
+
+func (c *chunk) pushBack(e []byte, lpsz int) {
+	n := elemSize(len(e))
+	c.room(n, false)
+	putElem(c.buf[c.hi:int(c.hi)+n], e)
+	c.hi += int32(n)
+	c.count++
+	c.lpsz += int32(lpsz)
+}
+
+func (c *chunk) pushFront(e []byte, lpsz int) {
+	n := elemSize(len(e))
+	c.room(n, true)
+	putElem(c.buf[int(c.lo)-n:c.lo], e)
+	c.lo -= int32(n)
+	c.count++
+	c.lpsz += int32(lpsz)
+}
+
+// popFront removes the first element and returns it; the slice stays valid
+// until the chunk is changed again.
+func (c *chunk) popFront() []byte {
+	e, next := c.elemAt(int(c.lo))
+	c.lo = int32(next)
+	c.count--
+	c.lpsz -= int32(lpEntrySize(e))
+	return e
+}
+
+func (c *chunk) popBack() []byte {
+	e, start := c.elemBefore(int(c.hi))
+	c.hi = int32(start)
+	c.count--
+	c.lpsz -= int32(lpEntrySize(e))
+	return e
+}
+
+// offset returns the byte offset of element i (0 <= i <= count), walking
+// from the nearer end.
+func (c *chunk) offset(i int) int {
+	if i <= int(c.count)/2 {
+		p := int(c.lo)
+		for ; i > 0; i-- {
+			_, p = c.elemAt(p)
+		}
+		return p
+	}
+	q := int(c.hi)
+	for j := int(c.count); j > i; j-- {
+		_, q = c.elemBefore(q)
+	}
+	return q
+}
+
+func (c *chunk) get(i int) []byte {
+	e, _ := c.elemAt(c.offset(i))
+	return e
+}
+
+// insertAt makes e element i, shifting the later ones.
+func (c *chunk) insertAt(i int, e []byte, lpsz int) {
+	switch i {
+	case 0:
+		c.pushFront(e, lpsz)
+		return
+	case int(c.count):
+		c.pushBack(e, lpsz)
+		return
+	}
+	p := c.offset(i)
+	n := elemSize(len(e))
+	rel := p - int(c.lo)
+	c.room(n, false)
+	p = int(c.lo) + rel
+	copy(c.buf[p+n:], c.buf[p:c.hi])
+	putElem(c.buf[p:p+n], e)
+	c.hi += int32(n)
+	c.count++
+	c.lpsz += int32(lpsz)
+}
+
+// deleteRange removes n elements starting at element i.
+func (c *chunk) deleteRange(i, n int) {
+	p := c.offset(i)
+	q := p
+	lp := 0
+	for j := 0; j < n; j++ {
+		var e []byte
+		e, q = c.elemAt(q)
+		lp += lpEntrySize(e)
+	}
+	if p-int(c.lo) < int(c.hi)-q {
+		copy(c.buf[int(c.lo)+q-p:], c.buf[c.lo:p])
+		c.lo += int32(q - p)
+	} else {
+		copy(c.buf[p:], c.buf[q:c.hi])
+		c.hi -= int32(q - p)
+	}
+	c.count -= int32(n)
+	c.lpsz -= int32(lp)
+}
+
+// replaceAt replaces element i with e.
+func (c *chunk) replaceAt(i int, e []byte) {
+	p := c.offset(i)
+	old, q := c.elemAt(p)
+	oldLp := lpEntrySize(old)
+	n := elemSize(len(e))
+	if delta := n - (q - p); delta > 0 {
+		rel := p - int(c.lo)
+		c.room(delta, false)
+		p, q = int(c.lo)+rel, int(c.lo)+rel+(q-p)
+		copy(c.buf[q+delta:], c.buf[q:c.hi])
+		c.hi += int32(delta)
+	} else if delta < 0 {
+		copy(c.buf[q+delta:], c.buf[q:c.hi])
+		c.hi += int32(delta)
+	}
+	putElem(c.buf[p:p+n], e)
+	c.lpsz += int32(lpEntrySize(e) - oldLp)
+}
+
+// filter removes the elements for which drop returns true, keeping the
+// others in order, and returns how many it removed.
+func (c *chunk) filter(drop func(i int, e []byte) bool) int {
+	w := int(c.lo)
+	removed, lp := 0, 0
+	for i, p := 0, int(c.lo); p < int(c.hi); i++ {
+		e, next := c.elemAt(p)
+		if drop(i, e) {
+			removed++
+			lp += lpEntrySize(e)
+		} else {
+			if w != p {
+				copy(c.buf[w:], c.buf[p:next])
+			}
+			w += next - p
+		}
+		p = next
+	}
+	c.hi = int32(w)
+	c.count -= int32(removed)
+	c.lpsz -= int32(lp)
+	return removed
+}
+
+// split cuts the chunk before element i: c keeps [0, i), the returned
+// chunk holds [i, count). Each gets a buffer of its own.
+func (c *chunk) split(i int) chunk {
+	p := c.offset(i)
+	var right chunk
+	right.appendRaw(c.buf[p:c.hi], int(c.count)-i, 0)
+	var left chunk
+	left.appendRaw(c.buf[c.lo:p], i, 0)
+	lp := 0
+	for q := int(right.lo); q < int(right.hi); {
+		var e []byte
+		e, q = right.elemAt(q)
+		lp += lpEntrySize(e)
+	}
+	right.lpsz = int32(lpEmpty + lp)
+	left.lpsz = c.lpsz - int32(lp)
+	*c = left
+	return right
+}
+
+// appendRaw appends already encoded elements.
+func (c *chunk) appendRaw(raw []byte, count, lpsz int) {
+	c.room(len(raw), false)
+	copy(c.buf[c.hi:], raw)
+	c.hi += int32(len(raw))
+	c.count += int32(count)
+	c.lpsz += int32(lpsz)
+}
+
+// merge appends the elements of b (Redis's lpMerge: one listpack header
+// fewer).
+func (c *chunk) merge(b *chunk) {
+	c.appendRaw(b.buf[b.lo:b.hi], int(b.count), int(b.lpsz)-lpEmpty)
+}
+
+// index returns the position of the first element equal to e, or -1.
+func (c *chunk) index(e []byte) int {
+	for i, p := 0, int(c.lo); p < int(c.hi); i++ {
+		var x []byte
+		x, p = c.elemAt(p)
+		if bytes.Equal(x, e) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (c *chunk) clone() chunk {
+	out := chunk{count: c.count, lpsz: c.lpsz}
+	out.buf = append([]byte(nil), c.buf[c.lo:c.hi]...)
+	out.hi = int32(len(out.buf))
+	return out
+}
