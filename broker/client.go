@@ -32,6 +32,12 @@ type client struct {
 	// closeAfterReply closes the connection once the current reply is out
 	// (QUIT, CLIENT KILL of oneself).
 	closeAfterReply bool
+	// tx is the open transaction between MULTI and EXEC, nil outside.
+	tx *transaction
+	// watching and watchDirty are the WATCHed keys and whether one was
+	// written since; guarded by the keyspace write lock.
+	watching   []watchedKey
+	watchDirty bool
 
 	info struct {
 		mu       sync.Mutex

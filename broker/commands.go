@@ -19,6 +19,7 @@ func newCommandTable(s *Server) *commandTable {
 	return indexSpecs(
 		connectionSpecs(s),
 		serverSpecs(s),
+		transactionSpecs(s),
 		kv.Specs(),
 		extraSpecs,
 	)

@@ -186,6 +186,8 @@ func validClientName(name []byte) bool {
 // after connecting.
 func (s *Server) reset(c *command.Ctx) error {
 	cl := clientOf(c)
+	cl.tx = nil
+	s.watches.unwatchAll(cl)
 	cl.selectDB(0)
 	cl.setProto(2)
 	cl.setName("")

@@ -80,21 +80,25 @@ func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
 func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	spec, err := s.table.resolve(args)
 	if err != nil {
-		cl.out.Error(command.Translate(err))
+		cl.rejectInMulti(command.Error(command.Translate(err)))
 		return nil
 	}
 	if cl.authRequired() && !spec.Has(command.NoAuth) {
-		cl.out.Error(string(command.ErrNoAuth))
+		cl.rejectInMulti(command.ErrNoAuth)
+		return nil
+	}
+	cl.noteCommand(spec)
+	if cl.tx != nil && !runsImmediately(spec) {
+		s.queue(cl, spec, args)
 		return nil
 	}
 	s.stats.totalCommands.Add(1)
-	cl.noteCommand(spec)
 	c := cl.ctx
 	c.Args = args
 	// Blocking commands take the write lock even when they only read
 	// (XREAD): parking must be atomic with finding nothing to serve, or a
 	// write in between would be missed.
-	if !spec.Has(command.Write) && !spec.Has(command.Blocking) {
+	if !spec.Has(command.Write) && !spec.Has(command.Blocking) && !spec.ExclusiveLock {
 		s.mu.RLock()
 		c.DB = s.store.DB(cl.db)
 		run(spec, c)
@@ -103,7 +107,7 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	}
 	if spec.Has(command.Write) {
 		if err := s.log.Err(); err != nil {
-			cl.out.Error("MISCONF Errors writing to the AOF file: " + err.Error())
+			cl.out.Error(string(misconf(err)))
 			return nil
 		}
 	}

@@ -33,6 +33,7 @@ type Server struct {
 	store    *kv.Store        // guarded by mu
 	effects  effectBuffer     // guarded by mu (write)
 	blocking blockingRegistry // guarded by mu (write)
+	watches  watchRegistry    // guarded by mu (write)
 	log      *wal.Log
 
 	settings settings
@@ -69,10 +70,11 @@ func New(cfg Config) (*Server, error) {
 	s.clients.clients = make(map[int64]*client)
 	s.table = newCommandTable(s)
 	s.blocking.init(cfg.Databases)
+	s.watches.init(cfg.Databases)
 	s.store = kv.NewStore(cfg.Databases, kv.Hooks{
 		Expired: s.keyExpired,
-		Written: s.blocking.signal,
-		Flushed: s.blocking.signalDB,
+		Written: s.keyWritten,
+		Flushed: s.dbFlushed,
 	})
 	log, err := wal.Open(filepath.Join(cfg.Dir, "wal"), wal.Options{
 		Fsync:       cfg.AppendFsync,
@@ -187,7 +189,26 @@ func (s *Server) accept(conn redcon.Conn) bool {
 func (s *Server) closed(conn redcon.Conn, _ error) {
 	if cl, ok := conn.Context().(*client); ok {
 		s.clients.remove(cl)
+		if len(cl.watching) > 0 {
+			s.mu.Lock()
+			s.watches.unwatchAll(cl)
+			s.mu.Unlock()
+		}
 	}
+}
+
+// keyWritten is the kv Written hook: clients blocked on the key may now
+// be served, and transactions watching it must fail. Caller holds the
+// write lock.
+func (s *Server) keyWritten(db int, key []byte) {
+	s.blocking.signal(db, key)
+	s.watches.touch(db, key)
+}
+
+// dbFlushed is the kv Flushed hook, keyWritten for a whole database.
+func (s *Server) dbFlushed(db int) {
+	s.blocking.signalDB(db)
+	s.watches.touchDB(db)
 }
 
 // keyExpired logs the removal of an expired key as a DEL, in order with

@@ -132,6 +132,11 @@ type Spec struct {
 	// ACLCategories as Redis reports them ("@keyspace", "@string", ...).
 	ACLCategories []string
 	Run           Handler
+	// ExclusiveLock runs the command under the keyspace write lock though
+	// it writes no data (EXEC runs queued writes, WATCH registers the
+	// client with the writers). Blocking commands get the write lock
+	// anyway.
+	ExclusiveLock bool
 	// Subcommands, for container commands such as CLIENT and CONFIG:
 	// dispatch goes to the subcommand named by the second argument, whose
 	// Arity counts the parent's name too ("OBJECT ENCODING key" is 3). Run,
