@@ -180,3 +180,5 @@ func dumpStream(s *Stream) string {
 
 // advance moves the clock forward by ms milliseconds.
 func (x *tester) advance(ms int64) { x.now += ms }
+
+func fmtReply(raw []byte) string { return resptest.Format(raw) }
