@@ -168,7 +168,7 @@ func brpoplpush(c *command.Ctx) error {
 // bmove waits on the source only; its timeout reply is a null bulk
 // string, not a null array.
 func bmove(c *command.Ctx, from, to bool, timeout time.Duration, effect [][]byte) error {
-	src := c.Args[1 : 2 : 2]
+	src := c.Args[1:2:2]
 	if waitOn(c, src) {
 		block(c, src, timeout, nullBulk)
 		return nil

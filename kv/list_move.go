@@ -19,13 +19,19 @@ func lmove(c *command.Ctx) error {
 // rpoplpush is LMOVE source destination RIGHT LEFT.
 func rpoplpush(c *command.Ctx) error { return replyMove(c, false, true) }
 
-// replyMove runs a move and replies null when the source is missing.
+// replyMove runs a move, logged as the command itself, and replies null
+// when the source is missing.
 func replyMove(c *command.Ctx, from, to bool) error {
 	moved, err := listMove(c, from, to)
-	if err == nil && !moved {
+	switch {
+	case err != nil:
+		return err
+	case moved:
+		c.EmitArgs()
+	default:
 		c.Out.Null()
 	}
-	return err
+	return nil
 }
 
 // listMove pops from the source (c.Args[1]) at one end and pushes onto the

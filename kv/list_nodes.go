@@ -104,7 +104,7 @@ func (l *List) insertAt(ci, ei int, after bool, e []byte) {
 	atHead := !after && ei == 0
 	switch {
 	case atTail && ci+1 < l.chunks.n && l.fits(l.chunks.at(ci+1), len(e)):
-		l.chunks.at(ci + 1).pushFront(e, lp)
+		l.chunks.at(ci+1).pushFront(e, lp)
 	case atHead && ci > 0 && l.fits(l.chunks.at(ci-1), len(e)):
 		l.chunks.at(ci-1).pushBack(e, lp)
 	case atTail || atHead:
