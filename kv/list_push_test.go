@@ -2,7 +2,6 @@ package kv
 
 import "testing"
 
-
 func TestListPush(t *testing.T) {
 	x := newStringTester(t)
 	x.wantEffects("RPUSH l a b c", "(int) 3", "RPUSH l a b c")
