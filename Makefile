@@ -38,9 +38,13 @@ fuzz:
 soak:
 	BROKERD_SOAK=1 $(GO) test -count=1 -timeout 60m -run 'Crash|Soak' ./broker
 
-## bench: Go benchmarks of the hot paths
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./wal ./kv ./broker
+## bench: brokerd side by side with redis-server (when on PATH) on every
+## workload of bench/; QUICK=1 for the short run. Reports go to
+## bench/results; for other settings run bin/brokerbench --help.
+QUICK ?=
+bench: build
+	$(GO) build -o bin/brokerbench ./bench/cmd/brokerbench
+	./bin/brokerbench --brokerd bin/brokerd $(if $(QUICK),--quick)
 
 clean:
 	rm -rf bin

@@ -102,11 +102,11 @@ func testResult() *Result {
 		Rows: []RowResult{
 			{Name: "raw SET, pipeline 1", Samples: [][]Sample{
 				{ok(40_000, time.Millisecond), ok(50_000, time.Millisecond), ok(45_000, time.Millisecond)},
-				{ok(45_000, 2 * time.Millisecond), ok(44_000, 2 * time.Millisecond), ok(46_000, 2 * time.Millisecond)},
+				{ok(45_000, 2*time.Millisecond), ok(44_000, 2*time.Millisecond), ok(46_000, 2*time.Millisecond)},
 			}},
 			{Name: "list queue: LPUSH | BRPOP", Samples: [][]Sample{
 				{{Status: "unsupported by target"}},
-				{ok(25_500, 5 * time.Millisecond)},
+				{ok(25_500, 5*time.Millisecond)},
 			}},
 			{Name: "memory: list job", Mem: true, Samples: [][]Sample{
 				{{MemPer1M: 120e6, Ops: 1e6}},

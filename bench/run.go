@@ -26,11 +26,16 @@ type Config struct {
 	Subscribers int // pub/sub subscribers
 	Channels    int // pub/sub channels (every subscriber listens on all)
 
-	RawPipelines []int // pipeline depths of the raw throughput rows
-	Events       int   // entries appended and replayed by event sourcing
-	ReplayPage   int   // XRANGE COUNT of the replay
-	MemEntries   int   // entries per memory measurement (scaled to 1,000,000)
-	Driver       string
+	RawPipelines []int    // pipeline depths of the raw throughput rows
+	RawCommands  []string // commands of the raw rows (subset of SET GET XADD LPUSH RPOP PUBLISH)
+	Events       int      // entries appended and replayed by event sourcing
+	ReplayPage   int      // XRANGE COUNT of the replay
+	MemEntries   int      // entries per memory measurement (scaled to 1,000,000)
+	// CountCap bounds each load of the count-bound workloads (event
+	// appends, memory loads), so a slow target cannot stretch the suite
+	// past its time budget; figures then use the count actually loaded.
+	CountCap time.Duration
+	Driver   string
 }
 
 // DefaultConfig is the `make bench` configuration (under 10 minutes with
@@ -40,7 +45,7 @@ func DefaultConfig() Config {
 		Duration: 2 * time.Second, Warmup: 300 * time.Millisecond, Rounds: 3,
 		Clients: 50, Pipeline: 1, Payload: 16, Fsync: "everysec",
 		Producers: 4, Workers: 8, Count: 10, Backlog: 1000, Subscribers: 10, Channels: 4,
-		RawPipelines: []int{1, 16}, Events: 1_000_000, ReplayPage: 1000, MemEntries: 1_000_000,
+		RawPipelines: []int{1, 16}, RawCommands: RawCommands, Events: 1_000_000, ReplayPage: 1000, MemEntries: 1_000_000, CountCap: 30 * time.Second,
 		Driver: "resp",
 	}
 }
@@ -48,8 +53,8 @@ func DefaultConfig() Config {
 // QuickConfig is `make bench QUICK=1` (under 2 minutes).
 func QuickConfig() Config {
 	c := DefaultConfig()
-	c.Duration, c.Warmup = 500*time.Millisecond, 100*time.Millisecond
-	c.Events, c.MemEntries = 100_000, 100_000
+	c.Duration, c.Warmup = 400*time.Millisecond, 100*time.Millisecond
+	c.Events, c.MemEntries, c.CountCap = 100_000, 100_000, 5*time.Second
 	return c
 }
 

@@ -30,14 +30,14 @@ const eventBatch = 16
 
 // appendEvents appends total events to key over the worker's connection
 // in batches of eventBatch, taking indexes from next until all are
-// taken. Every entry has the three fields of the memory figures: event
+// taken or the deadline passes. Every entry has the three fields of the memory figures: event
 // (10 bytes), user (8 digits) and ts (13 digits).
-func appendEvents(w *worker, c *Conn, key string, next *atomic.Int64, total int64) error {
+func appendEvents(w *worker, c *Conn, key string, next, done *atomic.Int64, total int64, deadline time.Time) error {
 	args := [][]byte{[]byte("XADD"), []byte(key), []byte("*"),
 		[]byte("event"), []byte("user.login"), []byte("user"), nil, []byte("ts"), nil}
 	for {
 		first := next.Add(eventBatch) - eventBatch
-		if first >= total || w.stopped() {
+		if first >= total || w.stopped() || time.Now().After(deadline) {
 			return nil
 		}
 		n := min(eventBatch, total-first)
@@ -56,6 +56,7 @@ func appendEvents(w *worker, c *Conn, key string, next *atomic.Int64, total int6
 			}
 			w.record(start, time.Now())
 		}
+		done.Add(n)
 	}
 }
 
@@ -67,16 +68,21 @@ func runEvents(rc *runCtx) ([]Sample, error) {
 	cfg := rc.cfg
 	key := keyPrefix + "events"
 	total := int64(cfg.Events)
-	var next atomic.Int64
+	var next, appended atomic.Int64
+	deadline := time.Now().Add(cfg.CountCap)
 	app, err := runCounted(rc, rowEventsAppend, cfg.Clients, func(w *worker) error {
 		c, err := w.dial()
 		if err != nil {
 			return err
 		}
-		return appendEvents(w, c, key, &next, total)
+		return appendEvents(w, c, key, &next, &appended, total, deadline)
 	})
 	if err != nil {
 		return nil, err
+	}
+	if appended.Load() < total {
+		app.Note = fmt.Sprintf("stopped after %s: %d of %d entries appended", cfg.CountCap, appended.Load(), total)
+		total = appended.Load()
 	}
 	var read int64
 	page := itoa(cfg.ReplayPage)

@@ -37,12 +37,15 @@ func memoryWorkload(cfg *Config) workload {
 // 1,000,000 items.
 func runMemory(rc *runCtx) ([]Sample, error) {
 	n := rc.cfg.MemEntries
-	scale := 1_000_000 / float64(n)
 	rss := func() (int64, error) {
 		time.Sleep(memSettle)
 		return rc.srv.RSS()
 	}
+	// loaded is how many items the load in progress stored (less than n
+	// when it hit cfg.CountCap).
+	var loaded atomic.Int64
 	grow := func(row string, load func() (Sample, error)) (Sample, error) {
+		loaded.Store(0)
 		before, err := rss()
 		if err != nil {
 			return Sample{}, err
@@ -56,7 +59,14 @@ func runMemory(rc *runCtx) ([]Sample, error) {
 			return Sample{}, err
 		}
 		s.Row, s.RSS = row, after
-		s.MemPer1M = float64(after-before) * scale
+		got := loaded.Load()
+		if got == 0 {
+			return Sample{Row: row, Status: "error: nothing loaded"}, nil
+		}
+		if got < int64(n) {
+			s.Note = fmt.Sprintf("stopped after %s: %d of %d items", rc.cfg.CountCap, got, n)
+		}
+		s.MemPer1M = float64(after-before) * 1_000_000 / float64(got)
 		return s, nil
 	}
 	stream := keyPrefix + "memstream"
@@ -68,12 +78,13 @@ func runMemory(rc *runCtx) ([]Sample, error) {
 			return Sample{}, streamErr
 		}
 		var next atomic.Int64
+		deadline := time.Now().Add(rc.cfg.CountCap)
 		return runCounted(rc, rowMemStream, rc.cfg.Clients, func(w *worker) error {
 			c, err := w.dial()
 			if err != nil {
 				return err
 			}
-			return appendEvents(w, c, stream, &next, int64(n))
+			return appendEvents(w, c, stream, &next, &loaded, int64(n), deadline)
 		})
 	})
 	if err != nil {
@@ -86,7 +97,7 @@ func runMemory(rc *runCtx) ([]Sample, error) {
 		case !s1.OK():
 			return Sample{}, errors.New(s1.Status)
 		}
-		return makePending(rc, stream, n)
+		return makePending(rc, stream, &loaded)
 	})
 	if err != nil {
 		return nil, err
@@ -95,7 +106,7 @@ func runMemory(rc *runCtx) ([]Sample, error) {
 		if err := probe(rc.srv.Addr, [][]string{{"LPUSH", probeKey, "v"}, {"DEL", probeKey}}); err != nil {
 			return Sample{}, err
 		}
-		return loadList(rc, keyPrefix+"memlist", n)
+		return loadList(rc, keyPrefix+"memlist", n, &loaded)
 	})
 	if err != nil {
 		return nil, err
@@ -104,8 +115,9 @@ func runMemory(rc *runCtx) ([]Sample, error) {
 }
 
 // makePending creates a group on stream and has 10 consumers read every
-// entry without acknowledging it, so each of the n entries is pending.
-func makePending(rc *runCtx, stream string, n int) (Sample, error) {
+// entry without acknowledging it, so that each entry is pending; it
+// counts them in delivered.
+func makePending(rc *runCtx, stream string, delivered *atomic.Int64) (Sample, error) {
 	c, err := Dial(rc.srv.Addr)
 	if err != nil {
 		return Sample{}, err
@@ -115,14 +127,14 @@ func makePending(rc *runCtx, stream string, n int) (Sample, error) {
 	if err != nil {
 		return Sample{}, err
 	}
-	var delivered atomic.Int64
-	s, err := runCounted(rc, rowMemPending, memConsumers, func(w *worker) error {
+	deadline := time.Now().Add(rc.cfg.CountCap)
+	return runCounted(rc, rowMemPending, memConsumers, func(w *worker) error {
 		c, err := w.dial()
 		if err != nil {
 			return err
 		}
 		name := fmt.Sprintf("c%d", w.id)
-		for {
+		for time.Now().Before(deadline) {
 			start := time.Now()
 			v, err := c.Do("XREADGROUP", "GROUP", "g", name, "COUNT", "1000", "STREAMS", stream, ">")
 			if err != nil {
@@ -135,18 +147,16 @@ func makePending(rc *runCtx, stream string, n int) (Sample, error) {
 			delivered.Add(int64(k))
 			w.recordN(start, time.Now(), k)
 		}
+		return nil
 	})
-	if err == nil && delivered.Load() != int64(n) {
-		s.Note = fmt.Sprintf("%d of %d entries delivered", delivered.Load(), n)
-	}
-	return s, err
 }
 
 // loadList pushes n 100-byte jobs, 100 per LPUSH, 16 LPUSHes per write.
-func loadList(rc *runCtx, key string, n int) (Sample, error) {
+func loadList(rc *runCtx, key string, n int, loaded *atomic.Int64) (Sample, error) {
 	const perCmd, pipe = 100, 16
 	job := newPayload(100, false)
 	var next atomic.Int64
+	deadline := time.Now().Add(rc.cfg.CountCap)
 	return runCounted(rc, rowMemList, rc.cfg.Clients, func(w *worker) error {
 		c, err := w.dial()
 		if err != nil {
@@ -155,7 +165,7 @@ func loadList(rc *runCtx, key string, n int) (Sample, error) {
 		args := [][]byte{[]byte("LPUSH"), []byte(key)}
 		for {
 			first := next.Add(perCmd*pipe) - perCmd*pipe
-			if first >= int64(n) {
+			if first >= int64(n) || time.Now().After(deadline) {
 				return nil
 			}
 			start := time.Now()
@@ -171,7 +181,9 @@ func loadList(rc *runCtx, key string, n int) (Sample, error) {
 			if err := flushDiscard(c, cmds); err != nil {
 				return err
 			}
-			w.recordN(start, time.Now(), int(min(perCmd*pipe, int64(n)-first)))
+			k := min(perCmd*pipe, int64(n)-first)
+			loaded.Add(k)
+			w.recordN(start, time.Now(), int(k))
 		}
 	})
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -15,8 +17,8 @@ import (
 // (redis-benchmark's -r 100000).
 const rawKeyspace = 100_000
 
-// rawCommands are the commands of the raw throughput rows.
-var rawCommands = []string{"SET", "GET", "XADD", "LPUSH", "RPOP", "PUBLISH"}
+// RawCommands are the commands of the raw throughput rows.
+var RawCommands = []string{"SET", "GET", "XADD", "LPUSH", "RPOP", "PUBLISH"}
 
 func rawRow(cmd string, pipe int) string { return fmt.Sprintf("raw %s, pipeline %d", cmd, pipe) }
 
@@ -25,7 +27,10 @@ func rawRow(cmd string, pipe int) string { return fmt.Sprintf("raw %s, pipeline 
 // enough not to run dry, PUBLISH one subscriber draining the channel.
 func rawWorkloads(cfg *Config) []workload {
 	var out []workload
-	for _, cmd := range rawCommands {
+	for _, cmd := range cfg.RawCommands {
+		if !slices.Contains(RawCommands, cmd) {
+			continue
+		}
 		for _, pipe := range cfg.RawPipelines {
 			probe := map[string][]string{
 				"SET": {"SET", probeKey, "v"}, "GET": {"GET", probeKey}, "XADD": {"XADD", probeKey, "*", "f", "v"},
@@ -205,7 +210,16 @@ func drain(w *worker, channel string) error {
 // rawGoRedis is the raw loop through go-redis v9 (one single-connection
 // client per worker, RESP2), kept to measure whether the client library
 // is the bottleneck (--client goredis).
+// quietGoRedis silences go-redis's logger, which reports every
+// connection bench closes at the end of a run as unexpected.
+var quietGoRedis sync.Once
+
+type nopLogger struct{}
+
+func (nopLogger) Printf(context.Context, string, ...any) {}
+
 func rawGoRedis(w *worker, cmd string, pipe int, list, stream, channel string, empty *atomic.Int64) error {
+	quietGoRedis.Do(func() { redis.SetLogger(nopLogger{}) })
 	rdb := redis.NewClient(&redis.Options{Addr: w.t.rc.srv.Addr, PoolSize: 1, Protocol: 2,
 		DisableIdentity: true, ReadTimeout: -1, WriteTimeout: -1})
 	w.onStop(func() { rdb.Close() })

@@ -37,6 +37,7 @@ type options struct {
 	workloads   string
 	only        map[string]*bool
 	rawPipes    string
+	rawCmds     string
 }
 
 func run(args []string) error {
@@ -62,6 +63,7 @@ func run(args []string) error {
 	fs.IntVar(&cfg.Clients, "clients", def.Clients, "connections for raw, celery and event appends")
 	fs.IntVar(&cfg.Pipeline, "pipeline", def.Pipeline, "pipeline depth of queue producers, the publisher and the celery mix")
 	fs.StringVar(&o.rawPipes, "raw-pipelines", "1,16", "pipeline depths of the raw throughput rows")
+	fs.StringVar(&o.rawCmds, "raw-commands", strings.Join(bench.RawCommands, ","), "commands of the raw throughput rows")
 	fs.IntVar(&cfg.Payload, "payload", def.Payload, "value size in bytes")
 	fs.StringVar(&cfg.Fsync, "appendfsync", def.Fsync, "fsync policy of both servers: always, everysec or no")
 	fs.IntVar(&cfg.Producers, "producers", def.Producers, "queue producers")
@@ -73,6 +75,7 @@ func run(args []string) error {
 	fs.IntVar(&cfg.Events, "event-entries", def.Events, "entries appended and replayed by event sourcing")
 	fs.IntVar(&cfg.ReplayPage, "replay-page", def.ReplayPage, "XRANGE COUNT of the replay")
 	fs.IntVar(&cfg.MemEntries, "mem-entries", def.MemEntries, "items per memory measurement (scaled to 1,000,000)")
+	fs.DurationVar(&cfg.CountCap, "count-cap", def.CountCap, "time limit of each count-bound load (event appends, memory loads)")
 	fs.StringVar(&cfg.Driver, "client", def.Driver, "client of the raw rows: resp (bench's own) or goredis (go-redis v9)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -94,11 +97,15 @@ func run(args []string) error {
 		if !set["mem-entries"] {
 			cfg.MemEntries = q.MemEntries
 		}
+		if !set["count-cap"] {
+			cfg.CountCap = q.CountCap
+		}
 	}
 	var err error
 	if cfg.RawPipelines, err = parseInts(o.rawPipes); err != nil {
 		return fmt.Errorf("--raw-pipelines: %w", err)
 	}
+	cfg.RawCommands = strings.Split(strings.ToUpper(o.rawCmds), ",")
 	if cfg.Driver != "resp" && cfg.Driver != "goredis" {
 		return fmt.Errorf("--client must be resp or goredis")
 	}
