@@ -7,6 +7,7 @@ import (
 
 	"github.com/brokerd/brokerd/command"
 	"github.com/brokerd/brokerd/kv"
+	"github.com/brokerd/brokerd/streams"
 )
 
 // commandTable is the whole command surface: every family lists its specs
@@ -21,6 +22,7 @@ func newCommandTable(s *Server) *commandTable {
 		serverSpecs(s),
 		transactionSpecs(s),
 		kv.Specs(),
+		streams.Specs(),
 		extraSpecs,
 	)
 }
