@@ -69,22 +69,15 @@ const (
 )
 
 // lookup returns the stream at key for a read command; nil when absent.
-func lookup(c *command.Ctx, key []byte) (*Stream, error) {
-	v := c.DB.Lookup(key)
-	if v == nil {
-		return nil, nil
-	}
-	s, ok := v.(*Stream)
-	if !ok {
-		return nil, command.ErrWrongType
-	}
-	return s, nil
-}
+func lookup(c *command.Ctx, key []byte) (*Stream, error) { return asStream(c.DB.Lookup(key)) }
 
 // lookupWrite is lookup for write commands (an expired key is removed
 // first, see command.DB.LookupWrite).
 func lookupWrite(c *command.Ctx, key []byte) (*Stream, error) {
-	v := c.DB.LookupWrite(key)
+	return asStream(c.DB.LookupWrite(key))
+}
+
+func asStream(v command.Value) (*Stream, error) {
 	if v == nil {
 		return nil, nil
 	}
