@@ -38,6 +38,10 @@ type client struct {
 	// written since; guarded by the keyspace write lock.
 	watching   []watchedKey
 	watchDirty bool
+	// sub is the client's pub/sub side, nil until it first subscribes;
+	// subscriptions counts its channels, patterns and shard channels.
+	sub           *subscriber
+	subscriptions int
 
 	info struct {
 		mu       sync.Mutex
@@ -80,6 +84,9 @@ func (cl *client) selectDB(i int) {
 
 func (cl *client) setProto(p int) {
 	cl.proto = p
+	if cl.sub != nil {
+		cl.sub.resp3.Store(p == 3)
+	}
 	cl.out.SetProto(p)
 	cl.info.mu.Lock()
 	cl.info.proto = p

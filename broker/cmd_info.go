@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/brokerd/brokerd/command"
+	"github.com/brokerd/brokerd/pubsub"
 )
 
 // infoSection is one "# Title" block of INFO. Every section brokerd has is
@@ -146,6 +147,10 @@ func (s *Server) infoStats(w *infoWriter) {
 	w.add("rejected_connections", s.stats.rejectedConns.Load())
 	w.add("expired_keys", s.stats.expiredKeys.Load())
 	w.add("evicted_keys", 0)
+	w.add("pubsub_channels", len(s.pubsub.Names(pubsub.Channels, nil)))
+	w.add("pubsub_patterns", s.pubsub.NumPatterns())
+	w.add("pubsubshard_channels", len(s.pubsub.Names(pubsub.ShardChannels, nil)))
+	w.add("client_output_buffer_limit_disconnections", s.stats.outputLimitDisconnections.Load())
 }
 
 // infoReplication: brokerd has no replicas; it is always a master.

@@ -21,6 +21,7 @@ func newCommandTable(s *Server) *commandTable {
 		connectionSpecs(s),
 		serverSpecs(s),
 		transactionSpecs(s),
+		pubsubSpecs(s),
 		kv.Specs(),
 		streams.Specs(),
 		extraSpecs,

@@ -37,6 +37,18 @@ func connectionSpecs(s *Server) []command.Spec {
 func clientOf(c *command.Ctx) *client { return c.Conn.(*client) }
 
 func ping(c *command.Ctx) error {
+	if clientOf(c).subscribedRESP2() {
+		// A subscribed RESP2 client reads pushes, so PING answers in
+		// their shape: ["pong", message].
+		c.Out.Array(2)
+		c.Out.BulkString("pong")
+		if len(c.Args) == 2 {
+			c.Out.Bulk(c.Args[1])
+		} else {
+			c.Out.BulkString("")
+		}
+		return nil
+	}
 	if len(c.Args) == 2 {
 		c.Out.Bulk(c.Args[1])
 		return nil
@@ -188,6 +200,10 @@ func (s *Server) reset(c *command.Ctx) error {
 	cl := clientOf(c)
 	cl.tx = nil
 	s.watches.unwatchAll(cl)
+	if cl.sub != nil {
+		s.pubsub.RemoveAll(cl.sub) // RESET leaves every channel without confirmations
+		cl.subscriptions = 0
+	}
 	cl.selectDB(0)
 	cl.setProto(2)
 	cl.setName("")

@@ -45,6 +45,17 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 		conn.Close()
 		return
 	}
+	if cl.sub != nil {
+		// A subscriber's replies join its messages in the outbox, so a
+		// reply never overtakes a confirmation queued before it.
+		if !s.awaitDurable(cl, conn) {
+			return
+		}
+		if cl.out.Len() > 0 {
+			cl.sub.Deliver(cl.out.Bytes())
+			cl.out.Truncate(0)
+		}
+	}
 	if len(conn.PeekPipeline()) == 0 && !s.awaitDurable(cl, conn) {
 		return
 	}
@@ -88,6 +99,10 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 		return nil
 	}
 	cl.noteCommand(spec)
+	if cl.subscribedRESP2() && !spec.Has(command.SubscribedOK) {
+		cl.out.Error(string(errSubscribedContext(spec)))
+		return nil
+	}
 	if cl.tx != nil && !runsImmediately(spec) {
 		s.queue(cl, spec, args)
 		return nil
@@ -95,6 +110,16 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	s.stats.totalCommands.Add(1)
 	c := cl.ctx
 	c.Args = args
+	if spec.Has(command.PubSub) {
+		// Pub/sub state has its own lock; the keyspace is not involved.
+		// Confirmations go through the outbox, after the replies owed.
+		if repliesViaOutbox(spec) && !s.flushOwed(cl, cl.conn) {
+			cl.closeAfterReply = true
+			return nil
+		}
+		run(spec, c)
+		return nil
+	}
 	// Blocking commands take the write lock even when they only read
 	// (XREAD): parking must be atomic with finding nothing to serve, or a
 	// write in between would be missed.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -149,7 +148,7 @@ func splitQuoted(s string) []string {
 // acknowledged write must be there.
 func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	rounds := 3
-	if os.Getenv("BROKERD_SOAK") != "" {
+	if brokertest.Soak() {
 		rounds = 20
 	}
 	dir := t.TempDir()

@@ -3,6 +3,7 @@ package broker
 import (
 	"errors"
 	"net"
+	"sync"
 	"sync/atomic"
 
 	"github.com/brokerd/brokerd/command"
@@ -210,6 +211,9 @@ type guardedConn struct {
 	spare []byte // ready's buffer, reused once ready is drained
 	err   error
 	stats *stats
+	// writeMu keeps whole frames from interleaving: redcon's flushes and
+	// a subscriber's outbox both write to the socket.
+	writeMu sync.Mutex
 	// needsAuth is set by the broker once it has a client for this conn.
 	needsAuth atomic.Pointer[func() bool]
 }
@@ -265,7 +269,9 @@ func (c *guardedConn) readOnce() error {
 
 // Write counts what goes out, for INFO's total_net_output_bytes.
 func (c *guardedConn) Write(p []byte) (int, error) {
+	c.writeMu.Lock()
 	n, err := c.Conn.Write(p)
+	c.writeMu.Unlock()
 	c.stats.netOutput.Add(int64(n))
 	return n, err
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/brokerd/brokerd/kv"
+	"github.com/brokerd/brokerd/pubsub"
 	"github.com/brokerd/brokerd/wal"
 	"github.com/tidwall/redcon"
 )
@@ -34,6 +35,7 @@ type Server struct {
 	effects  effectBuffer     // guarded by mu (write)
 	blocking blockingRegistry // guarded by mu (write)
 	watches  watchRegistry    // guarded by mu (write)
+	pubsub   *pubsub.Registry
 	log      *wal.Log
 
 	settings settings
@@ -71,6 +73,7 @@ func New(cfg Config) (*Server, error) {
 	s.table = newCommandTable(s)
 	s.blocking.init(cfg.Databases)
 	s.watches.init(cfg.Databases)
+	s.pubsub = pubsub.NewRegistry()
 	s.store = kv.NewStore(cfg.Databases, kv.Hooks{
 		Expired: s.keyExpired,
 		Written: s.keyWritten,
@@ -189,6 +192,7 @@ func (s *Server) accept(conn redcon.Conn) bool {
 func (s *Server) closed(conn redcon.Conn, _ error) {
 	if cl, ok := conn.Context().(*client); ok {
 		s.clients.remove(cl)
+		s.dropSubscriber(cl)
 		if len(cl.watching) > 0 {
 			s.mu.Lock()
 			s.watches.unwatchAll(cl)

@@ -2,7 +2,10 @@ package broker
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/brokerd/brokerd/pubsub"
 )
 
 // settings are the configuration values CONFIG SET may change while the
@@ -15,12 +18,18 @@ type settings struct {
 	requirepass string
 	maxclients  int
 	timeout     time.Duration
+
+	// pubsubLimits is client-output-buffer-limit pubsub; atomic because
+	// every delivery reads it.
+	pubsubLimits atomic.Pointer[pubsub.Limits]
 }
 
 func (st *settings) init(cfg Config) {
 	st.requirepass = cfg.RequirePass
 	st.maxclients = cfg.MaxClients
 	st.timeout = cfg.Timeout
+	limits := pubsub.DefaultLimits
+	st.pubsubLimits.Store(&limits)
 }
 
 func (st *settings) maxClients() int {

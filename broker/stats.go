@@ -14,6 +14,9 @@ type stats struct {
 	rejectedConns atomic.Int64
 	totalCommands atomic.Int64
 	expiredKeys   atomic.Int64
+	// outputLimitDisconnections counts subscribers dropped for passing
+	// client-output-buffer-limit pubsub.
+	outputLimitDisconnections atomic.Int64
 	// netInput and netOutput count socket bytes (guardedConn).
 	netInput  atomic.Int64
 	netOutput atomic.Int64
@@ -28,7 +31,7 @@ type stats struct {
 // (resetServerStats), including the memory peak.
 func (st *stats) reset() {
 	for _, c := range []*atomic.Int64{&st.totalConns, &st.rejectedConns, &st.totalCommands,
-		&st.expiredKeys, &st.netInput, &st.netOutput} {
+		&st.expiredKeys, &st.netInput, &st.netOutput, &st.outputLimitDisconnections} {
 		c.Store(0)
 	}
 	st.mem.resetPeak()

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -285,3 +286,7 @@ func Eventually(t testing.TB, timeout time.Duration, cond func() error) {
 
 // Ctx is a context for go-redis calls in tests.
 func Ctx() context.Context { return context.Background() }
+
+// Soak reports whether long runs were asked for (make soak sets
+// BROKERD_SOAK): tests then use their full sizes.
+func Soak() bool { return os.Getenv("BROKERD_SOAK") != "" }

@@ -1,0 +1,53 @@
+package broker
+
+import (
+	"sync/atomic"
+
+	"github.com/brokerd/brokerd/pubsub"
+)
+
+// subscriber is a client's side of pub/sub: the outbox its messages and
+// (un)subscribe confirmations go through, created on its first
+// subscription and drained by a goroutine of its own, so that a publisher
+// never writes to a socket. Replies to the client's other commands still
+// go through redcon; the guarded connection's write lock keeps whole
+// frames from interleaving.
+type subscriber struct {
+	outbox *pubsub.Outbox
+	resp3  atomic.Bool
+}
+
+func (sb *subscriber) Deliver(frame []byte) { sb.outbox.Deliver(frame) }
+func (sb *subscriber) Resp3() bool          { return sb.resp3.Load() }
+
+// subscriberOf returns cl's subscriber, starting its outbox on first use.
+func (s *Server) subscriberOf(cl *client) *subscriber {
+	if cl.sub != nil {
+		return cl.sub
+	}
+	sb := &subscriber{}
+	sb.resp3.Store(cl.proto == 3)
+	sb.outbox = pubsub.NewOutbox(cl.guard, s.settings.currentPubsubLimits, func() {
+		s.stats.outputLimitDisconnections.Add(1)
+		s.logger.Warn("subscriber over client-output-buffer-limit pubsub; disconnecting", "client", cl.id)
+		cl.guard.Close()
+	})
+	go sb.outbox.Run()
+	cl.sub = sb
+	return sb
+}
+
+// dropSubscriber forgets a closed client's subscriptions.
+func (s *Server) dropSubscriber(cl *client) {
+	if cl.sub == nil {
+		return
+	}
+	s.pubsub.RemoveAll(cl.sub)
+	cl.sub.outbox.Close()
+}
+
+// subscribedRESP2 reports whether cl is in RESP2's subscribed state,
+// where only a few commands are allowed.
+func (cl *client) subscribedRESP2() bool { return cl.subscriptions > 0 && cl.proto == 2 }
+
+func (st *settings) currentPubsubLimits() pubsub.Limits { return *st.pubsubLimits.Load() }

@@ -1,0 +1,152 @@
+package pubsub
+
+import (
+	"io"
+	"sync"
+	"time"
+)
+
+// Limits is Redis's client-output-buffer-limit for pubsub clients: a
+// subscriber whose pending output passes Hard bytes, or stays above Soft
+// bytes for SoftFor, is disconnected. Zero disables a limit.
+type Limits struct {
+	Hard, Soft int64
+	SoftFor    time.Duration
+}
+
+// maxKeptBuffer is the largest write buffer an idle outbox keeps.
+const maxKeptBuffer = 64 << 10
+
+// DefaultLimits are Redis's defaults: 32mb 8mb 60.
+var DefaultLimits = Limits{Hard: 32 << 20, Soft: 8 << 20, SoftFor: 60 * time.Second}
+
+// Outbox is a subscriber's queue of outgoing frames, drained to the
+// connection by its own goroutine (Run). Deliver only appends, so a
+// publisher never waits for a slow reader; the limits bound the memory a
+// reader that never reads can hold.
+type Outbox struct {
+	w        io.Writer
+	limits   func() Limits
+	overflow func() // called once, from Deliver, when a limit is passed
+
+	mu        sync.Mutex
+	pending   []byte
+	inFlight  int // bytes handed to w and not yet written
+	softSince time.Time
+	closed    bool
+	wake      chan struct{}
+	done      chan struct{}
+}
+
+// NewOutbox returns an outbox writing to w. limits is read at every
+// delivery, so CONFIG SET applies at once; overflow must not block (it
+// typically closes the connection).
+func NewOutbox(w io.Writer, limits func() Limits, overflow func()) *Outbox {
+	return &Outbox{
+		w:        w,
+		limits:   limits,
+		overflow: overflow,
+		wake:     make(chan struct{}, 1),
+		done:     make(chan struct{}),
+	}
+}
+
+// Deliver queues frame. Past a limit the outbox closes, drops what it
+// holds and calls overflow.
+func (o *Outbox) Deliver(frame []byte) {
+	o.mu.Lock()
+	if o.closed {
+		o.mu.Unlock()
+		return
+	}
+	o.pending = append(o.pending, frame...)
+	if o.overLimit(time.Now()) {
+		o.closed = true
+		o.pending = nil
+		o.mu.Unlock()
+		o.signal()
+		o.overflow()
+		return
+	}
+	o.mu.Unlock()
+	o.signal()
+}
+
+// overLimit applies the limits to what is queued and in flight. Caller
+// holds mu.
+func (o *Outbox) overLimit(now time.Time) bool {
+	l := o.limits()
+	size := int64(len(o.pending) + o.inFlight)
+	if l.Hard > 0 && size > l.Hard {
+		return true
+	}
+	if l.Soft <= 0 || size <= l.Soft {
+		o.softSince = time.Time{}
+		return false
+	}
+	if o.softSince.IsZero() {
+		o.softSince = now
+		return false
+	}
+	return now.Sub(o.softSince) > l.SoftFor
+}
+
+func (o *Outbox) signal() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Len is the number of bytes queued or being written.
+func (o *Outbox) Len() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.pending) + o.inFlight
+}
+
+// Run writes queued frames until Close or a write error. It is the
+// outbox's only writer.
+func (o *Outbox) Run() {
+	defer close(o.done)
+	var buf []byte
+	for range o.wake {
+		for {
+			o.mu.Lock()
+			if o.closed {
+				o.mu.Unlock()
+				return
+			}
+			if len(o.pending) == 0 {
+				o.inFlight = 0
+				o.mu.Unlock()
+				break
+			}
+			// Swap buffers so publishers keep appending while this one
+			// is written.
+			buf, o.pending = o.pending, buf[:0]
+			o.inFlight = len(buf)
+			o.mu.Unlock()
+			if _, err := o.w.Write(buf); err != nil {
+				o.Close()
+				return
+			}
+			if cap(buf) > maxKeptBuffer {
+				buf = nil // a burst's buffer is not kept for the quiet after it
+			}
+		}
+	}
+}
+
+// Close stops the outbox; queued frames are dropped. It does not wait for
+// Run (see Wait).
+func (o *Outbox) Close() {
+	o.mu.Lock()
+	o.closed = true
+	o.pending = nil
+	o.mu.Unlock()
+	o.signal()
+}
+
+// Wait returns once Run has returned.
+func (o *Outbox) Wait() { <-o.done }

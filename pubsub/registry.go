@@ -1,0 +1,275 @@
+package pubsub
+
+import (
+	"sort"
+	"sync"
+
+	"github.com/brokerd/brokerd/internal/glob"
+)
+
+// Subscriber is one subscribed connection.
+type Subscriber interface {
+	// Deliver queues a complete RESP frame for the connection. It is
+	// called with the registry locked, so it must neither block nor call
+	// back into the registry.
+	Deliver(frame []byte)
+	// Resp3 reports whether the connection speaks RESP3 (push frames).
+	Resp3() bool
+}
+
+// Kind is one of the three subscription spaces. Shard channels are
+// separate from plain channels, as in Redis: SPUBLISH reaches only
+// SSUBSCRIBE clients.
+type Kind uint8
+
+const (
+	Channels Kind = iota
+	Patterns
+	ShardChannels
+)
+
+// verbs names a kind's confirmation frames and message frame.
+var verbs = [...]struct{ sub, unsub, message string }{
+	Channels:      {"subscribe", "unsubscribe", "message"},
+	Patterns:      {"psubscribe", "punsubscribe", "pmessage"},
+	ShardChannels: {"ssubscribe", "sunsubscribe", "smessage"},
+}
+
+// Registry holds every subscription. It is safe for concurrent use.
+type Registry struct {
+	mu    sync.RWMutex
+	names [3]map[string]map[Subscriber]struct{} // kind → name → subscribers
+	subs  map[Subscriber]*subscriptions
+}
+
+// subscriptions are one subscriber's names, per kind, in subscription
+// order (UNSUBSCRIBE with no argument confirms them in that order).
+type subscriptions struct {
+	names [3][]string
+}
+
+func (s *subscriptions) count(k Kind) int {
+	if k == ShardChannels {
+		return len(s.names[ShardChannels])
+	}
+	// Redis reports channels and patterns together.
+	return len(s.names[Channels]) + len(s.names[Patterns])
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry {
+	r := &Registry{subs: map[Subscriber]*subscriptions{}}
+	for i := range r.names {
+		r.names[i] = map[string]map[Subscriber]struct{}{}
+	}
+	return r
+}
+
+// Subscribe adds sub to each name of kind and delivers one confirmation
+// per name, under the registry lock, so no message for a name can reach
+// sub before its confirmation. It returns the subscriber's count after.
+func (r *Registry) Subscribe(sub Subscriber, kind Kind, names [][]byte) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st := r.subs[sub]
+	if st == nil {
+		st = &subscriptions{}
+		r.subs[sub] = st
+	}
+	var frame []byte
+	for _, n := range names {
+		name := string(n)
+		set := r.names[kind][name]
+		if set == nil {
+			set = map[Subscriber]struct{}{}
+			r.names[kind][name] = set
+		}
+		if _, dup := set[sub]; !dup {
+			set[sub] = struct{}{}
+			st.names[kind] = append(st.names[kind], name)
+		}
+		frame = confirmFrame(frame[:0], sub.Resp3(), verbs[kind].sub, n, st.count(kind))
+		sub.Deliver(frame)
+	}
+	return r.total(sub)
+}
+
+// Unsubscribe removes sub from each name of kind (from all of them when
+// names is empty) and delivers a confirmation per name; with nothing to
+// remove it confirms once with a null name, as Redis does. It returns the
+// subscriber's count after.
+func (r *Registry) Unsubscribe(sub Subscriber, kind Kind, names [][]byte) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st := r.subs[sub]
+	if len(names) == 0 && st != nil {
+		for _, n := range st.names[kind] {
+			names = append(names, []byte(n))
+		}
+	}
+	var frame []byte
+	if len(names) == 0 {
+		count := 0
+		if st != nil {
+			count = st.count(kind)
+		}
+		sub.Deliver(confirmFrame(frame, sub.Resp3(), verbs[kind].unsub, nil, count))
+		return r.total(sub)
+	}
+	for _, n := range names {
+		r.remove(sub, st, kind, string(n))
+		count := 0
+		if st != nil {
+			count = st.count(kind)
+		}
+		frame = confirmFrame(frame[:0], sub.Resp3(), verbs[kind].unsub, n, count)
+		sub.Deliver(frame)
+	}
+	total := r.total(sub)
+	if total == 0 {
+		delete(r.subs, sub)
+	}
+	return total
+}
+
+// remove drops one subscription. Caller holds the write lock.
+func (r *Registry) remove(sub Subscriber, st *subscriptions, kind Kind, name string) {
+	set := r.names[kind][name]
+	if _, ok := set[sub]; !ok {
+		return
+	}
+	delete(set, sub)
+	if len(set) == 0 {
+		delete(r.names[kind], name)
+	}
+	for i, n := range st.names[kind] {
+		if n == name {
+			st.names[kind] = append(st.names[kind][:i], st.names[kind][i+1:]...)
+			break
+		}
+	}
+}
+
+// RemoveAll drops every subscription of sub without confirmations (the
+// connection is gone).
+func (r *Registry) RemoveAll(sub Subscriber) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st := r.subs[sub]
+	if st == nil {
+		return
+	}
+	for k := range st.names {
+		for _, name := range append([]string(nil), st.names[k]...) {
+			r.remove(sub, st, Kind(k), name)
+		}
+	}
+	delete(r.subs, sub)
+}
+
+// total is the number of subscriptions of every kind. Caller holds the
+// lock.
+func (r *Registry) total(sub Subscriber) int {
+	st := r.subs[sub]
+	if st == nil {
+		return 0
+	}
+	return len(st.names[Channels]) + len(st.names[Patterns]) + len(st.names[ShardChannels])
+}
+
+// Publish delivers payload to the subscribers of channel and of every
+// matching pattern and returns how many deliveries it made (a client
+// subscribed both ways counts twice, as in Redis). It never blocks on a
+// subscriber.
+func (r *Registry) Publish(channel, payload []byte) int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var enc encodings
+	n := 0
+	for sub := range r.names[Channels][string(channel)] {
+		sub.Deliver(enc.get(sub.Resp3(), "message", nil, channel, payload))
+		n++
+	}
+	for pattern, set := range r.names[Patterns] {
+		if !glob.MatchString(pattern, string(channel), false) {
+			continue
+		}
+		var penc encodings
+		p := []byte(pattern)
+		for sub := range set {
+			sub.Deliver(penc.get(sub.Resp3(), "pmessage", p, channel, payload))
+			n++
+		}
+	}
+	return n
+}
+
+// ShardPublish delivers payload to the SSUBSCRIBE clients of channel.
+func (r *Registry) ShardPublish(channel, payload []byte) int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var enc encodings
+	n := 0
+	for sub := range r.names[ShardChannels][string(channel)] {
+		sub.Deliver(enc.get(sub.Resp3(), "smessage", nil, channel, payload))
+		n++
+	}
+	return n
+}
+
+// encodings caches a message's frame per protocol: a publish encodes it
+// at most twice whatever the number of subscribers.
+type encodings struct{ resp2, resp3 []byte }
+
+func (e *encodings) get(resp3 bool, kind string, pattern, channel, payload []byte) []byte {
+	p := &e.resp2
+	if resp3 {
+		p = &e.resp3
+	}
+	if *p == nil {
+		*p = messageFrame(nil, resp3, kind, pattern, channel, payload)
+	}
+	return *p
+}
+
+// Names lists the names of kind with at least one subscriber, matching
+// pattern when it is non-nil, sorted (PUBSUB CHANNELS, SHARDCHANNELS).
+func (r *Registry) Names(kind Kind, pattern []byte) []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var out []string
+	for name := range r.names[kind] {
+		if pattern == nil || glob.MatchString(string(pattern), name, false) {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// NumSub is the number of subscribers of one name (PUBSUB NUMSUB).
+func (r *Registry) NumSub(kind Kind, name []byte) int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.names[kind][string(name)])
+}
+
+// NumPatterns is the number of distinct subscribed patterns (PUBSUB
+// NUMPAT).
+func (r *Registry) NumPatterns() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.names[Patterns])
+}
+
+// Counts returns sub's channel, pattern and shard-channel counts (CLIENT
+// LIST's sub=, psub=, ssub=).
+func (r *Registry) Counts(sub Subscriber) (channels, patterns, shard int) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	st := r.subs[sub]
+	if st == nil {
+		return 0, 0, 0
+	}
+	return len(st.names[Channels]), len(st.names[Patterns]), len(st.names[ShardChannels])
+}

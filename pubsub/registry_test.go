@@ -1,0 +1,96 @@
+package pubsub
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/brokerd/brokerd/internal/resptest"
+)
+
+// recorder is a Subscriber that keeps what it is sent, formatted.
+type recorder struct {
+	resp3  bool
+	frames []string
+}
+
+func (r *recorder) Deliver(frame []byte) {
+	r.frames = append(r.frames, resptest.Format(frame))
+}
+func (r *recorder) Resp3() bool { return r.resp3 }
+
+func (r *recorder) take() string {
+	s := strings.Join(r.frames, " ")
+	r.frames = nil
+	return s
+}
+
+func names(ss ...string) [][]byte {
+	var out [][]byte
+	for _, s := range ss {
+		out = append(out, []byte(s))
+	}
+	return out
+}
+
+func TestRegistry(t *testing.T) {
+	reg := NewRegistry()
+	a, b := &recorder{}, &recorder{resp3: true}
+	steps := []struct {
+		do   func() int
+		want int
+		a, b string
+	}{
+		{func() int { return reg.Subscribe(a, Channels, names("x", "y", "x")) }, 2,
+			`["subscribe" "x" (int) 1] ["subscribe" "y" (int) 2] ["subscribe" "x" (int) 2]`, ""},
+		{func() int { return reg.Subscribe(b, Patterns, names("x*")) }, 1, "", `push["psubscribe" "x*" (int) 1]`},
+		{func() int { return reg.Subscribe(b, ShardChannels, names("x")) }, 2, "", `push["ssubscribe" "x" (int) 1]`},
+		{func() int { return reg.Publish([]byte("x"), []byte("m")) }, 2,
+			`["message" "x" "m"]`, `push["pmessage" "x*" "x" "m"]`},
+		{func() int { return reg.ShardPublish([]byte("x"), []byte("s")) }, 1, "", `push["smessage" "x" "s"]`},
+		{func() int { return reg.Publish([]byte("z"), []byte("m")) }, 0, "", ""},
+		{func() int { return reg.NumSub(Channels, []byte("x")) }, 1, "", ""},
+		{func() int { return reg.NumPatterns() }, 1, "", ""},
+		{func() int { return reg.Unsubscribe(a, Channels, nil) }, 0,
+			`["unsubscribe" "x" (int) 1] ["unsubscribe" "y" (int) 0]`, ""},
+		{func() int { return reg.Unsubscribe(a, Patterns, nil) }, 0, `["punsubscribe" (nil) (int) 0]`, ""},
+		{func() int { reg.RemoveAll(b); return reg.NumPatterns() }, 0, "", ""},
+		{func() int { return len(reg.Names(ShardChannels, nil)) }, 0, "", ""},
+	}
+	for i, st := range steps {
+		if got := st.do(); got != st.want {
+			t.Fatalf("step %d returned %d, want %d", i, got, st.want)
+		}
+		if got := a.take(); got != st.a {
+			t.Fatalf("step %d: a got %s\nwant %s", i, got, st.a)
+		}
+		if got := b.take(); got != st.b {
+			t.Fatalf("step %d: b got %s\nwant %s", i, got, st.b)
+		}
+	}
+	if len(reg.subs) != 0 {
+		t.Fatalf("registry keeps %d subscribers with no subscriptions", len(reg.subs))
+	}
+}
+
+func TestNamesAreFilteredAndSorted(t *testing.T) {
+	reg := NewRegistry()
+	reg.Subscribe(&recorder{}, Channels, names("news.b", "chat", "news.a"))
+	if got := strings.Join(reg.Names(Channels, []byte("news.*")), ","); got != "news.a,news.b" {
+		t.Fatalf("Names = %s", got)
+	}
+	if got := strings.Join(reg.Names(Channels, nil), ","); got != "chat,news.a,news.b" {
+		t.Fatalf("Names = %s", got)
+	}
+}
+
+func TestBinaryChannelNames(t *testing.T) {
+	reg := NewRegistry()
+	r := &recorder{}
+	ch := []byte("a\x00b\r\n")
+	reg.Subscribe(r, Channels, [][]byte{ch})
+	r.take()
+	reg.Publish(ch, []byte("\xff"))
+	if got := r.take(); got != `["message" "a\x00b\r\n" "\xff"]` {
+		t.Fatalf("got %s", got)
+	}
+}
