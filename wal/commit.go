@@ -40,6 +40,13 @@ type writer struct {
 	tb        tidwal.Batch // reused for every WriteBatch
 	lastIndex uint64       // index of the last record written
 	tail      tailMirror
+
+	// retry holds, while the log has failed, every record not known to be
+	// written: the batch whose write or fsync failed and everything
+	// appended since, in index order from lastIndex+1. recoverLocked writes
+	// them again, so the log never misses an effect the keyspace has,
+	// though none of them was acknowledged.
+	retry batch
 }
 
 // tailMirror tracks which file is tidwall/wal's current segment, which it
@@ -73,13 +80,20 @@ func (t *tailMirror) advance(first uint64, sizes []int) bool {
 }
 
 // runWriter is the writer goroutine, the only caller of tidwall/wal's
-// WriteBatch. It owns l.w. Close stops it once the queue is empty.
+// WriteBatch. It owns l.w. Close stops it once the queue is empty. While
+// the log has failed it tries to write again every RetryInterval.
 func (l *Log) runWriter() {
 	defer l.wg.Done()
+	retry := time.NewTicker(l.opts.RetryInterval)
+	defer retry.Stop()
 	for {
 		select {
 		case <-l.wake:
-			for l.commitNext() {
+			for l.commitNext(false) {
+			}
+		case <-retry.C:
+			if l.Err() != nil {
+				l.commitNext(true)
 			}
 		case <-l.stop:
 			return
@@ -88,50 +102,79 @@ func (l *Log) runWriter() {
 }
 
 // commitNext takes the queued batch, if it has anything, commits it and
-// completes its Pending; it reports whether there was a batch. Runs on the
-// writer goroutine.
-func (l *Log) commitNext() bool {
+// completes its Pending; it reports whether there was a batch. With retry,
+// a failed log takes the queue even without a Pending (what was appended
+// while failed) and tries to write again. Runs on the writer goroutine.
+func (l *Log) commitNext(retry bool) bool {
 	l.mu.Lock()
 	q := l.mu.queue
-	if q.pending == nil {
+	if q.pending == nil && !(retry && l.mu.err != nil) {
 		l.mu.Unlock()
 		return false
 	}
 	l.mu.queue = l.w.spare
 	l.mu.Unlock()
 
-	err := l.commit(q)
-	q.pending.complete(err)
+	err := l.commit(q, retry)
+	if q.pending != nil {
+		q.pending.complete(err)
+	}
 	q.reset()
 	l.w.spare = q
 	return true
 }
 
 // commit writes q with one WriteBatch, then fsyncs if the policy or a Sync
-// asks for it. A failure fails the whole batch and the log. Runs on the
-// writer goroutine.
-func (l *Log) commit(q *batch) error {
+// asks for it. A failure fails the whole batch and the log, whose records
+// are kept to be written again. On a failed log, commit keeps q's records
+// too, unless it is asked to retry (the retry ticker, or Close's final
+// batch), when it first tries to bring the log back. Runs on the writer
+// goroutine.
+func (l *Log) commit(q *batch, retry bool) error {
 	if err := l.Err(); err != nil {
-		return err
+		if !retry && !q.sync {
+			l.w.keep(q)
+			return err
+		}
+		return l.recover(q)
 	}
 	if len(q.sizes) > 0 {
+		before := l.w.lastIndex
 		if err := l.write(q); err != nil {
+			if l.w.lastIndex == before {
+				l.w.keep(q)
+			}
 			return l.fail(err)
 		}
 	}
 	if q.sync || l.Policy() == Always {
 		if err := l.syncTail(); err != nil {
+			// NB: after a failed fsync the kernel may have dropped the
+			// dirty pages of this batch (Linux marks them clean), so its
+			// records are cut off and written again, not trusted.
+			l.w.lastIndex -= uint64(len(q.sizes))
+			l.w.keep(q)
 			return l.fail(err)
 		}
 	}
 	return nil
 }
 
+// keep adds q's records to the retry batch. Runs on the writer goroutine.
+func (w *writer) keep(q *batch) {
+	w.retry.data = append(w.retry.data, q.data...)
+	w.retry.sizes = append(w.retry.sizes, q.sizes...)
+}
+
 // write hands q's records to tidwall/wal, which writes them with one
-// write(2) per segment touched. Runs on the writer goroutine.
+// write(2) per segment touched. If the write fails, l.w.lastIndex is
+// unchanged (the caller keeps q's records for the retry) and tidwall/wal's
+// state is no longer trusted (it has already added the batch to its
+// in-memory copy of the segment), so the retry reopens it. Runs on the
+// writer goroutine.
 func (l *Log) write(q *batch) error {
-	if f := l.opts.faults; f != nil && f.write != nil {
-		if err := f.write(); err != nil {
+	if f := l.opts.Faults; f != nil && f.Write != nil {
+		if err := f.Write(); err != nil {
 			return fmt.Errorf("wal: write: %w", err)
 		}
 	}
@@ -151,16 +194,19 @@ func (l *Log) write(q *batch) error {
 		l.w.tb = tidwal.Batch{}
 	}
 	l.w.lastIndex += uint64(len(q.sizes))
+	l.written.Add(1)
+	l.stats.Lock()
+	l.stats.bytes += uint64(bytes)
+	l.stats.size += uint64(bytes)
+	l.stats.lastIndex = l.w.lastIndex
+	l.stats.Unlock()
+	// The records are written whatever happens next; a failure to follow
+	// tidwall/wal to its new segment only fails the log.
 	if l.w.tail.advance(first, q.sizes) {
 		if err := l.openTail(); err != nil {
 			return err
 		}
 	}
-	l.written.Add(1)
-	l.stats.Lock()
-	l.stats.bytes += uint64(bytes)
-	l.stats.lastIndex = l.w.lastIndex
-	l.stats.Unlock()
 	return nil
 }
 
@@ -192,8 +238,8 @@ func (l *Log) syncTail() error {
 // it was called. Caller holds l.fs.
 func (l *Log) syncLocked() error {
 	w := l.written.Load()
-	if f := l.opts.faults; f != nil && f.sync != nil {
-		if err := f.sync(); err != nil {
+	if f := l.opts.Faults; f != nil && f.Sync != nil {
+		if err := f.Sync(); err != nil {
 			return fmt.Errorf("wal: fsync: %w", err)
 		}
 	}
@@ -253,23 +299,26 @@ func (l *Log) syncIfDirty() {
 	}
 }
 
-// fail makes err the log's sticky failure, so that every later Append
-// fails at once and the server answers writes with -MISCONF, and returns
-// it. Runs on the writer or syncer goroutine.
-//
-// TODO(wal): recover without a restart, as Redis retries its AOF write and
-// clears MISCONF once one succeeds: cut the tail back to the last record
-// written whole, reopen tidwall/wal, then clear the error.
+// fail makes err the log's failure, so that every later Append fails at
+// once and the server answers writes with -MISCONF, and returns it. The
+// writer goroutine then tries to write again every RetryInterval and
+// clears the failure once it can (see recover). Runs on the writer or
+// syncer goroutine.
 func (l *Log) fail(err error) error {
 	l.mu.Lock()
-	if l.mu.err == nil {
+	first := l.mu.err == nil
+	if first {
 		l.mu.err = err
 		l.mu.failed = donePending(err)
 	}
 	l.mu.Unlock()
 	l.stats.Lock()
 	l.stats.lastErr = err
+	l.stats.writeErrors++
 	l.stats.Unlock()
-	l.logger.Error("wal: write failed; refusing writes until restart", "dir", l.dir, "err", err)
+	if first {
+		l.logger.Error("wal: write failed; refusing writes until the log can be written again",
+			"dir", l.dir, "err", err, "retry_every", l.opts.RetryInterval)
+	}
 	return err
 }

@@ -14,7 +14,7 @@ import (
 func TestGroupCommitBatchesWhileWriting(t *testing.T) {
 	entered, release := make(chan struct{}), make(chan struct{})
 	first := true
-	opts := Options{Fsync: Always, faults: &faults{write: func() error {
+	opts := Options{Fsync: Always, Faults: &Faults{Write: func() error {
 		if first {
 			first = false
 			entered <- struct{}{}
@@ -73,15 +73,15 @@ func TestPolicyDecidesWhatWaitCovers(t *testing.T) {
 func TestWriteFailureFailsBatchAndLog(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
-		faults func(error) *faults
+		faults func(error) *Faults
 	}{
-		{"write", func(err error) *faults { return &faults{write: func() error { return err }} }},
-		{"fsync", func(err error) *faults { return &faults{sync: func() error { return err }} }},
+		{"write", func(err error) *Faults { return &Faults{Write: func() error { return err }} }},
+		{"fsync", func(err error) *Faults { return &Faults{Sync: func() error { return err }} }},
 	} {
 		t.Run(tt.name+" fails", func(t *testing.T) {
 			boom := errors.New("disk on fire")
 			dir := t.TempDir()
-			l := mustOpen(t, dir, Options{Fsync: Always, faults: tt.faults(boom)})
+			l := mustOpen(t, dir, Options{Fsync: Always, Faults: tt.faults(boom)})
 			if err := l.Append(testOps(1)).Wait(); !errors.Is(err, boom) {
 				t.Fatalf("Wait = %v, want %v", err, boom)
 			}

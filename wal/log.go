@@ -39,7 +39,8 @@ type Log struct {
 	lock   *dirLock
 	policy atomic.Int64 // a Policy; SetPolicy changes it
 
-	tornTails uint64 // set by Open, read-only afterwards
+	tornTails uint64        // set by Open, read-only afterwards
+	first     atomic.Uint64 // index of the first record kept; RemoveBefore raises it
 
 	mu struct {
 		sync.Mutex
@@ -71,11 +72,13 @@ type Log struct {
 
 	stats struct {
 		sync.Mutex
-		bytes     uint64
-		lastIndex uint64
-		syncs     uint64
-		lastSync  time.Time
-		lastErr   error
+		bytes       uint64
+		lastIndex   uint64
+		syncs       uint64
+		lastSync    time.Time
+		lastErr     error
+		size        uint64 // bytes in the live segments
+		writeErrors uint64
 	}
 
 	closeOnce sync.Once
@@ -90,7 +93,9 @@ type Stats struct {
 	LastIndex          uint64    // index of the last record written to the OS
 	Syncs              uint64    // fsyncs of the log (segment changes not counted)
 	TornTailsTruncated uint64    // torn tails Open cut off (0 or 1)
-	LastWriteErr       error     // the last write or fsync failure, nil if none
+	Size               uint64    // bytes in the live segments: found at Open, plus written, minus removed by RemoveBefore
+	WriteErrors        uint64    // failed writes and fsyncs, retries included
+	LastWriteErr       error     // the last write or fsync failure, nil if none (it stays after recovery)
 	LastSync           time.Time // time of the last fsync; zero if none
 }
 
@@ -170,19 +175,18 @@ func Open(dir string, opts Options) (*Log, error) {
 
 // open does Open's work once dir is locked.
 func open(dir string, opts Options, lk *dirLock) (*Log, error) {
-	torn, err := recoverTail(dir, opts.Logger)
+	torn, rep, err := recoverTail(dir, opts.Logger)
 	if err != nil {
 		return nil, err
 	}
-	tw, err := tidwal.Open(dir, &tidwal.Options{
-		NoSync:           true, // the writer goroutine fsyncs per policy
-		SegmentSize:      opts.SegmentSize,
-		SegmentCacheSize: 1,    // we never read through tidwall/wal
-		NoCopy:           true, // idem
-		AllowEmpty:       true, // a repaired log may hold no record
-		DirPerms:         dirPerm,
-		FilePerms:        filePerm,
-	})
+	if n := opts.SnapshotIndex; n > 0 && (len(rep.Segments) == 0 || rep.LastIndex < n) {
+		if err := restartAfter(dir, n, rep, opts.Logger); err != nil {
+			return nil, err
+		}
+		rep.Segments = []SegmentReport{{Name: segmentName(n + 1), FirstIndex: n + 1}}
+		rep.FirstIndex = n + 1
+	}
+	tw, err := tidwal.Open(dir, twOptions(opts))
 	if err != nil {
 		return nil, fmt.Errorf("wal: open %s: %w", dir, err)
 	}
@@ -198,6 +202,13 @@ func open(dir string, opts Options, lk *dirLock) (*Log, error) {
 	if torn {
 		l.tornTails = 1
 	}
+	l.first.Store(rep.FirstIndex)
+	for _, sr := range rep.Segments {
+		l.stats.size += uint64(sr.Size)
+	}
+	if len(rep.Segments) == 0 {
+		l.first.Store(1) // tidwall/wal creates segment 1
+	}
 	if err := l.initTail(); err != nil {
 		tw.Close()
 		return nil, err
@@ -210,6 +221,20 @@ func open(dir string, opts Options, lk *dirLock) (*Log, error) {
 	go l.runWriter()
 	go l.runSyncer()
 	return l, nil
+}
+
+// twOptions are the options tidwall/wal is opened with, at Open and when
+// the log reopens it after a failure.
+func twOptions(opts Options) *tidwal.Options {
+	return &tidwal.Options{
+		NoSync:           true, // the writer goroutine fsyncs per policy
+		SegmentSize:      opts.SegmentSize,
+		SegmentCacheSize: 1,    // we never read through tidwall/wal
+		NoCopy:           true, // idem
+		AllowEmpty:       true, // a repaired log may hold no record
+		DirPerms:         dirPerm,
+		FilePerms:        filePerm,
+	}
 }
 
 // initTail finds tidwall/wal's current segment once it has opened the
@@ -241,7 +266,9 @@ func (l *Log) initTail() error {
 		f.Close()
 		return fmt.Errorf("wal: %w", err)
 	}
+	l.fs.Lock()
 	l.fs.tail = f
+	l.fs.Unlock()
 	l.w.lastIndex = last
 	l.w.tail = tailMirror{first: tail.first, size: int(fi.Size()), segSize: l.opts.SegmentSize}
 	return nil
@@ -252,16 +279,69 @@ func (l *Log) initTail() error {
 // before the first Append. The ops and their Args alias internal buffers
 // that are valid only during fn.
 func (l *Log) Replay(fn func(index uint64, ops []Op) error) error {
+	_, err := l.ReplayFrom(0, fn)
+	return err
+}
+
+// ReplayFrom is Replay for the records from index from on (those after a
+// snapshot); segments that end before from are not even read. It returns
+// the bytes of the records it replayed, framing included.
+func (l *Log) ReplayFrom(from uint64, fn func(index uint64, ops []Op) error) (uint64, error) {
 	l.mu.Lock()
 	closed, appended := l.mu.closed, l.mu.appended
 	l.mu.Unlock()
 	switch {
 	case closed:
-		return ErrClosed
+		return 0, ErrClosed
 	case appended:
-		return errReplayLate
+		return 0, errReplayLate
 	}
-	return walkLog(l.dir, fn)
+	return walkLog(l.dir, from, nil, fn)
+}
+
+// FirstIndex returns the index of the first record the log keeps: 1 until
+// RemoveBefore removed records, or the index after Options.SnapshotIndex
+// when Open started the log anew.
+func (l *Log) FirstIndex() uint64 { return l.first.Load() }
+
+// RemoveBefore removes the records before index that a snapshot has made
+// unnecessary, a whole segment at a time: it removes each segment whose
+// records all have smaller indexes, oldest first, so that a crash half-way
+// leaves a log that still starts at a segment boundary, and never the
+// segment being written. It returns the bytes removed. It may run while
+// records are appended.
+//
+// NB: it does not use tidwall/wal's TruncateFront, which copies the
+// segment holding index to a new file and, when that is the segment being
+// written, reopens it behind the file the log fsyncs. tidwall/wal never
+// reads a segment we remove: it reads only through Read, which the log
+// does not use.
+func (l *Log) RemoveBefore(index uint64) (uint64, error) {
+	segs, err := listSegments(l.dir)
+	if err != nil {
+		return 0, err
+	}
+	var removed uint64
+	n := 0
+	for i := 0; i+1 < len(segs) && segs[i+1].first <= index; i++ {
+		fi, err := os.Stat(segs[i].path)
+		if err == nil {
+			err = os.Remove(segs[i].path)
+		}
+		if err != nil {
+			return removed, fmt.Errorf("wal: remove segment: %w", err)
+		}
+		removed += uint64(fi.Size())
+		l.first.Store(segs[i+1].first)
+		n++
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	l.stats.Lock()
+	l.stats.size -= min(l.stats.size, removed)
+	l.stats.Unlock()
+	return removed, syncDir(l.dir)
 }
 
 // Append encodes ops as one record, queues it for the writer goroutine and
@@ -283,11 +363,6 @@ func (l *Log) Append(ops []Op) *Pending {
 		l.mu.Unlock()
 		return closedPending
 	}
-	if l.mu.err != nil {
-		p := l.mu.failed
-		l.mu.Unlock()
-		return p
-	}
 	q := l.mu.queue
 	n := len(q.data)
 	q.data = appendRecord(q.data, ops)
@@ -295,7 +370,15 @@ func (l *Log) Append(ops []Op) *Pending {
 	l.mu.records++
 	l.mu.next++
 	l.mu.appended = true
-	p := l.joinLocked(q)
+	var p *Pending
+	if l.mu.err != nil {
+		// NB: the record is still queued, because the caller has already
+		// applied its effect to the keyspace: the log must hold it once it
+		// can be written again (see recover). It is never acknowledged.
+		p = l.mu.failed
+	} else {
+		p = l.joinLocked(q)
+	}
 	l.mu.Unlock()
 	return p
 }
@@ -352,18 +435,24 @@ func (l *Log) close() error {
 	err := p.Wait()
 	close(l.stop)
 	l.wg.Wait()
-	if cerr := l.tw.Close(); cerr != nil && err == nil {
-		err = fmt.Errorf("wal: close: %w", cerr)
+	if l.tw != nil { // nil if a failed log could not reopen it
+		if cerr := l.tw.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("wal: close: %w", cerr)
+		}
 	}
-	l.fs.tail.Close() // only ever used to fsync; it has nothing to flush
+	if l.fs.tail != nil {
+		l.fs.tail.Close() // only ever used to fsync; it has nothing to flush
+	}
 	if uerr := l.lock.unlock(); uerr != nil && err == nil {
 		err = fmt.Errorf("wal: unlock: %w", uerr)
 	}
 	return err
 }
 
-// Err returns the log's failure: non-nil, and sticky, once a write or
-// fsync failed. The server then answers writes with -MISCONF.
+// Err returns the log's failure: non-nil from a failed write or fsync
+// until the writer goroutine, retrying every RetryInterval, has written
+// everything appended since. The server answers writes with -MISCONF
+// meanwhile.
 func (l *Log) Err() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -404,6 +493,8 @@ func (l *Log) Stats() Stats {
 		LastIndex:          l.stats.lastIndex,
 		Syncs:              l.stats.syncs,
 		TornTailsTruncated: l.tornTails,
+		Size:               l.stats.size,
+		WriteErrors:        l.stats.writeErrors,
 		LastWriteErr:       l.stats.lastErr,
 		LastSync:           l.stats.lastSync,
 	}

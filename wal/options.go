@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 )
 
 // Policy says when records reach stable storage, as Redis's appendfsync.
@@ -83,15 +84,45 @@ type Options struct {
 	// slog.Default().
 	Logger *slog.Logger
 
-	// faults injects I/O failures in tests; nil in production.
-	faults *faults
+	// SnapshotIndex is the index of the last record held by the snapshot
+	// the caller has loaded, 0 if none. When the log on disk ends before
+	// it (a crash after the snapshot was written but before the writer
+	// had written the records it holds, or a repair that cut them), every
+	// record is covered by the snapshot: Open removes the segments and
+	// starts an empty log whose first index is SnapshotIndex+1, so that
+	// new records never reuse an index the snapshot already holds.
+	SnapshotIndex uint64
+
+	// RetryInterval is how often a failed log (see Log.Err) tries to
+	// write again. Default 1s (DefaultRetryInterval), as Redis retries a
+	// failed AOF write once a second. Each try reopens the tail segment, so
+	// a shorter interval costs more I/O against a failing disk.
+	RetryInterval time.Duration
+
+	// Faults injects write and fsync failures, for tests of the failure
+	// path (a full disk, EIO) in this package and in the server. Nil in
+	// production.
+	Faults *Faults
 }
 
-// faults replaces the writer goroutine's I/O calls in tests, so write and
-// fsync failures can be produced on demand.
-type faults struct {
-	write func() error // called before each batch write; non-nil fails it
-	sync  func() error // called before each fsync; non-nil fails it
+// DefaultRetryInterval is the RetryInterval used when it is 0.
+const DefaultRetryInterval = time.Second
+
+// Faults replaces the outcome of the writer goroutine's I/O calls, so that
+// write and fsync failures can be produced on demand. tidwall/wal opens and
+// writes its files itself and takes no file-system hook, so the faults are
+// injected at the level of our own writer: a failing Write stands for a
+// write(2) that failed (possibly after writing part of the batch, which the
+// hook may simulate by appending bytes to the segment), a failing Sync for
+// an fsync that failed. The functions are called from the log's
+// goroutines, so they must be safe for concurrent use.
+type Faults struct {
+	// Write is called before each batch is written; a non-nil error fails
+	// the write without writing anything more.
+	Write func() error
+	// Sync is called before each fsync of the log; a non-nil error fails
+	// the fsync.
+	Sync func() error
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -103,6 +134,12 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("wal: negative segment size %d", o.SegmentSize)
 	case o.SegmentSize == 0:
 		o.SegmentSize = DefaultSegmentSize
+	}
+	switch {
+	case o.RetryInterval < 0:
+		return o, fmt.Errorf("wal: negative retry interval %v", o.RetryInterval)
+	case o.RetryInterval == 0:
+		o.RetryInterval = DefaultRetryInterval
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

@@ -20,6 +20,9 @@ type Op struct {
 const (
 	recordVersion byte = 1 // wire format, never renumber
 	recordTypeOps byte = 1 // wire format, never renumber
+	// Snapshot files only (see snapshot.go):
+	recordTypeSnapHead byte = 2 // wire format, never renumber
+	recordTypeSnapEnd  byte = 3 // wire format, never renumber
 
 	headerSize = 6 // version, type, CRC-32C
 )
@@ -141,6 +144,49 @@ func checkRecord(rec []byte) (nops, nargs int, err error) {
 		return 0, 0, errTrailing
 	}
 	return nops, nargs, nil
+}
+
+// checkMeta verifies a snapshot head or end record: its header, CRC and
+// type, and that its payload is exactly n shortest-form uvarints, which it
+// returns.
+func checkMeta(rec []byte, typ byte, n int) ([]uint64, error) {
+	if len(rec) < headerSize {
+		return nil, errShortRecord
+	}
+	if binary.LittleEndian.Uint32(rec[2:headerSize]) != checksum(rec) {
+		return nil, errChecksum
+	}
+	if rec[0] != recordVersion {
+		return nil, errVersion
+	}
+	if rec[1] != typ {
+		return nil, errType
+	}
+	p := rec[headerSize:]
+	out := make([]uint64, n)
+	for i := range out {
+		v, err := readUvarint(&p)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	if len(p) != 0 {
+		return nil, errTrailing
+	}
+	return out, nil
+}
+
+// appendMeta appends a snapshot head or end record holding vals.
+func appendMeta(dst []byte, typ byte, vals ...uint64) []byte {
+	start := len(dst)
+	dst = append(dst, recordVersion, typ, 0, 0, 0, 0)
+	for _, v := range vals {
+		dst = binary.AppendUvarint(dst, v)
+	}
+	rec := dst[start:]
+	binary.LittleEndian.PutUint32(rec[2:headerSize], checksum(rec))
+	return dst
 }
 
 // readUvarint consumes one shortest-form uvarint from *p.

@@ -182,7 +182,7 @@ func corruptAt(dir, segment string, index uint64, why string) error {
 // check reads every segment of dir and reports what it found. It does not
 // change anything. The error is for I/O only; damage is in the Report.
 // Caller holds the directory lock.
-func check(dir string) (Report, []segmentFile, error) {
+func check(dir string, progress *progress) (Report, []segmentFile, error) {
 	rep := Report{Dir: dir}
 	segs, err := listSegments(dir)
 	if err != nil {
@@ -213,6 +213,7 @@ func check(dir string) (Report, []segmentFile, error) {
 			if err == nil {
 				_, _, err = checkRecord(rec)
 			}
+			progress.record(s.name)
 			if err != nil {
 				if rep.Problem == nil {
 					torn := i == len(segs)-1 && !intactAfter(buf, r.start)
@@ -247,29 +248,33 @@ func newProblem(dir, segment string, index uint64, off int64, why string, torn b
 }
 
 // recoverTail checks dir and truncates a torn tail of its last segment to
-// its last whole record. It reports whether it truncated; any other damage
-// is returned as an error wrapping ErrCorrupt. Caller holds the directory
-// lock.
-func recoverTail(dir string, logger *slog.Logger) (bool, error) {
-	rep, _, err := check(dir)
+// its last whole record. It reports whether it truncated, and the log as
+// it is afterwards (Records, FirstIndex, LastIndex, Segments with their
+// sizes); any other damage is returned as an error wrapping ErrCorrupt.
+// Caller holds the directory lock.
+func recoverTail(dir string, logger *slog.Logger) (bool, Report, error) {
+	rep, _, err := check(dir, nil)
 	if err != nil {
-		return false, err
+		return false, rep, err
 	}
 	p := rep.Problem
 	if p == nil {
-		return false, nil
+		return false, rep, nil
 	}
 	if !p.TornTail {
-		return false, p.Err
+		return false, rep, p.Err
 	}
-	size := rep.Segments[len(rep.Segments)-1].Size
+	last := &rep.Segments[len(rep.Segments)-1]
+	size := last.Size
 	if err := truncateFile(filepath.Join(dir, p.Segment), p.Offset); err != nil {
-		return false, err
+		return false, rep, err
 	}
+	last.Size = p.Offset
+	rep.Problem = nil
 	logger.Warn("wal: truncated a torn tail left by a crash",
 		"segment", p.Segment, "index", p.Index, "offset", p.Offset,
 		"dropped_bytes", size-p.Offset, "reason", p.Reason)
-	return true, nil
+	return true, rep, nil
 }
 
 // truncateFile cuts path to size and fsyncs it, so that a crash right after
@@ -289,6 +294,31 @@ func truncateFile(path string, size int64) error {
 	return nil
 }
 
+// restartAfter replaces the log in dir, whose records (described by rep)
+// all have indexes up to n and are held by a snapshot, with an empty log
+// that starts at index n+1: one empty segment named n+1, which tidwall/wal
+// opens as a log with no record and n+1 as its next index. Caller holds
+// the directory lock.
+func restartAfter(dir string, n uint64, rep Report, logger *slog.Logger) error {
+	for _, s := range rep.Segments {
+		if err := os.Remove(filepath.Join(dir, s.Name)); err != nil {
+			return fmt.Errorf("wal: %w", err)
+		}
+	}
+	f, err := os.OpenFile(filepath.Join(dir, segmentName(n+1)), os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
+	if err != nil {
+		return fmt.Errorf("wal: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("wal: %w", err)
+	}
+	if len(rep.Segments) > 0 {
+		logger.Warn("wal: the snapshot holds every record of the log; starting the log after it",
+			"log_last_index", rep.LastIndex, "snapshot_index", n, "segments_removed", len(rep.Segments))
+	}
+	return syncDir(dir)
+}
+
 // syncDir fsyncs a directory, so that files created, renamed or removed in
 // it survive a power loss.
 func syncDir(dir string) error {
@@ -303,25 +333,32 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// walkLog calls fn for every record of the log in dir, in index order. It
-// stops at the first damaged record and returns its error, which wraps
-// ErrCorrupt. The ops and their argument bytes are valid only during fn.
-// Caller holds the directory lock, and nothing writes to the log meanwhile.
-func walkLog(dir string, fn func(index uint64, ops []Op) error) error {
+// walkLog calls fn for every record of the log in dir from index from on,
+// in index order, and returns the bytes of the entries it passed to fn.
+// Segments that end before from are not read. It stops at the first
+// damaged record and returns its error, which wraps ErrCorrupt. The ops
+// and their argument bytes are valid only during fn. progress, if not
+// nil, is told about every record read. Caller holds the directory lock,
+// and nothing writes to the log meanwhile.
+func walkLog(dir string, from uint64, progress *progress, fn func(index uint64, ops []Op) error) (uint64, error) {
 	segs, err := listSegments(dir)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var buf []byte
 	var d decoder
-	var next uint64
+	var next, bytes uint64
 	for i, s := range segs {
 		if i > 0 && s.first != next {
-			return corruptAt(dir, s.name, next, fmt.Sprintf("segment starts at index %d, want %d", s.first, next))
+			return bytes, corruptAt(dir, s.name, next, fmt.Sprintf("segment starts at index %d, want %d", s.first, next))
+		}
+		if i+1 < len(segs) && segs[i+1].first <= from {
+			next = segs[i+1].first // every record of s is before from
+			continue
 		}
 		buf, err = readFile(s.path, buf)
 		if err != nil {
-			return fmt.Errorf("wal: read segment: %w", err)
+			return bytes, fmt.Errorf("wal: read segment: %w", err)
 		}
 		r := entryReader{data: buf}
 		index := s.first
@@ -335,14 +372,18 @@ func walkLog(dir string, fn func(index uint64, ops []Op) error) error {
 				ops, err = d.decode(rec)
 			}
 			if err != nil {
-				return corruptAt(dir, s.name, index, reason(err))
+				return bytes, corruptAt(dir, s.name, index, reason(err))
 			}
-			if err := fn(index, ops); err != nil {
-				return err
+			progress.record(s.name)
+			if index >= from {
+				bytes += uint64(r.off - r.start)
+				if err := fn(index, ops); err != nil {
+					return bytes, err
+				}
 			}
 			index++
 		}
 		next = index
 	}
-	return nil
+	return bytes, nil
 }

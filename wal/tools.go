@@ -1,10 +1,12 @@
 package wal
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Report describes a log directory. From Check it is the log as found; from
@@ -32,6 +34,14 @@ type Report struct {
 
 	// Dropped marks a report of what Repair removed.
 	Dropped bool
+
+	// Snapshots lists the snapshot files, newest first (Check only).
+	Snapshots []SnapshotReport
+	// SnapshotProblem is the first damaged snapshot (its error wraps
+	// ErrCorrupt), or an error wrapping ErrNoSnapshot when the log's first
+	// records were removed and no intact snapshot covers them; nil if
+	// neither (Check only).
+	SnapshotProblem error
 }
 
 // SegmentReport describes one segment file.
@@ -99,13 +109,27 @@ func (r Report) String() string {
 			fmt.Fprintf(&b, " (index %d-%d)", s.FirstIndex, s.FirstIndex+s.Records-1)
 		}
 	}
+	for _, s := range r.Snapshots {
+		fmt.Fprintf(&b, "\n  snapshot %s  %d bytes  %d records  %d ops", s.Name, s.Info.Size, s.Info.Records, s.Info.Ops)
+		switch {
+		case s.Err != nil:
+			fmt.Fprintf(&b, "  DAMAGED: %v", s.Err)
+		case !s.Usable:
+			b.WriteString("  (unusable: the log no longer holds the records after it)")
+		default:
+			fmt.Fprintf(&b, "  (index %d, taken %s)", s.Info.Index, s.Info.Created.UTC().Format(time.RFC3339))
+		}
+	}
+	if r.SnapshotProblem != nil && errors.Is(r.SnapshotProblem, ErrNoSnapshot) {
+		fmt.Fprintf(&b, "\nproblem: %v; start-up refuses this log", r.SnapshotProblem)
+	}
 	if p := r.Problem; p != nil {
 		kind := "mid-log corruption: start-up refuses it; `brokerd wal repair` cuts the log there"
 		if p.TornTail {
 			kind = "torn tail: start-up truncates it by itself"
 		}
 		fmt.Fprintf(&b, "\nproblem: segment %s index %d offset %d: %s\n  %s", p.Segment, p.Index, p.Offset, p.Reason, kind)
-	} else {
+	} else if r.SnapshotProblem == nil {
 		b.WriteString("\nok")
 	}
 	return b.String()
@@ -116,15 +140,25 @@ func (r Report) String() string {
 // problem. It changes nothing. The error is non-nil when the log is damaged
 // (it is then Problem.Err and wraps ErrCorrupt, even for a torn tail, which
 // Open would repair) or could not be read.
-func Check(dir string) (Report, error) {
+func Check(dir string, opts ...ToolOption) (Report, error) {
 	lk, err := lockDir(dir)
 	if err != nil {
 		return Report{Dir: dir}, err
 	}
 	defer lk.unlock()
-	rep, _, err := check(dir)
-	if err == nil && rep.Problem != nil {
+	prog := newProgress(opts)
+	rep, _, err := check(dir, prog)
+	if err != nil {
+		return rep, err
+	}
+	if err := checkSnapshots(&rep, prog); err != nil {
+		return rep, err
+	}
+	switch {
+	case rep.Problem != nil:
 		err = rep.Problem.Err
+	case rep.SnapshotProblem != nil:
+		err = rep.SnapshotProblem
 	}
 	return rep, err
 }
@@ -136,14 +170,14 @@ func Check(dir string) (Report, error) {
 // the last are the later segments (records that follow the damage and can
 // no longer be replayed in order) moved whole to .broken files; nothing is
 // deleted. The returned report lists exactly what was cut.
-func Repair(dir string) (dropped Report, err error) {
+func Repair(dir string, opts ...ToolOption) (dropped Report, err error) {
 	dropped = Report{Dir: dir, Dropped: true}
 	lk, err := lockDir(dir)
 	if err != nil {
 		return dropped, err
 	}
 	defer lk.unlock()
-	rep, segs, err := check(dir)
+	rep, segs, err := check(dir, newProgress(opts))
 	if err != nil || rep.Problem == nil {
 		return dropped, err
 	}
@@ -241,11 +275,12 @@ func copyAside(path string, data []byte) (string, error) {
 // It stops at the first damaged record with its ErrCorrupt error, after
 // dumping every record before it. The ops' Args alias a buffer that is
 // valid only during fn.
-func Dump(dir string, fn func(index uint64, ops []Op) error) error {
+func Dump(dir string, fn func(index uint64, ops []Op) error, opts ...ToolOption) error {
 	lk, err := lockDir(dir)
 	if err != nil {
 		return err
 	}
 	defer lk.unlock()
-	return walkLog(dir, fn)
+	_, err = walkLog(dir, 0, newProgress(opts), fn)
+	return err
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // newTestLog writes testOps(0..n-1) to a new log in a temporary directory
@@ -233,6 +234,18 @@ func TestInterruptedFrontTruncation(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Without a snapshot the records before the truncation are lost, and
+	// Check says so; with one that holds them, the log is whole.
+	if _, err := Check(dir); !errors.Is(err, ErrNoSnapshot) {
+		t.Fatalf("Check without a snapshot = %v, want ErrNoSnapshot", err)
+	}
+	sw, err := CreateSnapshot(dir, first, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sw.Commit(); err != nil {
+		t.Fatal(err)
+	}
 	rep, err := Check(dir)
 	if err != nil || rep.FirstIndex != first+1 || rep.LastIndex != 30 {
 		t.Fatalf("Check = %+v, %v; want the log from index %d", rep, err, first+1)
