@@ -15,6 +15,10 @@
 //	...                    in log order
 //	<segment>.broken       what `brokerd wal repair` cut off, kept for
 //	                       forensics and never read back
+//	snapshots/snap-<20-digit index>.brs
+//	                       point-in-time images of the keyspace (below);
+//	                       the newest two are kept
+//	snapshots/*.tmp        a snapshot being written, never read
 //
 // Segments are written by github.com/tidwall/wal (binary format). A segment
 // is a sequence of entries, each a uvarint byte length followed by that many
@@ -34,7 +38,8 @@
 //
 // The CRC (Castagnoli) covers Version, Type and Payload. tidwall/wal adds
 // only a uvarint length, so this CRC is the log's only integrity check.
-// Version is 1. Type 1 ("ops") is the only type.
+// Version is 1. Type 1 ("ops") is the only type in a segment; snapshot
+// files also use types 2 and 3 (below).
 //
 // The payload of an ops record is the effect of one command, or of one whole
 // MULTI/EXEC or script, so that atomicity lives inside one entry
@@ -49,6 +54,28 @@
 // the last op, so every record has one encoding and a decoder can reject
 // anything else. Replaying a record means running each op's argument vector
 // against its database, in order.
+//
+// # Snapshots
+//
+// A snapshot snap-N.brs holds the state after log record N, as records
+// framed exactly like a segment's entries (uvarint length, then a record
+// with the header above):
+//
+//	type 2 (head)  payload: uvarint N, uvarint capture time (Unix ms)
+//	type 1 (ops)   any number: ops that rebuild the keys (SET k v,
+//	               PEXPIREAT k ms, ...), applied in order to empty databases
+//	type 3 (end)   payload: uvarint ops records, uvarint ops in them
+//
+// Nothing may follow the end record. A snapshot is written to a .tmp name,
+// fsynced, renamed and its directory fsynced, so it is whole or absent.
+// Start-up loads the newest intact snapshot, falling back to an older one,
+// then replays the log from N+1. After a new snapshot, the segments whose
+// records all come before the older kept snapshot are removed, whole
+// segments only (RemoveBefore), so that the fallback still has the log it
+// needs. A log that starts after index 1 with no intact snapshot covering
+// its start is refused (ErrNoSnapshot). If the log ends before N (a crash
+// before the writer had written records the snapshot holds), Open starts
+// an empty log at N+1 (Options.SnapshotIndex).
 //
 // # Recovery
 //
@@ -69,4 +96,9 @@
 // One writer goroutine writes every record queued since its last write in
 // one batch, then, under the Always policy, fsyncs once for the whole batch
 // before any of its callers is answered (group commit). See Policy.
+//
+// A failed write or fsync fails the batch's callers and the log (Err); the
+// writer keeps the records not known to be written and, every
+// RetryInterval, cuts the tail back to the last record known good and
+// writes them again, clearing Err once that worked (see retry.go).
 package wal
