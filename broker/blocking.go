@@ -191,6 +191,9 @@ func (s *Server) commitEffects() *wal.Pending {
 	var p *wal.Pending
 	if ops := s.effects.take(); len(ops) > 0 {
 		p = s.log.Append(ops)
+		if s.taps.Logged != nil {
+			s.taps.Logged(ops)
+		}
 	}
 	s.effects.reset()
 	return p

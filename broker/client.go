@@ -42,6 +42,9 @@ type client struct {
 	// subscriptions counts its channels, patterns and shard channels.
 	sub           *subscriber
 	subscriptions int
+	// internal marks the server's own client (Exec): no socket, never
+	// blocks.
+	internal bool
 
 	info struct {
 		mu       sync.Mutex

@@ -74,6 +74,9 @@ func (s *Server) unsubscribeFrom(kind pubsub.Kind) command.Handler {
 }
 
 func (s *Server) publish(c *command.Ctx) error {
+	if s.taps.Published != nil {
+		s.taps.Published(c.Args[1], c.Args[2])
+	}
 	c.Out.Int(int64(s.pubsub.Publish(c.Args[1], c.Args[2])))
 	return nil
 }

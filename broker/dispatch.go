@@ -143,7 +143,7 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 		return nil
 	}
 	c.DB = s.store.DB(cl.db)
-	c.SetBlockable(spec.Has(command.Blocking))
+	c.SetBlockable(spec.Has(command.Blocking) && !cl.internal)
 	run(spec, c)
 	var w *waiter
 	if req := c.TakeBlock(); req != nil {

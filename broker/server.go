@@ -36,6 +36,8 @@ type Server struct {
 	blocking blockingRegistry // guarded by mu (write)
 	watches  watchRegistry    // guarded by mu (write)
 	pubsub   *pubsub.Registry
+	taps     Taps
+	internal internalExec
 	log      *wal.Log
 
 	settings settings
