@@ -122,20 +122,23 @@ func (s *Server) infoMemory(w *infoWriter) {
 	w.add("maxmemory_policy", "noeviction")
 }
 
-// infoPersistence reports the WAL: it is Redis's AOF here, always on.
+// infoPersistence reports the WAL (Redis's AOF here, always on) and the
+// snapshots (persistence_commands.go), in Redis's field order.
 func (s *Server) infoPersistence(w *infoWriter) {
 	status := "ok"
 	if s.log.Err() != nil {
-		status = "err"
+		status = "err" // back to ok by itself once the log can write again
 	}
 	w.add("loading", 0) // the log is replayed before Serve accepts clients
 	w.add("async_loading", 0)
-	w.add("aof_enabled", 1)
-	w.add("aof_rewrite_in_progress", 0)
-	w.add("aof_rewrite_scheduled", 0)
+	s.infoSnapshots(w)
 	w.add("aof_last_write_status", status)
 	w.add("appendfsync", s.log.Policy().String())
 	s.infoWAL(w)
+	st := s.log.Stats()
+	w.add("wal_size", st.Size)
+	w.add("wal_first_index", s.log.FirstIndex())
+	w.add("wal_write_errors", st.WriteErrors)
 }
 
 // infoStats: evicted_keys is 0 because nothing is evicted.

@@ -20,6 +20,7 @@ func newCommandTable(s *Server) *commandTable {
 	return indexSpecs(
 		connectionSpecs(s),
 		serverSpecs(s),
+		persistenceSpecs(s), // SAVE, BGSAVE, BGREWRITEAOF, LASTSAVE (durability engine)
 		transactionSpecs(s),
 		pubsubSpecs(s),
 		kv.Specs(),

@@ -34,6 +34,13 @@ type Config struct {
 	SegmentSize int
 	// Logger receives the server's log; nil means slog.Default().
 	Logger *slog.Logger
+	// SnapshotLogBytes starts a background snapshot (then truncates the
+	// log) once this many bytes of log were written since the last one;
+	// 0 disables automatic snapshots (default 64 MiB). Durability engine.
+	SnapshotLogBytes int64
+	// WALFaults injects write and fsync failures into the log, for tests
+	// of the failure path; nil in production. Durability engine.
+	WALFaults *wal.Faults
 }
 
 // DefaultConfig returns the embedded defaults `make run` starts with.
@@ -45,6 +52,8 @@ func DefaultConfig() Config {
 		AppendFsync: wal.EverySec,
 		Databases:   16,
 		MaxClients:  10000,
+
+		SnapshotLogBytes: 64 << 20,
 	}
 }
 
@@ -64,6 +73,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxClients < 1 {
 		return fmt.Errorf("maxclients: %d must be at least 1", c.MaxClients)
+	}
+	if c.SnapshotLogBytes < 0 {
+		return fmt.Errorf("snapshot-log-bytes: %d must not be negative", c.SnapshotLogBytes)
 	}
 	if c.Timeout < 0 {
 		return fmt.Errorf("timeout: %v must not be negative", c.Timeout)

@@ -39,6 +39,7 @@ type Server struct {
 	taps     Taps
 	internal internalExec
 	log      *wal.Log
+	snap     snapshotState // durability engine (snapshot.go); its own mutex
 
 	settings settings
 	clients  clientRegistry
@@ -81,17 +82,16 @@ func New(cfg Config) (*Server, error) {
 		Written: s.keyWritten,
 		Flushed: s.dbFlushed,
 	})
-	log, err := wal.Open(filepath.Join(cfg.Dir, "wal"), wal.Options{
+	// Durability engine: load the newest snapshot, then open the log and
+	// replay it after the snapshot (replay.go), then start the snapshotter.
+	s.snap.init()
+	err := s.load(filepath.Join(cfg.Dir, "wal"), wal.Options{
 		Fsync:       cfg.AppendFsync,
 		SegmentSize: cfg.SegmentSize,
 		Logger:      s.logger,
+		Faults:      cfg.WALFaults,
 	})
 	if err != nil {
-		return nil, err
-	}
-	s.log = log
-	if err := s.replay(); err != nil {
-		log.Close()
 		return nil, err
 	}
 	s.rc = redcon.NewServerNetwork("tcp", cfg.Addr(), s.serveRESP, s.accept, s.closed)
@@ -99,6 +99,7 @@ func New(cfg Config) (*Server, error) {
 		s.rc.SetIdleClose(cfg.Timeout)
 	}
 	s.startActiveExpiry()
+	s.startSnapshotter() // durability engine: automatic snapshots
 	return s, nil
 }
 

@@ -1,0 +1,329 @@
+package broker
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/brokerd/brokerd/command"
+	"github.com/brokerd/brokerd/kv"
+	"github.com/brokerd/brokerd/wal"
+)
+
+// Snapshots bound start-up time and disk use. A snapshot is the keyspace
+// at one WAL index, written as the commands that rebuild it (Redis's AOF
+// rewrite), in wal's snapshot file format. Taking one has two parts:
+//
+//   - capture, under the keyspace lock: the WAL index and a deep copy of
+//     every database's entries (kv.DB.AppendEntries). The read lock is
+//     enough, since every write takes the write lock, so reads go on while
+//     writes wait; this is the pause measured in snapshot_last_pause_usec.
+//   - write, in the background: each value's command.Rewriter commands and
+//     a PEXPIREAT per TTL, then fsync and rename; then older snapshots are
+//     pruned and the log segments before the older kept snapshot removed.
+
+// snapshotsKept is how many snapshot files are kept. The log is kept from
+// the older one on, so that a damaged newest snapshot can fall back to it.
+const snapshotsKept = 2
+
+// Snapshot kinds: what started it, for Redis's separate RDB and AOF
+// fields and error texts (both are the same job here).
+const (
+	snapSave    = "rdb" // SAVE, BGSAVE
+	snapRewrite = "aof" // BGREWRITEAOF, and the automatic one (log size)
+)
+
+// Snapshot record batching: ops per record, and argument bytes.
+const (
+	snapRecordOps   = 512
+	snapRecordBytes = 256 << 10
+)
+
+// snapshotState is the snapshotter's bookkeeping, for INFO, LASTSAVE and
+// the "already in progress" replies. Guarded by mu, which is never held
+// through I/O.
+type snapshotState struct {
+	mu        sync.Mutex
+	running   string        // "" or the kind of the snapshot in progress
+	started   time.Time     // of the one in progress
+	done      chan struct{} // closed when the one in progress ends
+	scheduled struct{ save, rewrite bool }
+	keysTotal int // of the one in progress
+
+	lastSave   time.Time // last success (LASTSAVE); start-up counts as one
+	lastIndex  uint64    // WAL index of the newest snapshot, loaded or taken
+	lastPause  time.Duration
+	lastSize   int64
+	saves      int64
+	rewrites   int64
+	loadedKeys int
+
+	status  map[string]error         // by kind: the last one's outcome
+	took    map[string]time.Duration // by kind: the last one's duration
+	logBase uint64                   // logPos() at the last capture
+	// replayed is the bytes of log replayed after the snapshot at start;
+	// with the log's Bytes it gives the log written since that snapshot.
+	replayed uint64
+}
+
+// logPos is how many bytes of log were written since the snapshot loaded
+// at start-up.
+func (s *Server) logPos() uint64 {
+	return s.snap.replayed + s.log.Stats().Bytes
+}
+
+// snapshotImage is a captured keyspace, ready to be written.
+type snapshotImage struct {
+	kind  string
+	index uint64
+	at    time.Time
+	dbs   [][]kv.Entry
+	keys  int
+}
+
+// errSnapshotBusy and the others are Redis's replies (rdb.c, aof.c).
+var (
+	errSaveInProgress    = command.Error("ERR Background save already in progress")
+	errRewriteInProgress = command.Error("ERR Background append only file rewriting already in progress")
+	errChildActive       = command.Error("ERR Another child process is active (AOF?): can't BGSAVE right now. " +
+		"Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.")
+)
+
+// beginSnapshot claims the snapshotter for kind, or reports the kind
+// already running.
+func (s *Server) beginSnapshot(kind string) (running string) {
+	st := &s.snap
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.running != "" {
+		return st.running
+	}
+	st.running, st.started, st.done = kind, time.Now(), make(chan struct{})
+	return ""
+}
+
+// captureLocked copies the keyspace at the current WAL index. Caller holds
+// the keyspace lock (read or write) and has claimed the snapshotter.
+func (s *Server) captureLocked(kind string) *snapshotImage {
+	start := time.Now()
+	img := &snapshotImage{kind: kind, index: s.log.NextIndex() - 1, at: start}
+	img.dbs = make([][]kv.Entry, s.store.Len())
+	for i := range img.dbs {
+		img.dbs[i] = s.store.Database(i).AppendEntries(nil)
+		img.keys += len(img.dbs[i])
+	}
+	pause := time.Since(start)
+	st := &s.snap
+	st.mu.Lock()
+	st.lastPause, st.keysTotal, st.logBase = pause, img.keys, s.logPos()
+	st.mu.Unlock()
+	return img
+}
+
+// startBackgroundSnapshot writes img on a goroutine the server owns.
+func (s *Server) startBackgroundSnapshot(img *snapshotImage) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.finishSnapshot(img, s.writeSnapshot(img))
+	}()
+}
+
+// finishSnapshot records the outcome and frees the snapshotter.
+func (s *Server) finishSnapshot(img *snapshotImage, err error) {
+	st := &s.snap
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	took := time.Since(st.started)
+	st.status[img.kind], st.took[img.kind] = err, took
+	if img.kind == snapSave {
+		st.saves++
+	} else {
+		st.rewrites++
+	}
+	if err == nil {
+		st.lastSave, st.lastIndex = img.at, img.index
+		s.logger.Info("snapshot written", "index", img.index, "keys", img.keys, "size", st.lastSize,
+			"pause", st.lastPause, "took", took.Round(time.Millisecond))
+	} else {
+		s.logger.Error("snapshot failed; the log is kept whole", "index", img.index, "err", err)
+	}
+	st.running = ""
+	close(st.done)
+}
+
+// writeSnapshot writes img to disk, then prunes old snapshots and the log
+// they made unnecessary. It runs without any lock of the keyspace.
+func (s *Server) writeSnapshot(img *snapshotImage) error {
+	w, err := wal.CreateSnapshot(s.log.Dir(), img.index, img.at)
+	if err != nil {
+		return err
+	}
+	if err := s.writeImage(w, img); err != nil {
+		w.Abort()
+		return err
+	}
+	info, err := w.Commit()
+	if err != nil {
+		return err
+	}
+	s.snap.mu.Lock()
+	s.snap.lastSize = info.Size
+	s.snap.mu.Unlock()
+	if err := wal.PruneSnapshots(s.log.Dir(), snapshotsKept); err != nil {
+		s.logger.Warn("pruning old snapshots failed", "err", err)
+	}
+	return s.truncateLog()
+}
+
+// writeImage emits every captured key's commands into w, batched into
+// records. It gives up when the server is closing.
+func (s *Server) writeImage(w *wal.SnapshotWriter, img *snapshotImage) error {
+	var buf effectBuffer
+	flush := func() error {
+		if len(buf.ops) == 0 {
+			return nil
+		}
+		err := w.Write(buf.take())
+		buf.reset()
+		return err
+	}
+	for db, ents := range img.dbs {
+		emit := func(args ...[]byte) { buf.Emit(db, args) }
+		for i, e := range ents {
+			rw, ok := e.Value.(command.Rewriter)
+			if !ok {
+				return fmt.Errorf("snapshot: key %q in db %d is a %s, which does not implement command.Rewriter",
+					e.Key, db, e.Value.Type())
+			}
+			key := []byte(e.Key)
+			rw.Rewrite(key, emit)
+			if e.ExpireAt != 0 {
+				emit([]byte("PEXPIREAT"), key, strconv.AppendInt(nil, e.ExpireAt, 10))
+			}
+			ents[i] = kv.Entry{} // let the copy go as soon as it is written
+			if len(buf.ops) >= snapRecordOps || len(buf.arena) >= snapRecordBytes {
+				if err := flush(); err != nil {
+					return err
+				}
+				select {
+				case <-s.stop:
+					return errors.New("snapshot: the server is closing")
+				default:
+				}
+			}
+		}
+	}
+	return flush()
+}
+
+// truncateLog removes the log segments that the older kept snapshot
+// holds: the newest one could be damaged later, and falling back to the
+// older one needs the log after it.
+func (s *Server) truncateLog() error {
+	snaps, err := wal.ListSnapshots(s.log.Dir())
+	if err != nil || len(snaps) < snapshotsKept {
+		return err
+	}
+	_, err = s.log.RemoveBefore(snaps[snapshotsKept-1].Index + 1)
+	return err
+}
+
+// startSnapshotter runs the automatic snapshots: once a second it starts
+// one when the log written since the last one passes snapshot-log-bytes,
+// or one was scheduled (BGSAVE SCHEDULE, BGREWRITEAOF during a snapshot).
+func (s *Server) startSnapshotter() {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+				if kind := s.snapshotDue(); kind != "" {
+					s.backgroundSnapshot(kind)
+				}
+			}
+		}
+	}()
+}
+
+// snapshotDue says which kind of snapshot should start now, if any.
+func (s *Server) snapshotDue() string {
+	st := &s.snap
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	switch {
+	case st.running != "":
+		return ""
+	case st.scheduled.save:
+		st.scheduled.save = false
+		return snapSave
+	case st.scheduled.rewrite:
+		st.scheduled.rewrite = false
+		return snapRewrite
+	case s.cfg.SnapshotLogBytes > 0 && s.logPos()-st.logBase >= uint64(s.cfg.SnapshotLogBytes):
+		return snapRewrite
+	}
+	return ""
+}
+
+// backgroundSnapshot captures under the read lock and writes in the
+// background; it reports the kind already running instead, if any.
+func (s *Server) backgroundSnapshot(kind string) (running string) {
+	if running := s.beginSnapshot(kind); running != "" {
+		return running
+	}
+	s.mu.RLock()
+	img := s.captureLocked(kind)
+	s.mu.RUnlock()
+	s.startBackgroundSnapshot(img)
+	return ""
+}
+
+// loadSnapshot loads the newest intact snapshot of the log in dir into the
+// empty keyspace and returns its index, falling back to older ones when
+// the newest is damaged (each failure is logged); 0 when there is none.
+// Caller holds the keyspace write lock, in loading mode.
+func (s *Server) loadSnapshot(dir string, r *replayer) (uint64, error) {
+	snaps, err := wal.ListSnapshots(dir)
+	if err != nil {
+		return 0, err
+	}
+	for _, sn := range snaps {
+		start := time.Now()
+		info, err := wal.ReadSnapshot(sn.Path, func(ops []wal.Op) error {
+			for _, op := range ops {
+				if err := r.apply(sn.Name, 0, op); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			s.snap.lastIndex, s.snap.lastSave = info.Index, time.Now()
+			s.logger.Info("snapshot loaded", "file", sn.Name, "index", info.Index, "ops", info.Ops,
+				"took", time.Since(start).Round(time.Millisecond))
+			return info.Index, nil
+		}
+		if !errors.Is(err, wal.ErrCorrupt) {
+			return 0, err
+		}
+		s.logger.Error("snapshot damaged; falling back to an older one", "file", sn.Name, "err", err)
+		for i := 0; i < s.store.Len(); i++ {
+			s.store.Database(i).Flush()
+		}
+	}
+	return 0, nil
+}
+
+func (st *snapshotState) init() {
+	st.status = map[string]error{}
+	st.took = map[string]time.Duration{}
+	st.lastSave = time.Now() // as Redis: at start-up the data counts as saved
+}
