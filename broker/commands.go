@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/brokerd/brokerd/command"
+	"github.com/brokerd/brokerd/consumergroups"
 	"github.com/brokerd/brokerd/kv"
 	"github.com/brokerd/brokerd/streams"
 )
@@ -24,7 +25,8 @@ func newCommandTable(s *Server) *commandTable {
 		transactionSpecs(s),
 		pubsubSpecs(s),
 		kv.Specs(),
-		streams.Specs(),
+		streams.Specs(consumergroups.XInfoSpecs()...),
+		consumergroups.Specs(),
 		extraSpecs,
 	)
 }

@@ -1,0 +1,256 @@
+package consumergroups
+
+import (
+	"github.com/brokerd/brokerd/streams"
+	"github.com/tidwall/btree"
+)
+
+// chunkCap is how many items a chunk holds at most. Items are stored by
+// value in the chunk's slice, so a pending entry costs its own size plus
+// 1/chunkCap of an index node, and the GC scans nothing per entry.
+const chunkCap = 128
+
+// keyed is an item of an idSet: it is ordered by its ID.
+type keyed interface{ key() streams.ID }
+
+// idSet is an ordered set of items keyed by stream ID, stored as sorted
+// chunks of up to chunkCap items in a B-tree keyed by each chunk's lower
+// bound. Appending in ID order (the way XREADGROUP ">" delivers) fills
+// every chunk completely, where a plain B-tree leaves its nodes half
+// full; acknowledging in order empties and frees chunks from the front.
+//
+// Cost: Get, Insert and Delete are O(log(n/chunkCap) + chunkCap) with the
+// chunkCap part a memmove. Not safe for concurrent use (the keyspace lock
+// guards it).
+type idSet[T keyed] struct {
+	index *btree.BTreeG[setNode[T]]
+	n     int
+}
+
+// setNode is an index item. NB: low <= every item of the chunk and >
+// every item of the chunks before it; deleting items keeps that true,
+// and an insert below the first chunk's low re-keys it.
+type setNode[T keyed] struct {
+	low   streams.ID
+	items *[]T
+}
+
+func newIDSet[T keyed]() *idSet[T] {
+	return &idSet[T]{index: btree.NewBTreeGOptions(func(a, b setNode[T]) bool { return a.low.Less(b.low) },
+		btree.Options{NoLocks: true})}
+}
+
+// Len is the number of items.
+func (s *idSet[T]) Len() int { return s.n }
+
+// chunkFor returns the chunk whose range holds id (the one with the
+// greatest low <= id), or false when id is below every chunk.
+func (s *idSet[T]) chunkFor(id streams.ID) (setNode[T], bool) {
+	var found setNode[T]
+	ok := false
+	s.index.Descend(setNode[T]{low: id}, func(n setNode[T]) bool {
+		found, ok = n, true
+		return false
+	})
+	return found, ok
+}
+
+// search returns the index of id in items, or where it would go.
+func search[T keyed](items []T, id streams.ID) (int, bool) {
+	lo, hi := 0, len(items)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if items[m].key().Less(id) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(items) && items[lo].key() == id
+}
+
+// Get returns a pointer to the item with id, valid until the set is next
+// changed, or nil.
+func (s *idSet[T]) Get(id streams.ID) *T {
+	n, ok := s.chunkFor(id)
+	if !ok {
+		return nil
+	}
+	items := *n.items
+	if i, found := search(items, id); found {
+		return &items[i]
+	}
+	return nil
+}
+
+// Insert adds item, replacing an item with the same ID.
+func (s *idSet[T]) Insert(item T) {
+	id := item.key()
+	n, ok := s.chunkFor(id)
+	if !ok {
+		first, any := s.index.Min()
+		if !any {
+			items := make([]T, 1, 4)
+			items[0] = item
+			s.index.Set(setNode[T]{low: id, items: &items})
+			s.n++
+			return
+		}
+		// Below every chunk: the first chunk takes it and its new low.
+		s.index.Delete(first)
+		first.low = id
+		s.index.Set(first)
+		n = first
+	}
+	items := *n.items
+	i, found := search(items, id)
+	if found {
+		items[i] = item
+		return
+	}
+	s.n++
+	if len(items) < cap(items) {
+		items = append(items, item)
+		copy(items[i+1:], items[i:])
+		items[i] = item
+		*n.items = items
+		return
+	}
+	if len(items) < chunkCap {
+		grown := make([]T, len(items)+1, min(2*cap(items), chunkCap))
+		copy(grown, items[:i])
+		grown[i] = item
+		copy(grown[i+1:], items[i:])
+		*n.items = grown
+		return
+	}
+	if i == len(items) {
+		// A full chunk and an item past its end (in-order delivery): start
+		// the next chunk rather than split, so chunks stay full.
+		next := make([]T, 1, 4)
+		next[0] = item
+		s.index.Set(setNode[T]{low: id, items: &next})
+		return
+	}
+	half := len(items) / 2
+	right := make([]T, len(items)-half, chunkCap)
+	copy(right, items[half:])
+	left := items[:half:chunkCap]
+	clear(items[half:])
+	if i < half {
+		left = append(left, item)
+		copy(left[i+1:], left[i:])
+		left[i] = item
+	} else {
+		j := i - half
+		right = append(right, item)
+		copy(right[j+1:], right[j:])
+		right[j] = item
+	}
+	*n.items = left
+	s.index.Set(setNode[T]{low: right[0].key(), items: &right})
+}
+
+// Delete removes the item with id and returns it.
+func (s *idSet[T]) Delete(id streams.ID) (T, bool) {
+	var zero T
+	n, ok := s.chunkFor(id)
+	if !ok {
+		return zero, false
+	}
+	items := *n.items
+	i, found := search(items, id)
+	if !found {
+		return zero, false
+	}
+	old := items[i]
+	copy(items[i:], items[i+1:])
+	items[len(items)-1] = zero
+	items = items[:len(items)-1]
+	s.n--
+	switch {
+	case len(items) == 0:
+		s.index.Delete(n)
+	case cap(items) > 8 && len(items) < cap(items)/4:
+		// Mostly acknowledged: give the memory back.
+		shrunk := make([]T, len(items), cap(items)/2)
+		copy(shrunk, items)
+		*n.items = shrunk
+	default:
+		*n.items = items
+	}
+	return old, true
+}
+
+// Ascend calls fn for each item with ID >= from, in order, until fn
+// returns false. fn must not change the set.
+func (s *idSet[T]) Ascend(from streams.ID, fn func(*T) bool) {
+	pivot := setNode[T]{low: from}
+	if n, ok := s.chunkFor(from); ok {
+		pivot = n
+	}
+	s.index.Ascend(pivot, func(n setNode[T]) bool {
+		items := *n.items
+		i, _ := search(items, from)
+		for ; i < len(items); i++ {
+			if !fn(&items[i]) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// First returns the first item with ID >= from.
+func (s *idSet[T]) First(from streams.ID) (T, bool) {
+	var out T
+	ok := false
+	s.Ascend(from, func(it *T) bool {
+		out, ok = *it, true
+		return false
+	})
+	return out, ok
+}
+
+// Last returns the greatest item.
+func (s *idSet[T]) Last() (T, bool) {
+	var zero T
+	n, ok := s.index.Max()
+	if !ok {
+		return zero, false
+	}
+	items := *n.items
+	return items[len(items)-1], true
+}
+
+// Clone returns a deep copy. O(n).
+func (s *idSet[T]) Clone() *idSet[T] {
+	c := newIDSet[T]()
+	s.index.Scan(func(n setNode[T]) bool {
+		items := append(make([]T, 0, cap(*n.items)), *n.items...)
+		c.index.Set(setNode[T]{low: n.low, items: &items})
+		return true
+	})
+	c.n = s.n
+	return c
+}
+
+// pendingEntry is one entry of a group's PEL (Redis's streamNACK): 40
+// bytes by value, no pointers.
+type pendingEntry struct {
+	id streams.ID
+	// deliveryTime is the Unix time in ms of the last delivery.
+	deliveryTime int64
+	// deliveries is the delivery count (Redis's delivery_count).
+	deliveries int64
+	// consumer is the owner's slot in Group.consumers.
+	consumer uint32
+}
+
+func (p pendingEntry) key() streams.ID { return p.id }
+
+// idItem is an entry of a consumer's own PEL: just the ID; the delivery
+// data lives in the group's PEL.
+type idItem streams.ID
+
+func (i idItem) key() streams.ID { return streams.ID(i) }
