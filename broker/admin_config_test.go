@@ -29,7 +29,8 @@ func TestConfigGetGoRedis(t *testing.T) {
 			want := map[string]string{"bind": "127.0.0.1", "port": port, "dir": dir, "databases": "16",
 				"appendonly": "yes", "appendfsync": "always", "save": "", "requirepass": "",
 				"maxclients": "10000", "timeout": "0",
-				"client-output-buffer-limit": "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"}
+				"client-output-buffer-limit": "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+				"notify-keyspace-events":     ""}
 			if len(all) != len(want) {
 				t.Errorf("CONFIG GET * = %v", all)
 			}

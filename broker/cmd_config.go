@@ -60,6 +60,7 @@ var configParams = []configParam{
 			return func() { s.settings.maxclients = int(n) }, ""
 		}},
 	{name: "client-output-buffer-limit", get: getOutputLimit, parse: parseOutputLimit},
+	{name: "notify-keyspace-events", get: getNotifyFlags, parse: parseNotifyConfig},
 	{name: "timeout", get: func(s *Server) string { return itoa(int64(s.settings.timeout / time.Second)) },
 		parse: func(s *Server, v string) (func(), string) {
 			n, reason := parseBounded(v, 0, 1<<31-1)

@@ -16,6 +16,7 @@ func (s *Server) newClient(conn redcon.Conn) *client {
 		proto: 2,
 	}
 	cl.ctx = command.NewCtx(cl.out, &s.effects)
+	cl.ctx.SetNotifier(&s.notify)
 	cl.ctx.Conn = cl
 	cl.ctx.Keyspace = s.store
 	now := timeNow()

@@ -77,6 +77,7 @@ func (s *Server) newInternalClient() *client {
 	}
 	cl.authed.Store(true)
 	cl.ctx = command.NewCtx(cl.out, &s.effects)
+	cl.ctx.SetNotifier(&s.notify)
 	cl.ctx.Conn = cl
 	cl.ctx.Keyspace = s.store
 	now := timeNow()

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/brokerd/brokerd/command"
 	"github.com/brokerd/brokerd/kv"
 	"github.com/brokerd/brokerd/pubsub"
 	"github.com/brokerd/brokerd/wal"
@@ -37,6 +38,7 @@ type Server struct {
 	watches  watchRegistry    // guarded by mu (write)
 	pubsub   *pubsub.Registry
 	taps     Taps
+	notify   notifier
 	internal internalExec
 	log      *wal.Log
 	snap     snapshotState // durability engine (snapshot.go); its own mutex
@@ -77,10 +79,13 @@ func New(cfg Config) (*Server, error) {
 	s.blocking.init(cfg.Databases)
 	s.watches.init(cfg.Databases)
 	s.pubsub = pubsub.NewRegistry()
+	s.notify.s = s
 	s.store = kv.NewStore(cfg.Databases, kv.Hooks{
 		Expired: s.keyExpired,
 		Written: s.keyWritten,
 		Flushed: s.dbFlushed,
+		Created: func(db int, key []byte) { s.notify.Notify(db, command.NotifyNew, "new", key) },
+		Missed:  func(db int, key []byte) { s.notify.Notify(db, command.NotifyKeyMiss, "keymiss", key) },
 	})
 	// Durability engine: load the newest snapshot, then open the log and
 	// replay it after the snapshot (replay.go), then start the snapshotter.
@@ -222,5 +227,6 @@ func (s *Server) dbFlushed(db int) {
 // the command that noticed it. Caller holds the write lock.
 func (s *Server) keyExpired(db int, key []byte) {
 	s.stats.expiredKeys.Add(1)
+	s.notify.Notify(db, command.NotifyExpired, "expired", key)
 	s.effects.Emit(db, [][]byte{[]byte("DEL"), key})
 }

@@ -28,6 +28,7 @@ type Ctx struct {
 	Retrying bool
 
 	sink      EffectSink
+	notifier  Notifier
 	blockable bool
 	block     *BlockRequest
 }

@@ -18,6 +18,7 @@ func deleteKeys(c *command.Ctx) error {
 	n := int64(0)
 	for _, key := range c.Args[1:] {
 		if db.Delete(key) {
+			c.Notify(command.NotifyGeneric, "del", key)
 			n++
 		}
 	}

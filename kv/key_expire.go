@@ -138,9 +138,11 @@ func expireGeneric(c *command.Ctx, unitMs int64, relative bool) error {
 	if (when <= now && !c.Loading) || when <= 0 {
 		db.remove(string(a.key))
 		c.Emit([]byte("DEL"), a.key)
+		c.Notify(command.NotifyGeneric, "del", a.key)
 	} else {
 		db.SetExpireAt(a.key, when)
 		c.Emit([]byte("PEXPIREAT"), a.key, strconv.AppendInt(nil, when, 10))
+		c.Notify(command.NotifyGeneric, "expire", a.key)
 	}
 	c.Out.Int(1)
 	return nil
@@ -193,6 +195,7 @@ func persist(c *command.Ctx) error {
 	}
 	db.SetExpireAt(c.Args[1], 0)
 	c.EmitArgs()
+	c.Notify(command.NotifyGeneric, "persist", c.Args[1])
 	c.Out.Int(1)
 	return nil
 }

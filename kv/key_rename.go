@@ -61,6 +61,8 @@ func renameGeneric(c *command.Ctx, nx bool) error {
 	}
 	db.rename(src, dst)
 	c.EmitArgs()
+	c.Notify(command.NotifyGeneric, "rename_from", src)
+	c.Notify(command.NotifyGeneric, "rename_to", dst)
 	return done(true)
 }
 
@@ -116,6 +118,7 @@ func copyCommand(c *command.Ctx) error {
 	}
 	to.add(a.dst, e.value.Clone(), e.expireAt)
 	c.EmitArgs()
+	c.NotifyIn(a.db, command.NotifyGeneric, "copy_to", a.dst)
 	c.Out.Int(1)
 	return nil
 }
@@ -145,6 +148,8 @@ func move(c *command.Ctx) error {
 	to.add(key, e.value, e.expireAt)
 	db.remove(string(key))
 	c.EmitArgs()
+	c.Notify(command.NotifyGeneric, "move_from", key)
+	c.NotifyIn(target, command.NotifyGeneric, "move_to", key)
 	c.Out.Int(1)
 	return nil
 }

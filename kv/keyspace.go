@@ -41,6 +41,11 @@ type Hooks struct {
 	// Flushed is called when a whole database is emptied or swapped
 	// (FLUSHDB, FLUSHALL, SWAPDB), for the same reason.
 	Flushed func(db int)
+	// Created and Missed report a new key and a read of an absent one,
+	// for the "new" and "keymiss" keyspace notifications. Missed may be
+	// called under the read lock, concurrently.
+	Created func(db int, key []byte)
+	Missed  func(db int, key []byte)
 }
 
 // NewStore returns n empty databases.
@@ -170,10 +175,20 @@ func (db *DB) expire(key string) {
 
 // Lookup implements command.DB.
 func (db *DB) Lookup(key []byte) command.Value {
-	if e := db.get(key); e != nil {
+	if e := db.getRead(key); e != nil {
 		return e.value
 	}
 	return nil
+}
+
+// getRead is get for a read command's lookup, which reports a miss (the
+// "keymiss" notification, as Redis's lookupKeyRead).
+func (db *DB) getRead(key []byte) *entry {
+	e := db.get(key)
+	if e == nil && db.store.hooks.Missed != nil {
+		db.store.hooks.Missed(db.index, key)
+	}
+	return e
 }
 
 // LookupWrite implements command.DB.
@@ -237,6 +252,9 @@ func (db *DB) insert(key string, v command.Value, expireAt int64) *entry {
 	if db.store.hooks.Written != nil {
 		db.written([]byte(key))
 	}
+	if f := db.store.hooks.Created; f != nil {
+		f(db.index, []byte(key))
+	}
 	return e
 }
 
@@ -275,7 +293,7 @@ func (db *DB) remove(key string) {
 // ExpireAt returns the key's expiry in Unix ms (0 = none) and whether the
 // key exists.
 func (db *DB) ExpireAt(key []byte) (int64, bool) {
-	e := db.get(key)
+	e := db.getRead(key)
 	if e == nil {
 		return 0, false
 	}

@@ -22,6 +22,7 @@ func appendCommand(c *command.Ctx) error {
 	if s == nil {
 		db.Put(key, NewString(arg))
 		c.EmitArgs()
+		c.Notify(command.NotifyString, "append", key)
 		c.Out.Int(int64(len(arg)))
 		return nil
 	}
@@ -33,6 +34,7 @@ func appendCommand(c *command.Ctx) error {
 	s.appendBytes(arg)
 	db.Update(key)
 	c.EmitArgs()
+	c.Notify(command.NotifyString, "append", key)
 	c.Out.Int(int64(len(s.b)))
 	return nil
 }
@@ -76,6 +78,7 @@ func setrange(c *command.Ctx) error {
 		db.Update(key)
 	}
 	c.EmitArgs()
+	c.Notify(command.NotifyString, "setrange", key)
 	c.Out.Int(int64(len(s.b)))
 	return nil
 }

@@ -10,7 +10,7 @@ import (
 // write).
 
 func get(c *command.Ctx) error {
-	s, err := stringAt(database(c).get(c.Args[1]))
+	s, err := stringAt(database(c).getRead(c.Args[1]))
 	if err != nil {
 		return err
 	}
@@ -25,7 +25,7 @@ func mget(c *command.Ctx) error {
 	keys := c.Args[1:]
 	c.Out.Array(len(keys))
 	for _, key := range keys {
-		s, err := stringAt(db.get(key))
+		s, err := stringAt(db.getRead(key))
 		if err != nil {
 			s = nil
 		}
@@ -35,7 +35,7 @@ func mget(c *command.Ctx) error {
 }
 
 func strlen(c *command.Ctx) error {
-	s, err := stringAt(database(c).get(c.Args[1]))
+	s, err := stringAt(database(c).getRead(c.Args[1]))
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func getrange(c *command.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s, err := stringAt(database(c).get(c.Args[1]))
+	s, err := stringAt(database(c).getRead(c.Args[1]))
 	if err != nil {
 		return err
 	}
@@ -110,6 +110,7 @@ func getdel(c *command.Ctx) error {
 	c.Out.Bulk(s.b)
 	db.remove(string(c.Args[1]))
 	c.Emit([]byte("DEL"), c.Args[1])
+	c.Notify(command.NotifyGeneric, "del", c.Args[1])
 	return nil
 }
 
@@ -160,12 +161,15 @@ func getex(c *command.Ctx) error {
 	case a.expire.kind != expiryNone && at <= now && !c.Loading:
 		db.remove(string(a.key))
 		c.Emit([]byte("DEL"), a.key)
+		c.Notify(command.NotifyGeneric, "del", a.key)
 	case a.expire.kind != expiryNone:
 		db.SetExpireAt(a.key, at)
 		c.Emit([]byte("PEXPIREAT"), a.key, strconv.AppendInt(nil, at, 10))
+		c.Notify(command.NotifyGeneric, "expire", a.key)
 	case a.persist && e.expireAt != 0:
 		db.SetExpireAt(a.key, 0)
 		c.Emit([]byte("PERSIST"), a.key)
+		c.Notify(command.NotifyGeneric, "persist", a.key)
 	}
 	return nil
 }

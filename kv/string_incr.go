@@ -57,6 +57,7 @@ func incrDecr(c *command.Ctx, by int64) error {
 	n += by
 	putCounter(db, c.Args[1], s != nil, NewString(strconv.AppendInt(nil, n, 10)))
 	c.EmitArgs()
+	c.Notify(command.NotifyString, "incrby", c.Args[1])
 	c.Out.Int(n)
 	return nil
 }
@@ -102,6 +103,7 @@ func incrbyfloat(c *command.Ctx) error {
 	result := formatLongDouble(sum)
 	putCounter(db, key, s != nil, NewString(result))
 	c.Emit([]byte("SET"), key, result, []byte("KEEPTTL"))
+	c.Notify(command.NotifyString, "incrbyfloat", key)
 	c.Out.Bulk(result)
 	return nil
 }

@@ -99,20 +99,26 @@ func setGeneric(c *command.Ctx, a setArgs, intReply bool) error {
 	v := NewString(a.value)
 	switch {
 	case a.expire.kind != expiryNone && at <= now && !c.Loading:
+		c.Notify(command.NotifyString, "set", a.key)
 		if e != nil {
 			db.remove(string(a.key))
 			c.Emit([]byte("DEL"), a.key)
+			c.Notify(command.NotifyGeneric, "del", a.key)
 		}
 	case a.expire.kind != expiryNone:
 		db.Put(a.key, v)
 		db.SetExpireAt(a.key, at)
 		c.Emit([]byte("SET"), a.key, a.value, []byte("PXAT"), strconv.AppendInt(nil, at, 10))
+		c.Notify(command.NotifyString, "set", a.key)
+		c.Notify(command.NotifyGeneric, "expire", a.key)
 	case a.keepTTL:
 		db.PutKeepTTL(a.key, v)
 		c.Emit([]byte("SET"), a.key, a.value, []byte("KEEPTTL"))
+		c.Notify(command.NotifyString, "set", a.key)
 	default:
 		db.Put(a.key, v)
 		c.Emit([]byte("SET"), a.key, a.value)
+		c.Notify(command.NotifyString, "set", a.key)
 	}
 	switch {
 	case a.get:
@@ -149,7 +155,7 @@ func mset(c *command.Ctx) error {
 	if err != nil {
 		return err
 	}
-	msetPairs(database(c), pairs)
+	msetPairs(c, pairs)
 	c.EmitArgs()
 	c.Out.OK()
 	return nil
@@ -170,7 +176,7 @@ func msetnx(c *command.Ctx) error {
 			return nil
 		}
 	}
-	msetPairs(db, pairs)
+	msetPairs(c, pairs)
 	effect := make([][]byte, 0, len(c.Args))
 	effect = append(effect, []byte("MSET"))
 	c.Emit(append(effect, pairs...)...)
@@ -178,10 +184,13 @@ func msetnx(c *command.Ctx) error {
 	return nil
 }
 
-// msetPairs binds each key to its value; a key named twice gets the last.
-// Caller holds the keyspace write lock.
-func msetPairs(db *DB, pairs [][]byte) {
+// msetPairs binds each key to its value (a key named twice gets the
+// last) and reports a "set" for each. Caller holds the keyspace write
+// lock.
+func msetPairs(c *command.Ctx, pairs [][]byte) {
+	db := database(c)
 	for i := 0; i < len(pairs); i += 2 {
 		db.Put(pairs[i], NewString(pairs[i+1]))
+		c.Notify(command.NotifyString, "set", pairs[i])
 	}
 }

@@ -170,17 +170,20 @@ func xadd(c *command.Ctx) error {
 	s.scratch = append(append(s.scratch[:0], cmdXADD, key, idb), pairs...)
 	c.Emit(s.scratch...)
 	clear(s.scratch) // do not pin the connection's read buffer
+	c.Notify(command.NotifyStream, "xadd", key)
 	if deleted > 0 {
 		emitTrim(c, key, s)
 	}
 	return nil
 }
 
-// emitTrim logs a trim as its concrete result: XTRIM key MAXLEN <len>.
+// emitTrim logs a trim as its concrete result, XTRIM key MAXLEN <len>,
+// and announces it ("xtrim").
 // Trimming always removes a prefix of the live entries, so an exact
 // MAXLEN to the remaining length removes exactly those entries, whole
 // blocks included.
 func emitTrim(c *command.Ctx, key []byte, s *Stream) {
 	var n [20]byte
 	c.Emit(cmdXTRIM, key, argMAXLEN, strconv.AppendInt(n[:0], s.length, 10))
+	c.Notify(command.NotifyStream, "xtrim", key)
 }

@@ -48,6 +48,7 @@ func xdel(c *command.Ctx) error {
 		}
 		c.DB.Update(key)
 		c.EmitArgs()
+		c.Notify(command.NotifyStream, "xdel", key)
 	}
 	c.Out.Int(deleted)
 	return nil

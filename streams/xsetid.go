@@ -61,6 +61,7 @@ func xsetid(c *command.Ctx) error {
 	s.SetLastID(id, entriesAdded, maxDeleted)
 	c.DB.Update(key)
 	c.EmitArgs()
+	c.Notify(command.NotifyStream, "xsetid", key)
 	c.Out.OK()
 	return nil
 }
