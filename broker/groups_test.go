@@ -1,0 +1,205 @@
+package broker_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/brokerd/brokerd/internal/brokertest"
+	"github.com/redis/go-redis/v9"
+)
+
+// TestGroupsWithGoRedis drives every consumer-group command through
+// go-redis v9 over RESP2 and RESP3 (XREADGROUP and XINFO reply maps in
+// RESP3, which go-redis must parse to the same results).
+func TestGroupsWithGoRedis(t *testing.T) {
+	for _, proto := range []int{2, 3} {
+		t.Run(map[int]string{2: "RESP2", 3: "RESP3"}[proto], func(t *testing.T) {
+			s := brokertest.Start(t)
+			rdb := s.Client()
+			if proto == 3 {
+				rdb = s.Client3()
+			}
+			testGroupAdminWithGoRedis(t, rdb)
+			testGroupReadAckWithGoRedis(t, rdb)
+			testGroupClaimWithGoRedis(t, rdb)
+		})
+	}
+}
+
+func testGroupAdminWithGoRedis(t *testing.T, rdb *redis.Client) {
+	ctx := context.Background()
+	checkErr(t, "XGROUP CREATE on a missing key", rdb.XGroupCreate(ctx, "a", "g", "$").Err(),
+		"ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.")
+	ok, err := rdb.XGroupCreateMkStream(ctx, "a", "g", "$").Result()
+	check(t, "XGROUP CREATE MKSTREAM", ok, err, "OK")
+	checkErr(t, "XGROUP CREATE twice", rdb.XGroupCreate(ctx, "a", "g", "0").Err(), "BUSYGROUP Consumer Group name already exists")
+	n, err := rdb.XGroupCreateConsumer(ctx, "a", "g", "c1").Result()
+	check(t, "XGROUP CREATECONSUMER", n, err, 1)
+	ok, err = rdb.XGroupSetID(ctx, "a", "g", "0").Result()
+	check(t, "XGROUP SETID", ok, err, "OK")
+	n, err = rdb.XGroupDelConsumer(ctx, "a", "g", "c1").Result()
+	check(t, "XGROUP DELCONSUMER", n, err, 0)
+	n, err = rdb.XGroupDestroy(ctx, "a", "g").Result()
+	check(t, "XGROUP DESTROY", n, err, 1)
+	groups, err := rdb.XInfoGroups(ctx, "a").Result()
+	check(t, "XINFO GROUPS after DESTROY", len(groups), err, 0)
+}
+
+func testGroupReadAckWithGoRedis(t *testing.T, rdb *redis.Client) {
+	ctx := context.Background()
+	for _, id := range []string{"1-1", "2-1", "3-1"} {
+		rdb.XAdd(ctx, &redis.XAddArgs{Stream: "s", ID: id, Values: []any{"f", id}})
+	}
+	rdb.XGroupCreate(ctx, "s", "g", "0")
+	got, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "alice", Streams: []string{"s", ">"}, Count: 2}).Result()
+	want := []redis.XStream{{Stream: "s", Messages: []redis.XMessage{xmsg("1-1", "f", "1-1"), xmsg("2-1", "f", "2-1")}}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("XREADGROUP > = %v %v, want %v", got, err, want)
+	}
+	got, err = rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "bob", Streams: []string{"s", ">"}, NoAck: true}).Result()
+	want = []redis.XStream{{Stream: "s", Messages: []redis.XMessage{xmsg("3-1", "f", "3-1")}}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("XREADGROUP NOACK = %v %v, want %v", got, err, want)
+	}
+	_, err = rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "bob", Streams: []string{"s", ">"}, Block: -1}).Result()
+	if !errors.Is(err, redis.Nil) {
+		t.Errorf("XREADGROUP with nothing new: %v", err)
+	}
+	got, err = rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "alice", Streams: []string{"s", "0"}}).Result()
+	want = []redis.XStream{{Stream: "s", Messages: []redis.XMessage{xmsg("1-1", "f", "1-1"), xmsg("2-1", "f", "2-1")}}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("XREADGROUP history = %v %v, want %v", got, err, want)
+	}
+	_, err = rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "nope", Consumer: "x", Streams: []string{"s", ">"}}).Result()
+	checkErr(t, "XREADGROUP unknown group", err, "NOGROUP No such key 's' or consumer group 'nope' in XREADGROUP with GROUP option")
+
+	p, err := rdb.XPending(ctx, "s", "g").Result()
+	if wantP := (&redis.XPending{Count: 2, Lower: "1-1", Higher: "2-1", Consumers: map[string]int64{"alice": 2}}); err != nil || !reflect.DeepEqual(p, wantP) {
+		t.Errorf("XPENDING = %+v %v, want %+v", p, err, wantP)
+	}
+	ext, err := rdb.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: "s", Group: "g", Start: "-", End: "+", Count: 10, Consumer: "alice"}).Result()
+	if err != nil || len(ext) != 2 || ext[0].ID != "1-1" || ext[0].RetryCount != 2 || ext[0].Consumer != "alice" {
+		t.Errorf("XPENDING extended = %+v %v", ext, err)
+	}
+	n, err := rdb.XAck(ctx, "s", "g", "1-1", "9-9").Result()
+	check(t, "XACK", n, err, 1)
+
+	groups, err := rdb.XInfoGroups(ctx, "s").Result()
+	wantG := []redis.XInfoGroup{{Name: "g", Consumers: 2, Pending: 1, LastDeliveredID: "3-1", EntriesRead: 3, Lag: 0}}
+	if err != nil || !reflect.DeepEqual(groups, wantG) {
+		t.Errorf("XINFO GROUPS = %+v %v, want %+v", groups, err, wantG)
+	}
+	consumers, err := rdb.XInfoConsumers(ctx, "s", "g").Result()
+	if err != nil || len(consumers) != 2 || consumers[0].Name != "alice" || consumers[0].Pending != 1 || consumers[1].Inactive != -time.Millisecond {
+		t.Errorf("XINFO CONSUMERS = %+v %v", consumers, err)
+	}
+	full, err := rdb.XInfoStreamFull(ctx, "s", 0).Result()
+	if err != nil || len(full.Groups) != 1 || full.Groups[0].PelCount != 1 || len(full.Groups[0].Consumers) != 2 ||
+		full.Groups[0].Pending[0].ID != "2-1" || full.Groups[0].Pending[0].DeliveryCount != 2 {
+		t.Errorf("XINFO STREAM FULL groups = %+v %v", full, err)
+	}
+}
+
+func testGroupClaimWithGoRedis(t *testing.T, rdb *redis.Client) {
+	ctx := context.Background()
+	msgs, err := rdb.XClaim(ctx, &redis.XClaimArgs{Stream: "s", Group: "g", Consumer: "carol", Messages: []string{"2-1"}}).Result()
+	checkMsgs(t, "XCLAIM", msgs, err, xmsg("2-1", "f", "2-1"))
+	ids, err := rdb.XClaimJustID(ctx, &redis.XClaimArgs{Stream: "s", Group: "g", Consumer: "dave", MinIdle: time.Hour, Messages: []string{"2-1"}}).Result()
+	if err != nil || len(ids) != 0 {
+		t.Errorf("XCLAIM JUSTID with a long min-idle = %v %v", ids, err)
+	}
+	msgs, start, err := rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{Stream: "s", Group: "g", Consumer: "dave", Start: "0", Count: 10}).Result()
+	if err != nil || start != "0-0" || len(msgs) != 1 || msgs[0].ID != "2-1" {
+		t.Errorf("XAUTOCLAIM = %v %q %v", msgs, start, err)
+	}
+	rdb.XDel(ctx, "s", "2-1")
+	ids, start, err = rdb.XAutoClaimJustID(ctx, &redis.XAutoClaimArgs{Stream: "s", Group: "g", Consumer: "dave", Start: "0"}).Result()
+	if err != nil || start != "0-0" || len(ids) != 0 {
+		t.Errorf("XAUTOCLAIM JUSTID after XDEL = %v %q %v", ids, start, err)
+	}
+	p, err := rdb.XPending(ctx, "s", "g").Result()
+	check(t, "XPENDING count after XAUTOCLAIM dropped the deleted entry", p.Count, err, 0)
+}
+
+type readResult struct {
+	streams []redis.XStream
+	err     error
+}
+
+func readGroup(rdb *redis.Client, consumer string) chan readResult {
+	ch := make(chan readResult, 1)
+	go func() {
+		r, err := rdb.XReadGroup(context.Background(), &redis.XReadGroupArgs{Group: "g", Consumer: consumer,
+			Streams: []string{"s", ">"}, Block: 0}).Result()
+		ch <- readResult{r, err}
+	}()
+	return ch
+}
+
+// TestGroupsBlockingFIFO checks XREADGROUP BLOCK end to end: waiters on one
+// group are served in arrival order, each entry to exactly one of them,
+// and a waiter that disconnects gets nothing.
+func TestGroupsBlockingFIFO(t *testing.T) {
+	s := brokertest.Start(t)
+	ctx := context.Background()
+	w := s.Client()
+	w.XGroupCreateMkStream(ctx, "s", "g", "$")
+
+	first := readGroup(s.Client(), "c1")
+	waitBlocked(t, s, 1)
+	gone := s.Dial()
+	gone.Send(brokertest.Encode([]byte("XREADGROUP"), []byte("GROUP"), []byte("g"), []byte("c2"), []byte("BLOCK"), []byte("0"),
+		[]byte("STREAMS"), []byte("s"), []byte(">")))
+	waitBlocked(t, s, 2)
+	third := readGroup(s.Client(), "c3")
+	waitBlocked(t, s, 3)
+	gone.Conn.Close()
+	waitBlocked(t, s, 2)
+
+	w.XAdd(ctx, &redis.XAddArgs{Stream: "s", ID: "1-0", Values: []any{"n", "1"}})
+	got := <-first
+	if got.err != nil || len(got.streams) != 1 || got.streams[0].Messages[0].ID != "1-0" {
+		t.Fatalf("first waiter got %v %v", got.streams, got.err)
+	}
+	w.XAdd(ctx, &redis.XAddArgs{Stream: "s", ID: "2-0", Values: []any{"n", "2"}})
+	got = <-third
+	if got.err != nil || len(got.streams) != 1 || len(got.streams[0].Messages) != 1 || got.streams[0].Messages[0].ID != "2-0" {
+		t.Fatalf("third waiter got %v %v", got.streams, got.err)
+	}
+	ext, err := w.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: "s", Group: "g", Start: "-", End: "+", Count: 10}).Result()
+	if err != nil || len(ext) != 2 || ext[0].Consumer != "c1" || ext[1].Consumer != "c3" {
+		t.Errorf("PEL after two handovers = %+v %v", ext, err)
+	}
+}
+
+// TestGroupsBlockedReaderErrors: destroying the group or deleting the key
+// wakes blocked readers with Redis 7.2's errors.
+func TestGroupsBlockedReaderErrors(t *testing.T) {
+	s := brokertest.Start(t)
+	ctx := context.Background()
+	w := s.Client()
+	w.XGroupCreateMkStream(ctx, "s", "g", "$")
+	ch := readGroup(s.Client(), "c1")
+	waitBlocked(t, s, 1)
+	w.XGroupDestroy(ctx, "s", "g")
+	checkErr(t, "blocked XREADGROUP after XGROUP DESTROY", (<-ch).err,
+		"NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option")
+
+	w.XGroupCreate(ctx, "s", "g", "$")
+	ch = readGroup(s.Client(), "c1")
+	waitBlocked(t, s, 1)
+	w.Del(ctx, "s")
+	checkErr(t, "blocked XREADGROUP after DEL", (<-ch).err, "UNBLOCKED the stream key no longer exists")
+
+	// Inside MULTI, XREADGROUP BLOCK answers at once.
+	w.XGroupCreateMkStream(ctx, "s", "g", "$")
+	pipe := w.TxPipeline()
+	xr := pipe.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "c", Streams: []string{"s", ">"}, Block: 0})
+	pipe.Exec(ctx)
+	if _, err := xr.Result(); !errors.Is(err, redis.Nil) {
+		t.Errorf("XREADGROUP BLOCK in MULTI: %v", err)
+	}
+}
