@@ -15,6 +15,10 @@ import (
 // CONFIG SET changes. Only parameters brokerd really has are listed.
 type configParam struct {
 	name string
+	// protected is Redis's PROTECTED_CONFIG: refused by CONFIG SET while
+	// enable-protected-configs is no, its default (brokerd has no such
+	// switch).
+	protected bool
 	// get runs with settings.mu held for reading.
 	get func(s *Server) string
 	// parse checks a new value and returns the change to make, or Redis's
@@ -28,14 +32,15 @@ func (p *configParam) immutable() bool { return p.parse == nil }
 
 // configParams in the order CONFIG GET * lists them.
 //
-// bind, port and dir are mutable in Redis; here the listener and the data
-// directory are fixed for the life of the server, so they are immutable.
+// bind and port are mutable in Redis; here the listener is fixed for the
+// life of the server, so they are immutable. dir is protected, as in Redis
+// by default.
 // appendonly is always yes (the WAL cannot be turned off) and save is
 // always empty (there are no RDB save points).
 var configParams = []configParam{
 	{name: "bind", get: func(s *Server) string { return s.cfg.Bind }},
 	{name: "port", get: func(s *Server) string { return strconv.Itoa(s.listenPort()) }},
-	{name: "dir", get: func(s *Server) string {
+	{name: "dir", protected: true, get: func(s *Server) string {
 		if abs, err := filepath.Abs(s.cfg.Dir); err == nil {
 			return abs
 		}
@@ -165,6 +170,8 @@ func (s *Server) configSet(c *command.Ctx) error {
 		switch {
 		case p == nil:
 			return command.Error("ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'")
+		case p.protected:
+			return configSetFailed(name, "can't set protected config")
 		case p.immutable():
 			return configSetFailed(name, "can't set immutable config")
 		}

@@ -69,14 +69,11 @@ func quit(c *command.Ctx) error {
 }
 
 func (s *Server) selectDB(c *command.Ctx) error {
-	i, ok := command.ParseInt(c.Args[1])
-	if !ok {
-		return command.ErrNotInteger
+	i, err := command.DBIndex(c.Args[1], s.store.Len())
+	if err != nil {
+		return err
 	}
-	if i < 0 || i >= int64(s.store.Len()) {
-		return command.ErrDBIndex
-	}
-	clientOf(c).selectDB(int(i))
+	clientOf(c).selectDB(i)
 	c.Out.OK()
 	return nil
 }

@@ -158,3 +158,24 @@ func (c *Cursor) Rest() [][]byte {
 	c.pos = len(c.args)
 	return r
 }
+
+// ErrIntRange is Redis's getIntFromObjectOrReply reply for a number that
+// does not fit a C int.
+const ErrIntRange Error = "ERR value is out of range, value must between -2147483648 and 2147483647"
+
+// DBIndex parses a database number as Redis's getIntFromObjectOrReply and
+// selectDb do (SELECT, MOVE, COPY ... DB): an integer, within int32, then
+// within 0..ndb-1, each with its own error.
+func DBIndex(b []byte, ndb int) (int, error) {
+	n, err := Int(b)
+	if err != nil {
+		return 0, err
+	}
+	if n < math.MinInt32 || n > math.MaxInt32 {
+		return 0, ErrIntRange
+	}
+	if n < 0 || n >= int64(ndb) {
+		return 0, ErrDBIndex
+	}
+	return int(n), nil
+}

@@ -2,7 +2,6 @@ package kv
 
 import (
 	"bytes"
-	"math"
 
 	"github.com/brokerd/brokerd/command"
 )
@@ -10,26 +9,6 @@ import (
 // RENAME, RENAMENX, COPY and MOVE. All four keep the TTL of the source and
 // log the command itself: given the same keyspace it decides the same, and
 // every expired key it removed on the way was logged as a DEL first.
-
-// errIntRange is getIntFromObjectOrReply's reply for a number that does
-// not fit a C int.
-const errIntRange command.Error = "ERR value is out of range, value must between -2147483648 and 2147483647"
-
-// parseDBIndex parses a database number as Redis's getIntFromObjectOrReply
-// and selectDb do: an integer, within int32, then within 0..ndb-1.
-func parseDBIndex(b []byte, ndb int) (int, error) {
-	n, err := command.Int(b)
-	if err != nil {
-		return 0, err
-	}
-	if n < math.MinInt32 || n > math.MaxInt32 {
-		return 0, errIntRange
-	}
-	if n < 0 || n >= int64(ndb) {
-		return 0, command.ErrDBIndex
-	}
-	return int(n), nil
-}
 
 func rename(c *command.Ctx) error   { return renameGeneric(c, false) }
 func renamenx(c *command.Ctx) error { return renameGeneric(c, true) }
@@ -83,7 +62,7 @@ func parseCopyArgs(args [][]byte, cur, ndb int) (copyArgs, error) {
 		case command.Is(args[i], "REPLACE"):
 			a.replace = true
 		case command.Is(args[i], "DB") && i+1 < len(args):
-			db, err := parseDBIndex(args[i+1], ndb)
+			db, err := command.DBIndex(args[i+1], ndb)
 			if err != nil {
 				return copyArgs{}, err
 			}
@@ -127,7 +106,7 @@ func copyCommand(c *command.Ctx) error {
 // unless the key already exists there.
 func move(c *command.Ctx) error {
 	st, db := store(c), database(c)
-	target, err := parseDBIndex(c.Args[2], st.Len())
+	target, err := command.DBIndex(c.Args[2], st.Len())
 	if err != nil {
 		return err
 	}

@@ -82,7 +82,7 @@ func TestParseCopyArgs(t *testing.T) {
 		{line: "COPY a b DB x", err: command.ErrNotInteger},
 		{line: "COPY a b DB 16", err: command.ErrDBIndex},
 		{line: "COPY a b DB -1", err: command.ErrDBIndex},
-		{line: "COPY a b DB 2147483648", err: errIntRange},
+		{line: "COPY a b DB 2147483648", err: command.ErrIntRange},
 		// left to right: the first problem is the one reported
 		{line: "COPY a b DB 99 FOO", err: command.ErrDBIndex},
 		{line: "COPY a b FOO DB 99", err: command.ErrSyntax},
