@@ -76,8 +76,10 @@ func TestRestartAfterLazyExpiry(t *testing.T) {
 	r.Do("SET k old PX 20")
 	r.Do("SET n 5 PX 20")
 	brokertest.Eventually(t, 10*time.Second, func() error {
-		if got := r.Do("PTTL k"); got != "(int) -2" {
-			return fmt.Errorf("PTTL k = %s", got)
+		for _, k := range []string{"k", "n"} {
+			if got := r.Do("PTTL " + k); got != "(int) -2" {
+				return fmt.Errorf("PTTL %s = %s", k, got)
+			}
 		}
 		return nil
 	})
