@@ -65,6 +65,9 @@ var settings = []setting{
 		usage: "maximum number of connected clients", set: one(setMaxClients)},
 	{directive: "timeout", flag: "timeout", env: "BROKERD_TIMEOUT", def: "0",
 		usage: "close a connection idle for this many seconds (0: never)", set: one(setTimeout)},
+	{directive: "snapshot-log-bytes", flag: "snapshot-log-bytes", env: "BROKERD_SNAPSHOT_LOG_BYTES", def: "64mb",
+		usage: "take a snapshot and truncate the log once this much log was written since the last one (0: only on SAVE/BGSAVE/BGREWRITEAOF; units b, k, kb, m, mb, g, gb)",
+		set:   one(setSnapshotLogBytes)},
 	{directive: "loglevel", flag: "log-level", env: "BROKERD_LOG_LEVEL", def: "info",
 		usage: "log level: debug, info, warn or error", set: one(setLogLevel)},
 }
@@ -222,6 +225,36 @@ func setTimeout(o *options, v string) error {
 	}
 	o.cfg.Timeout = time.Duration(n) * time.Second
 	return nil
+}
+
+// setSnapshotLogBytes takes a byte count with Redis's memory units
+// (memtoull: k is 1000, kb is 1024, and so on), "64mb" by default.
+func setSnapshotLogBytes(o *options, v string) error {
+	n, err := parseMemory(v)
+	if err != nil {
+		return err
+	}
+	o.cfg.SnapshotLogBytes = n
+	return nil
+}
+
+func parseMemory(v string) (int64, error) {
+	lower := strings.ToLower(v)
+	mul := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mul    int64
+	}{{"kb", 1 << 10}, {"mb", 1 << 20}, {"gb", 1 << 30}, {"k", 1e3}, {"m", 1e6}, {"g", 1e9}, {"b", 1}} {
+		if strings.HasSuffix(lower, u.suffix) {
+			lower, mul = strings.TrimSuffix(lower, u.suffix), u.mul
+			break
+		}
+	}
+	n, err := strconv.ParseInt(lower, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64/mul {
+		return 0, fmt.Errorf("%q is not a memory size (a number, optionally with b, k, kb, m, mb, g or gb)", v)
+	}
+	return n * mul, nil
 }
 
 // setLogLevel takes slog's names and, so that a redis.conf works, Redis's

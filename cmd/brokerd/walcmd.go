@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/brokerd/brokerd/wal"
 	"github.com/urfave/cli/v2"
@@ -21,6 +22,7 @@ func walCommand(env map[string]string) *cli.Command {
 		return append([]cli.Flag{
 			&cli.StringFlag{Name: "dir", Value: "./data", Usage: "data directory; the log is in <dir>/wal [$BROKERD_DIR]"},
 			&cli.StringFlag{Name: configFlag, Usage: "config file to take dir from [$BROKERD_CONFIG]"},
+			&cli.Uint64Flag{Name: "progress", Value: 100_000, Usage: "report progress on stderr every N records (0: never)"},
 		}, extra...)
 	}
 	return &cli.Command{
@@ -30,7 +32,7 @@ func walCommand(env map[string]string) *cli.Command {
 		Subcommands: []*cli.Command{
 			{
 				Name:         "check",
-				Usage:        "check every record; exit 1 if the log is damaged",
+				Usage:        "check every snapshot and log record; exit 1 if anything is damaged",
 				Flags:        flags(),
 				Action:       walAction(env, walCheck),
 				OnUsageError: usageError,
@@ -91,27 +93,39 @@ func logDir(dir string) (string, error) {
 
 // walCheck prints the report; a damaged log makes it fail (exit 1).
 func walCheck(c *cli.Context, dir string) error {
-	rep, err := wal.Check(dir)
-	if err != nil && !errors.Is(err, wal.ErrCorrupt) {
+	rep, err := wal.Check(dir, progressOption(c)...)
+	if err != nil && !errors.Is(err, wal.ErrCorrupt) && !errors.Is(err, wal.ErrNoSnapshot) {
 		return err
 	}
 	fmt.Fprintln(c.App.Writer, rep)
 	return err
 }
 
+// progressOption reports, on stderr, every --progress records a tool
+// reads, so that a check of gigabytes of log shows it is alive.
+func progressOption(c *cli.Context) []wal.ToolOption {
+	every := c.Uint64("progress")
+	if every == 0 {
+		return nil
+	}
+	return []wal.ToolOption{wal.WithProgress(every, func(p wal.Progress) {
+		fmt.Fprintf(c.App.ErrWriter, "... %d records read (now %s, %s)\n", p.Records, p.File, p.Elapsed.Round(time.Millisecond))
+	})}
+}
+
 // walRepair without --yes shows what a repair would cut and changes
 // nothing; with --yes it repairs and prints what was cut.
 func walRepair(c *cli.Context, dir string) error {
 	if c.Bool("yes") {
-		rep, err := wal.Repair(dir)
+		rep, err := wal.Repair(dir, progressOption(c)...)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(c.App.Writer, rep)
 		return nil
 	}
-	rep, err := wal.Check(dir)
-	if err != nil && !errors.Is(err, wal.ErrCorrupt) {
+	rep, err := wal.Check(dir, progressOption(c)...)
+	if err != nil && !errors.Is(err, wal.ErrCorrupt) && !errors.Is(err, wal.ErrNoSnapshot) {
 		return err
 	}
 	fmt.Fprintln(c.App.Writer, rep)
@@ -159,7 +173,7 @@ func repairPlan(rep wal.Report) string {
 func walDump(c *cli.Context, dir string) error {
 	return wal.Dump(dir, func(index uint64, ops []wal.Op) error {
 		return writeRecord(c.App.Writer, index, ops)
-	})
+	}, progressOption(c)...)
 }
 
 // writeRecord prints one record, one line per operation:

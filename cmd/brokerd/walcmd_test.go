@@ -1,8 +1,12 @@
 package main
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/brokerd/brokerd/wal"
 )
@@ -80,5 +84,54 @@ func TestRepairPlan(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestWALCheckSnapshotsAndProgress: check reads the snapshots too, fails
+// on a damaged one, and reports progress on stderr.
+func TestWALCheckSnapshotsAndProgress(t *testing.T) {
+	dataDir := t.TempDir()
+	walDir := filepath.Join(dataDir, "wal")
+	l, err := wal.Open(walDir, wal.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 10; i++ {
+		if err := l.Append([]wal.Op{{Args: [][]byte{[]byte("SET"), []byte("k"), []byte("v")}}}).Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sw, err := wal.CreateSnapshot(walDir, 5, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw.Write([]wal.Op{{Args: [][]byte{[]byte("SET"), []byte("k"), []byte("v")}}})
+	if _, err := sw.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+
+	run := func() (string, string, error) {
+		var out, errOut strings.Builder
+		app := newApp(nil, func(options) error { return nil })
+		app.Writer, app.ErrWriter = &out, &errOut
+		err := app.Run([]string{"brokerd", "wal", "check", "--dir", dataDir, "--progress", "4"})
+		return out.String(), errOut.String(), err
+	}
+	out, errOut, err := run()
+	if err != nil || !strings.Contains(out, "snapshot snap-00000000000000000005.brs") || !strings.HasSuffix(out, "\nok\n") {
+		t.Fatalf("wal check = %v\n%s", err, out)
+	}
+	if !strings.Contains(errOut, "... 4 records read") || !strings.Contains(errOut, "... 12 records read") {
+		t.Errorf("progress on stderr:\n%s", errOut)
+	}
+
+	snaps, _ := wal.ListSnapshots(walDir)
+	if err := os.Truncate(snaps[0].Path, 20); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = run()
+	if !errors.Is(err, wal.ErrCorrupt) || !strings.Contains(out, "DAMAGED") {
+		t.Errorf("wal check of a damaged snapshot = %v\n%s", err, out)
 	}
 }
