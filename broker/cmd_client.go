@@ -424,5 +424,3 @@ var clientHelpLines = []string{
 	"NO-TOUCH (ON|OFF)",
 	"    Will not touch LRU/LFU stats when this mode is on.",
 }
-
-func clientHelp(c *command.Ctx) error { return replyHelp(c, clientHelpLines) }

@@ -278,5 +278,3 @@ var commandHelpLines = []string{
 	"GETKEYS <full-command>",
 	"    Return the keys from a full Redis command.",
 }
-
-func commandHelp(c *command.Ctx) error { return replyHelp(c, commandHelpLines) }

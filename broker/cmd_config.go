@@ -217,5 +217,3 @@ var configHelpLines = []string{
 	"RESETSTAT",
 	"    Reset statistics reported by the INFO command.",
 }
-
-func configHelp(c *command.Ctx) error { return replyHelp(c, configHelpLines) }

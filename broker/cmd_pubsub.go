@@ -41,7 +41,7 @@ func pubsubSpecs(s *Server) []command.Spec {
 					Summary: "Returns the count of subscribers of shard channels.", Since: "7.0.0", Group: "pubsub"},
 				{Name: "PUBSUB|NUMPAT", Arity: 2, Flags: info, ACLCategories: ps, Run: s.pubsubNumPat,
 					Summary: "Returns a count of unique pattern subscriptions.", Since: "2.8.0", Group: "pubsub"},
-				{Name: "PUBSUB|HELP", Arity: 2, Flags: command.Loading | command.Stale, ACLCategories: ps, Run: pubsubHelp,
+				{Name: "PUBSUB|HELP", Arity: 2, Flags: command.Loading | command.Stale, ACLCategories: ps, Run: command.Help(pubsubHelpLines...),
 					Summary: "Returns helpful text about the different subcommands.", Since: "6.2.0", Group: "pubsub"},
 			}},
 	}
@@ -127,8 +127,6 @@ var pubsubHelpLines = []string{
 	"SHARDNUMSUB [<shardchannel> ...]",
 	"    Return the number of subscribers for the specified shard level channel(s)",
 }
-
-func pubsubHelp(c *command.Ctx) error { return replyHelp(c, pubsubHelpLines) }
 
 // errSubscribedContext is Redis's reply to a command a RESP2 client may
 // not run while subscribed.

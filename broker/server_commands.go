@@ -2,7 +2,6 @@ package broker
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/brokerd/brokerd/command"
 )
@@ -57,7 +56,7 @@ func serverSpecs(s *Server) []command.Spec {
 					Summary: "Sets the client eviction mode of the connection.", Since: "7.0.0", Group: conn},
 				{Name: "CLIENT|NO-TOUCH", Arity: 3, Flags: flagsConnInfo, ACLCategories: aclSlowConn, Run: s.clientNoTouch,
 					Summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", Since: "7.2.0", Group: conn},
-				{Name: "CLIENT|HELP", Arity: 2, Flags: command.Loading | command.Stale, ACLCategories: aclSlowConn, Run: clientHelp,
+				{Name: "CLIENT|HELP", Arity: 2, Flags: command.Loading | command.Stale, ACLCategories: aclSlowConn, Run: command.Help(clientHelpLines...),
 					Summary: help, Since: "5.0.0", Group: conn},
 			},
 		},
@@ -73,7 +72,7 @@ func serverSpecs(s *Server) []command.Spec {
 					Summary: "Sets configuration parameters in-flight.", Since: "2.0.0", Group: server},
 				{Name: "CONFIG|RESETSTAT", Arity: 2, Flags: flagsAdmin, ACLCategories: aclAdmin, Run: s.configResetStat,
 					Summary: "Resets the server's statistics.", Since: "2.0.0", Group: server},
-				{Name: "CONFIG|HELP", Arity: 2, Flags: command.Loading | command.Stale, ACLCategories: aclSlow, Run: configHelp,
+				{Name: "CONFIG|HELP", Arity: 2, Flags: command.Loading | command.Stale, ACLCategories: aclSlow, Run: command.Help(configHelpLines...),
 					Summary: help, Since: "5.0.0", Group: server},
 			},
 		},
@@ -86,7 +85,7 @@ func serverSpecs(s *Server) []command.Spec {
 					Summary: "Returns documentary information about one, multiple or all commands.", Since: "7.0.0", Group: server},
 				{Name: "COMMAND|GETKEYS", Arity: -3, Flags: command.Loading | command.Stale, ACLCategories: aclSlowConn, Run: s.commandGetKeys,
 					Summary: "Extracts the key names from an arbitrary command.", Since: "2.8.13", Group: server},
-				{Name: "COMMAND|HELP", Arity: 2, Flags: command.Loading | command.Stale, ACLCategories: aclSlowConn, Run: commandHelp,
+				{Name: "COMMAND|HELP", Arity: 2, Flags: command.Loading | command.Stale, ACLCategories: aclSlowConn, Run: command.Help(commandHelpLines...),
 					Summary: help, Since: "5.0.0", Group: server},
 				{Name: "COMMAND|INFO", Arity: -2, Flags: command.Loading | command.Stale, ACLCategories: aclSlowConn, Run: s.commandInfo,
 					Summary: "Returns information about one, multiple or all commands.", Since: "2.8.13", Group: server},
@@ -103,20 +102,6 @@ func serverSpecs(s *Server) []command.Spec {
 			ACLCategories: aclAdmin, Run: s.shutdown,
 			Summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.", Since: "1.0.0", Group: server},
 	}
-}
-
-// replyHelp writes a HELP reply the way Redis's addReplyHelp does: a
-// header naming the command, the given lines, and the HELP entry, all as
-// simple strings.
-func replyHelp(c *command.Ctx, lines []string) error {
-	c.Out.Array(len(lines) + 3)
-	c.Out.Simple(strings.ToUpper(string(c.Args[0])) + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")
-	for _, l := range lines {
-		c.Out.Simple(l)
-	}
-	c.Out.Simple("HELP")
-	c.Out.Simple("    Print this help.")
-	return nil
 }
 
 // itoa formats the int64s CONFIG and INFO print.

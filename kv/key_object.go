@@ -1,8 +1,6 @@
 package kv
 
 import (
-	"strings"
-
 	"github.com/brokerd/brokerd/command"
 )
 
@@ -86,17 +84,4 @@ var objectHelpLines = []string{
 	"REFCOUNT <key>",
 	"    Return the number of references of the value associated with the specified",
 	"    <key>.",
-}
-
-// objectHelp replies as Redis's addReplyHelp: simple strings, headed by
-// the command name as the client typed it, upper-cased.
-func objectHelp(c *command.Ctx) error {
-	c.Out.Array(len(objectHelpLines) + 3)
-	c.Out.Simple(strings.ToUpper(string(c.Args[0])) + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")
-	for _, line := range objectHelpLines {
-		c.Out.Simple(line)
-	}
-	c.Out.Simple("HELP")
-	c.Out.Simple("    Print this help.")
-	return nil
 }

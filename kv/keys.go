@@ -125,7 +125,7 @@ func objectSpec() command.Spec {
 			sub("IDLETIME", objectIdletime, command.Random, "Returns the time since the last access to a Redis object.", "2.2.3"),
 			sub("REFCOUNT", objectRefcount, 0, "Returns the reference count of a value of a key.", "2.2.3"),
 			{Name: "OBJECT|HELP", Arity: 2, Flags: command.Loading | command.Stale, Keys: command.NoKeys,
-				ACLCategories: []string{"@keyspace", "@slow"}, Run: objectHelp,
+				ACLCategories: []string{"@keyspace", "@slow"}, Run: command.Help(objectHelpLines...),
 				Summary: "Returns helpful text about the different subcommands.", Since: "6.2.0", Group: generic},
 		},
 	}

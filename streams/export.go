@@ -29,7 +29,7 @@ func ParseTimeout(c *command.Ctx, b []byte) (int64, error) { return parseTimeout
 func NowMillis(c *command.Ctx) int64 { return int64(nowMillis(c)) }
 
 // HelpHandler replies with Redis's HELP text for a container command.
-func HelpHandler(lines []string) command.Handler { return helpHandler(lines) }
+func HelpHandler(lines []string) command.Handler { return command.Help(lines...) }
 
 // SubcommandSyntax is Redis's addReplySubcommandSyntaxError.
 func SubcommandSyntax(c *command.Ctx) error { return subcommandSyntax(c) }

@@ -38,24 +38,10 @@ func xinfoSpec(extra []command.Spec) command.Spec {
 		}
 	}
 	subs = append(subs, command.Spec{Name: "XINFO|HELP", Arity: 2, Flags: command.Loading | command.Stale,
-		Keys: command.NoKeys, ACLCategories: []string{"@stream", "@slow"}, Run: helpHandler(help),
+		Keys: command.NoKeys, ACLCategories: []string{"@stream", "@slow"}, Run: command.Help(help...),
 		Summary: "Returns helpful text about the different subcommands.", Since: "5.0.0", Group: group})
 	return command.Spec{Name: "XINFO", Arity: -2, ACLCategories: []string{"@slow"}, Subcommands: subs,
 		Summary: "A container for stream introspection commands.", Since: "5.0.0", Group: group}
-}
-
-// helpHandler replies as Redis's addReplyHelp.
-func helpHandler(lines []string) command.Handler {
-	return func(c *command.Ctx) error {
-		c.Out.Array(len(lines) + 3)
-		c.Out.Simple(strings.ToUpper(string(c.Args[0])) + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")
-		for _, l := range lines {
-			c.Out.Simple(l)
-		}
-		c.Out.Simple("HELP")
-		c.Out.Simple("    Print this help.")
-		return nil
-	}
 }
 
 // subcommandSyntax is Redis's addReplySubcommandSyntaxError.
