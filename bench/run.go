@@ -275,6 +275,8 @@ func summarize(row string, h *Histogram, ops int64, elapsed, cpu time.Duration, 
 // probe sends each command once on a fresh connection and reports
 // errUnsupported if the target answers one of them "unknown command".
 // Other error replies are real errors: the command exists but misbehaves.
+// The scratch key is deleted before and after, whatever happened, so a
+// probe that stopped half way leaves no key of the wrong type behind.
 func probe(addr string, cmds [][]string) error {
 	c, err := Dial(addr)
 	if err != nil {
@@ -283,13 +285,22 @@ func probe(addr string, cmds [][]string) error {
 	defer c.Close()
 	// A target whose blocking is unfinished might never answer.
 	_ = c.nc.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := c.Do("DEL", probeKey); err != nil {
+		return err
+	}
 	for _, cmd := range cmds {
 		if _, err := c.Do(cmd...); err != nil {
 			if isUnknownCommand(err) {
-				return errUnsupported
+				err = errUnsupported
+			}
+			c.Close()
+			if c2, derr := Dial(addr); derr == nil {
+				_, _ = c2.Do("DEL", probeKey)
+				c2.Close()
 			}
 			return err
 		}
 	}
-	return nil
+	_, err = c.Do("DEL", probeKey)
+	return err
 }

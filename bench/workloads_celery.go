@@ -18,7 +18,7 @@ func celeryWorkload(cfg *Config) workload {
 			{"LPUSH", probeKey, "v"}, {"RPOP", probeKey},
 			{"HSET", probeKey, "f", "v"}, {"DEL", probeKey},
 			{"ZADD", probeKey, "1", "m"}, {"ZREM", probeKey, "m"},
-			{"PUBLISH", probeKey, "v"}, {"DEL", probeKey},
+			{"PUBLISH", probeKey, "v"},
 		},
 		run: func(rc *runCtx) ([]Sample, error) {
 			s, err := runCelery(rc)

@@ -19,7 +19,6 @@ func eventsWorkload(cfg *Config) workload {
 		probe: [][]string{
 			{"XADD", probeKey, "*", "f", "v"},
 			{"XRANGE", probeKey, "-", "+", "COUNT", "10"},
-			{"DEL", probeKey},
 		},
 		run: runEvents,
 	}

@@ -70,9 +70,7 @@ func runMemory(rc *runCtx) ([]Sample, error) {
 		return s, nil
 	}
 	stream := keyPrefix + "memstream"
-	streamProbe := [][]string{{"XADD", probeKey, "*", "f", "v"}, {"XGROUP", "CREATE", probeKey, "g", "0"},
-		{"XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", probeKey, ">"}, {"DEL", probeKey}}
-	streamErr := probe(rc.srv.Addr, streamProbe)
+	streamErr := probe(rc.srv.Addr, [][]string{{"XADD", probeKey, "*", "f", "v"}})
 	s1, err := grow(rowMemStream, func() (Sample, error) {
 		if streamErr != nil {
 			return Sample{}, streamErr
@@ -97,13 +95,17 @@ func runMemory(rc *runCtx) ([]Sample, error) {
 		case !s1.OK():
 			return Sample{}, errors.New(s1.Status)
 		}
+		if err := probe(rc.srv.Addr, [][]string{{"XADD", probeKey, "*", "f", "v"}, {"XGROUP", "CREATE", probeKey, "g", "0"},
+			{"XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", probeKey, ">"}}); err != nil {
+			return Sample{}, err
+		}
 		return makePending(rc, stream, &loaded)
 	})
 	if err != nil {
 		return nil, err
 	}
 	s3, err := grow(rowMemList, func() (Sample, error) {
-		if err := probe(rc.srv.Addr, [][]string{{"LPUSH", probeKey, "v"}, {"DEL", probeKey}}); err != nil {
+		if err := probe(rc.srv.Addr, [][]string{{"LPUSH", probeKey, "v"}}); err != nil {
 			return Sample{}, err
 		}
 		return loadList(rc, keyPrefix+"memlist", n, &loaded)

@@ -62,7 +62,6 @@ func streamQueueWorkload(cfg *Config) workload {
 			{"XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", probeKey, ">"},
 			{"XACK", probeKey, "g", "0-1"},
 			{"XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "BLOCK", "10", "STREAMS", probeKey, ">"},
-			{"DEL", probeKey},
 		},
 		run: func(rc *runCtx) ([]Sample, error) {
 			s, err := runStreamQueue(rc)
@@ -175,7 +174,6 @@ func listQueueWorkload(cfg *Config) workload {
 			{"LPUSH", probeKey, "v"},
 			{"BRPOP", probeKey, "0.01"},
 			{"BRPOP", probeKey, "0.01"},
-			{"DEL", probeKey},
 		},
 		run: func(rc *runCtx) ([]Sample, error) {
 			s, err := runListQueue(rc)

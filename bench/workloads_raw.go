@@ -39,7 +39,7 @@ func rawWorkloads(cfg *Config) []workload {
 			out = append(out, workload{
 				group: "raw",
 				rows:  []string{rawRow(cmd, pipe)},
-				probe: [][]string{probe, {"DEL", probeKey}},
+				probe: [][]string{probe},
 				run: func(rc *runCtx) ([]Sample, error) {
 					s, err := runRaw(rc, cmd, pipe)
 					return []Sample{s}, err

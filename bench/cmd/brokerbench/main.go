@@ -38,6 +38,7 @@ type options struct {
 	only        map[string]*bool
 	rawPipes    string
 	rawCmds     string
+	commit      string
 }
 
 func run(args []string) error {
@@ -52,6 +53,7 @@ func run(args []string) error {
 	fs.StringVar(&o.target, "target", "", "bench an already running server at host:port instead of starting brokerd")
 	fs.StringVar(&o.redis, "redis", "", "with --target: a running Redis at host:port to compare with")
 	fs.StringVar(&o.out, "out", "bench/results", "directory for the markdown report and the chart")
+	fs.StringVar(&o.commit, "commit", "", "commit to name the report after (default: git rev-parse --short HEAD)")
 	fs.StringVar(&o.workloads, "workloads", "", "comma-separated workloads to run ("+strings.Join(bench.Groups, ",")+"); default all")
 	o.only = map[string]*bool{}
 	for _, g := range bench.Groups {
@@ -123,7 +125,10 @@ func run(args []string) error {
 		suite.Progress = func(line string) { fmt.Fprintf(os.Stderr, "\r\033[K%s", line) }
 	}
 	cpu, cores := cpuInfo()
-	commit := gitCommit()
+	commit := o.commit
+	if commit == "" {
+		commit = gitCommit()
+	}
 	meta := bench.Meta{
 		Date: time.Now(), Commit: commit, CPU: cpu, Cores: cores,
 		Command: "brokerbench " + strings.Join(args, " "), Config: cfg, Sides: sides, Note: note,
