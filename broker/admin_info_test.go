@@ -10,7 +10,7 @@ import (
 	"github.com/brokerd/brokerd/internal/brokertest"
 )
 
-var infoDefaultHeaders = []string{"# Server", "# Clients", "# Memory", "# Persistence", "# Stats", "# Replication", "# Keyspace"}
+var infoDefaultHeaders = []string{"# Server", "# Clients", "# Memory", "# Persistence", "# Stats", "# Replication", "# Keyspace", "# Nats"}
 
 func TestInfoSectionsGoRedis(t *testing.T) {
 	for _, proto := range []int{2, 3} {

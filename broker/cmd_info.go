@@ -32,6 +32,7 @@ var infoSections = []infoSection{
 	{"stats", "Stats", (*Server).infoStats},
 	{"replication", "Replication", (*Server).infoReplication},
 	{"keyspace", "Keyspace", (*Server).infoKeyspace},
+	{"nats", "Nats", (*Server).infoNats}, // bridge.go
 }
 
 // infoWriter accumulates "field:value\r\n" lines.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/brokerd/brokerd/pubsub"
 	"github.com/brokerd/brokerd/wal"
 )
 
@@ -32,6 +33,9 @@ type Config struct {
 	Timeout time.Duration
 	// SegmentSize is the WAL segment size in bytes (0 = wal's default).
 	SegmentSize int
+	// NATS configures the NATS bridge (pubsub.Bridge); off unless
+	// NATS.URL is set.
+	NATS pubsub.BridgeConfig
 	// Logger receives the server's log; nil means slog.Default().
 	Logger *slog.Logger
 	// SnapshotLogBytes starts a background snapshot (then truncates the
@@ -79,6 +83,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Timeout < 0 {
 		return fmt.Errorf("timeout: %v must not be negative", c.Timeout)
+	}
+	if err := c.NATS.Validate(); err != nil {
+		return err
 	}
 	return nil
 }

@@ -39,6 +39,7 @@ type Server struct {
 	pubsub   *pubsub.Registry
 	taps     Taps
 	notify   notifier
+	bridge   *pubsub.Bridge // the NATS bridge, nil when off (bridge.go)
 	internal internalExec
 	log      *wal.Log
 	snap     snapshotState // durability engine (snapshot.go); its own mutex
@@ -105,6 +106,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.startActiveExpiry()
 	s.startSnapshotter() // durability engine: automatic snapshots
+	// NATS bridge (bridge.go): started last, when the keyspace is loaded.
+	if err := s.startBridge(); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -158,6 +164,7 @@ func (s *Server) ShutdownRequested() <-chan struct{} { return s.shutdownReq }
 // It is idempotent and safe to call from any goroutine.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		s.stopBridge() // NATS bridge (bridge.go): its imports write, so before the log closes
 		close(s.stop)
 		s.wg.Wait()
 		// Taking the write lock waits for every command in flight; those

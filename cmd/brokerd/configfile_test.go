@@ -132,7 +132,7 @@ func TestConfigFileErrors(t *testing.T) {
 		name, file, want string
 	}{
 		{"unknown directive", "port 1\n\nsave 900 1",
-			"config file /x/brokerd.conf line 3: save: unknown directive (brokerd knows bind, port, dir, appendfsync, requirepass, databases, maxclients, timeout, snapshot-log-bytes, loglevel)"},
+			"config file /x/brokerd.conf line 3: save: unknown directive (brokerd knows bind, port, dir, appendfsync, requirepass, databases, maxclients, timeout, snapshot-log-bytes, loglevel, nats-url, nats-prefix, nats-export, nats-export-jetstream, nats-import, nats-import-jetstream)"},
 		{"include", "include /etc/other.conf",
 			"config file /x/brokerd.conf line 1: include: not supported; put every directive in one file"},
 		{"port not a number", "# c\n\nport abc",

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/brokerd/brokerd/broker"
+	"github.com/brokerd/brokerd/pubsub"
 	"github.com/brokerd/brokerd/wal"
 	"github.com/urfave/cli/v2"
 )
@@ -70,6 +71,20 @@ var settings = []setting{
 		set:   one(setSnapshotLogBytes)},
 	{directive: "loglevel", flag: "log-level", env: "BROKERD_LOG_LEVEL", def: "info",
 		usage: "log level: debug, info, warn or error", set: one(setLogLevel)},
+	// The NATS bridge (pubsub/bridge.go); off unless nats-url is set.
+	// List values are comma-separated (several words in a config file).
+	{directive: "nats-url", flag: "nats-url", env: "BROKERD_NATS_URL", def: "",
+		usage: "NATS server URL(s), comma-separated; turns the NATS bridge on (empty: off)", set: one(setNATSURL)},
+	{directive: "nats-prefix", flag: "nats-prefix", env: "BROKERD_NATS_PREFIX", def: "brokerd",
+		usage: "first tokens of every NATS subject the bridge uses", set: one(setNATSPrefix)},
+	{directive: "nats-export", flag: "nats-export", env: "BROKERD_NATS_EXPORT", def: "",
+		usage: "stream keys (globs, comma-separated, database 0) whose new entries are published to <prefix>.stream.<key>", set: list(setNATSExport)},
+	{directive: "nats-export-jetstream", flag: "nats-export-jetstream", env: "BROKERD_NATS_EXPORT_JETSTREAM", def: "no",
+		usage: "yes: every export waits for a JetStream ack (no: detected per subject)", set: one(setNATSExportJetStream)},
+	{directive: "nats-import", flag: "nats-import", env: "BROKERD_NATS_IMPORT", def: "",
+		usage: "subject=key,...: append messages on a NATS subject to a local stream (at most once)", set: list(setNATSImport)},
+	{directive: "nats-import-jetstream", flag: "nats-import-jetstream", env: "BROKERD_NATS_IMPORT_JETSTREAM", def: "",
+		usage: "stream:consumer=key,...: append a JetStream durable consumer to a local stream (at least once, no duplicates)", set: list(setNATSImportJetStream)},
 }
 
 func lookupDirective(name string) (setting, bool) {
@@ -288,4 +303,71 @@ func parseInt(v string, lo, hi int) (int, error) {
 		return 0, fmt.Errorf("%d is out of range %d-%d", n, lo, hi)
 	}
 	return int(n), nil
+}
+
+// list adapts a setter of a comma-separated list: each value (a config
+// file line may hold several) is split at commas, empty items dropped.
+func list(f func(o *options, items []string) error) func(*options, []string) error {
+	return func(o *options, vals []string) error {
+		var items []string
+		for _, v := range vals {
+			for _, it := range strings.Split(v, ",") {
+				if it = strings.TrimSpace(it); it != "" {
+					items = append(items, it)
+				}
+			}
+		}
+		return f(o, items)
+	}
+}
+
+func setNATSURL(o *options, v string) error {
+	o.cfg.NATS.URL = v
+	return nil
+}
+
+func setNATSPrefix(o *options, v string) error {
+	o.cfg.NATS.Prefix = v
+	return nil
+}
+
+func setNATSExport(o *options, globs []string) error {
+	o.cfg.NATS.Export = globs
+	return nil
+}
+
+func setNATSExportJetStream(o *options, v string) error {
+	switch strings.ToLower(v) {
+	case "yes", "true", "1":
+		o.cfg.NATS.ExportJetStream = true
+	case "no", "false", "0":
+		o.cfg.NATS.ExportJetStream = false
+	default:
+		return fmt.Errorf("%q is not yes or no", v)
+	}
+	return nil
+}
+
+func setNATSImport(o *options, items []string) error {
+	o.cfg.NATS.Imports = nil
+	for _, it := range items {
+		imp, err := pubsub.ParseBridgeImport(it)
+		if err != nil {
+			return err
+		}
+		o.cfg.NATS.Imports = append(o.cfg.NATS.Imports, imp)
+	}
+	return nil
+}
+
+func setNATSImportJetStream(o *options, items []string) error {
+	o.cfg.NATS.JetStreamImports = nil
+	for _, it := range items {
+		imp, err := pubsub.ParseBridgeJSImport(it)
+		if err != nil {
+			return err
+		}
+		o.cfg.NATS.JetStreamImports = append(o.cfg.NATS.JetStreamImports, imp)
+	}
+	return nil
 }
