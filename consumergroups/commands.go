@@ -35,7 +35,7 @@ func Specs() []command.Spec {
 				ACLCategories: aclWriteSlow, Run: xgroupDestroy,
 				Summary: "Destroys a consumer group.", Since: "5.0.0", Group: group},
 			{Name: "XGROUP|HELP", Arity: 2, Flags: command.Loading | command.Stale, Keys: command.NoKeys,
-				ACLCategories: []string{"@stream", "@slow"}, Run: streams.HelpHandler(xgroupHelp),
+				ACLCategories: []string{"@stream", "@slow"}, Run: command.Help(xgroupHelp...),
 				Summary: "Returns helpful text about the different subcommands.", Since: "5.0.0", Group: group},
 			{Name: "XGROUP|SETID", Arity: -5, Flags: command.Write, Keys: keyAt2,
 				ACLCategories: aclWriteSlow, Run: xgroupSetID,

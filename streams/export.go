@@ -28,8 +28,5 @@ func ParseTimeout(c *command.Ctx, b []byte) (int64, error) { return parseTimeout
 // NowMillis is the keyspace clock XADD "*" reads, in Unix milliseconds.
 func NowMillis(c *command.Ctx) int64 { return int64(nowMillis(c)) }
 
-// HelpHandler replies with Redis's HELP text for a container command.
-func HelpHandler(lines []string) command.Handler { return command.Help(lines...) }
-
 // SubcommandSyntax is Redis's addReplySubcommandSyntaxError.
 func SubcommandSyntax(c *command.Ctx) error { return subcommandSyntax(c) }
