@@ -15,10 +15,7 @@ func (s *Server) newClient(conn redcon.Conn) *client {
 		out:   command.NewReply(2),
 		proto: 2,
 	}
-	cl.ctx = command.NewCtx(cl.out, &s.effects)
-	cl.ctx.SetNotifier(&s.notify)
-	cl.ctx.Conn = cl
-	cl.ctx.Keyspace = s.store
+	s.bindContext(cl)
 	now := timeNow()
 	cl.info.addr = conn.RemoteAddr()
 	cl.info.created, cl.info.lastTime, cl.info.lastCmd = now, now, "NULL"
@@ -30,6 +27,14 @@ func (s *Server) newClient(conn redcon.Conn) *client {
 		gc.needsAuth.Store(&f)
 	}
 	return cl
+}
+
+// bindContext gives cl the command context its handlers run with.
+func (s *Server) bindContext(cl *client) {
+	cl.ctx = command.NewCtx(cl.out, &s.effects)
+	cl.ctx.SetNotifier(&s.notify)
+	cl.ctx.Conn = cl
+	cl.ctx.Keyspace = s.store
 }
 
 // serveRESP is redcon's handler: it runs one command of a client's

@@ -76,10 +76,7 @@ func (s *Server) newInternalClient() *client {
 		internal: true,
 	}
 	cl.authed.Store(true)
-	cl.ctx = command.NewCtx(cl.out, &s.effects)
-	cl.ctx.SetNotifier(&s.notify)
-	cl.ctx.Conn = cl
-	cl.ctx.Keyspace = s.store
+	s.bindContext(cl)
 	now := timeNow()
 	cl.info.addr, cl.info.created, cl.info.lastTime, cl.info.lastCmd = "internal", now, now, "NULL"
 	return cl
