@@ -142,13 +142,10 @@ func (c *Conn) Read() (Value, error) {
 	case ':':
 		v.Int, err = parseInt(l[1:])
 	case '$':
-		n, err := parseInt(l[1:])
-		if err != nil {
+		n, null, err := length(l)
+		if err != nil || null {
+			v.Null = null
 			return v, err
-		}
-		if n < 0 {
-			v.Null = true
-			return v, nil
 		}
 		v.Str = make([]byte, n+2)
 		if _, err := io.ReadFull(c.r, v.Str); err != nil {
@@ -156,13 +153,10 @@ func (c *Conn) Read() (Value, error) {
 		}
 		v.Str = v.Str[:n]
 	case '*':
-		n, err := parseInt(l[1:])
-		if err != nil {
+		n, null, err := length(l)
+		if err != nil || null {
+			v.Null = null
 			return v, err
-		}
-		if n < 0 {
-			v.Null = true
-			return v, nil
 		}
 		v.Array = make([]Value, n)
 		var firstErr error
@@ -203,16 +197,16 @@ func (c *Conn) Discard() (null bool, err error) {
 	case '-':
 		return false, ReplyError(l[1:])
 	case '$':
-		n, err := parseInt(l[1:])
-		if err != nil || n < 0 {
-			return n < 0, err
+		n, null, err := length(l)
+		if err != nil || null {
+			return null, err
 		}
 		_, err = c.r.Discard(int(n) + 2)
 		return false, err
 	case '*':
-		n, err := parseInt(l[1:])
-		if err != nil || n < 0 {
-			return n < 0, err
+		n, null, err := length(l)
+		if err != nil || null {
+			return null, err
 		}
 		var firstErr error
 		for i := int64(0); i < n; i++ {
@@ -227,6 +221,13 @@ func (c *Conn) Discard() (null bool, err error) {
 		return false, firstErr
 	}
 	return false, fmt.Errorf("bench: unexpected reply type %q", l[0])
+}
+
+// length parses the length of a bulk string or array header line; -1
+// is RESP2's null.
+func length(line []byte) (n int64, null bool, err error) {
+	n, err = parseInt(line[1:])
+	return n, err == nil && n < 0, err
 }
 
 // parseInt parses a RESP integer without allocating.

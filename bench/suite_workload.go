@@ -16,6 +16,14 @@ type workload struct {
 	run   func(rc *runCtx) ([]Sample, error)
 }
 
+// single adapts a one-row workload's run function.
+func single(run func(rc *runCtx) (Sample, error)) func(rc *runCtx) ([]Sample, error) {
+	return func(rc *runCtx) ([]Sample, error) {
+		s, err := run(rc)
+		return []Sample{s}, err
+	}
+}
+
 // Groups lists the workload groups in report order.
 var Groups = []string{"stream", "list", "pubsub", "events", "celery", "raw", "memory"}
 

@@ -20,10 +20,7 @@ func celeryWorkload(cfg *Config) workload {
 			{"ZADD", probeKey, "1", "m"}, {"ZREM", probeKey, "m"},
 			{"PUBLISH", probeKey, "v"},
 		},
-		run: func(rc *runCtx) ([]Sample, error) {
-			s, err := runCelery(rc)
-			return []Sample{s}, err
-		},
+		run: single(runCelery),
 	}
 }
 

@@ -13,10 +13,7 @@ func pubsubWorkload(cfg *Config) workload {
 		group: "pubsub",
 		rows:  []string{rowPubSub},
 		probe: [][]string{{"PUBLISH", probeKey, "v"}, {"SUBSCRIBE", probeKey}},
-		run: func(rc *runCtx) ([]Sample, error) {
-			s, err := runPubSub(rc)
-			return []Sample{s}, err
-		},
+		run:   single(runPubSub),
 	}
 }
 

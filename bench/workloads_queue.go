@@ -35,13 +35,8 @@ func produce(w *worker, c *Conn, pipe int, b *backlog, payload []byte, cmd func(
 			cmd(c, payload)
 		}
 		b.produced.Add(int64(pipe) * max(b.fanout, 1))
-		if err := c.Flush(); err != nil {
+		if err := flushDiscard(c, pipe); err != nil {
 			return err
-		}
-		for range pipe {
-			if _, err := c.Discard(); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
@@ -63,10 +58,7 @@ func streamQueueWorkload(cfg *Config) workload {
 			{"XACK", probeKey, "g", "0-1"},
 			{"XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "BLOCK", "10", "STREAMS", probeKey, ">"},
 		},
-		run: func(rc *runCtx) ([]Sample, error) {
-			s, err := runStreamQueue(rc)
-			return []Sample{s}, err
-		},
+		run: single(runStreamQueue),
 	}
 }
 
@@ -175,10 +167,7 @@ func listQueueWorkload(cfg *Config) workload {
 			{"BRPOP", probeKey, "0.01"},
 			{"BRPOP", probeKey, "0.01"},
 		},
-		run: func(rc *runCtx) ([]Sample, error) {
-			s, err := runListQueue(rc)
-			return []Sample{s}, err
-		},
+		run: single(runListQueue),
 	}
 }
 

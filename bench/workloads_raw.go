@@ -40,10 +40,7 @@ func rawWorkloads(cfg *Config) []workload {
 				group: "raw",
 				rows:  []string{rawRow(cmd, pipe)},
 				probe: [][]string{probe},
-				run: func(rc *runCtx) ([]Sample, error) {
-					s, err := runRaw(rc, cmd, pipe)
-					return []Sample{s}, err
-				},
+				run:   single(func(rc *runCtx) (Sample, error) { return runRaw(rc, cmd, pipe) }),
 			})
 		}
 	}
