@@ -137,13 +137,23 @@ func (l *List) fits(c *chunk, n int) bool {
 	return !l.quick || int(c.lpsz)+n+nodeInsertOverhead <= nodeLimit
 }
 
-func newChunk() chunk { return chunk{lpsz: lpEmpty} }
+// newNode returns an empty node for an element of n bytes about to be
+// pushed at the front or the back. A quicklist node is likely to fill up
+// from that end, so it gets its whole 8 KB at once: growing it step by
+// step would allocate and copy twice its size.
+func (l *List) newNode(n int, front bool) chunk {
+	c := chunk{lpsz: lpEmpty}
+	if l.quick {
+		c.room(max(elemSize(n), maxChunkCap), front)
+	}
+	return c
+}
 
 // PushBack appends e (copied). Callers run grow first.
 func (l *List) PushBack(e []byte) {
 	lp := lpEntrySize(e)
 	if l.chunks.n == 0 || !l.fits(l.chunks.at(l.chunks.n-1), len(e)) {
-		l.chunks.pushBack(newChunk())
+		l.chunks.pushBack(l.newNode(len(e), false))
 	}
 	l.chunks.at(l.chunks.n-1).pushBack(e, lp)
 	l.n++
@@ -153,7 +163,7 @@ func (l *List) PushBack(e []byte) {
 func (l *List) PushFront(e []byte) {
 	lp := lpEntrySize(e)
 	if l.chunks.n == 0 || !l.fits(l.chunks.at(0), len(e)) {
-		l.chunks.pushFront(newChunk())
+		l.chunks.pushFront(l.newNode(len(e), true))
 	}
 	l.chunks.at(0).pushFront(e, lp)
 	l.n++

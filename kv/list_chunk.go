@@ -85,18 +85,19 @@ func (c *chunk) elemBefore(q int) ([]byte, int) {
 func (c *chunk) used() int { return int(c.hi - c.lo) }
 
 // room makes n free bytes before lo (front) or after hi (back), moving the
-// contents or growing the buffer. Growth doubles the used size up to
-// maxChunkCap so a chunk filled one element at a time is amortized O(1),
-// and places the spare room on the side that is growing.
+// contents or growing the buffer, with the spare room on the side that is
+// growing. Both keep it amortized O(1) per byte: a slide happens only when
+// it leaves at least half the contents' size free, and growth doubles, up
+// to maxChunkCap (a node's size) unless the contents need more.
 func (c *chunk) room(n int, front bool) {
 	lo, hi, used := int(c.lo), int(c.hi), c.used()
 	if front && lo >= n || !front && len(c.buf)-hi >= n {
 		return
 	}
-	// Enough dead space on the other side (a queue pushed at one end and
-	// popped at the other): slide the contents instead of reallocating.
-	if len(c.buf)-used >= n && len(c.buf)-used-n >= used {
-		var to int
+	// Dead space on the other side (a queue pushed at one end and popped
+	// at the other): slide the contents instead of reallocating.
+	if len(c.buf)-used-n >= max(used/2, 1) {
+		to := 0
 		if front {
 			to = len(c.buf) - used
 		}
@@ -105,7 +106,7 @@ func (c *chunk) room(n int, front bool) {
 		return
 	}
 	need := used + n
-	size := max(need, min(2*used, maxChunkCap), 64)
+	size := max(need, min(2*need, maxChunkCap), 64)
 	buf := slices.Grow([]byte(nil), size)
 	buf = buf[:cap(buf)]
 	to := 0

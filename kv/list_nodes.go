@@ -108,7 +108,7 @@ func (l *List) insertAt(ci, ei int, after bool, e []byte) {
 	case atHead && ci > 0 && l.fits(l.chunks.at(ci-1), len(e)):
 		l.chunks.at(ci-1).pushBack(e, lp)
 	case atTail || atHead:
-		c := newChunk()
+		c := chunk{lpsz: lpEmpty}
 		c.pushBack(e, lp)
 		if atTail {
 			ci++
