@@ -35,7 +35,11 @@ type Config struct {
 	// appends, memory loads), so a slow target cannot stretch the suite
 	// past its time budget; figures then use the count actually loaded.
 	CountCap time.Duration
-	Driver   string
+	// Settle is the pause before each RSS reading of the memory
+	// workload, so that the server has finished its own bookkeeping (a Go
+	// server's GC cycle, Redis's lazy frees).
+	Settle time.Duration
+	Driver string
 }
 
 // DefaultConfig is the `make bench` configuration (under 10 minutes with
@@ -45,7 +49,7 @@ func DefaultConfig() Config {
 		Duration: 2 * time.Second, Warmup: 300 * time.Millisecond, Rounds: 3,
 		Clients: 50, Pipeline: 1, Payload: 16, Fsync: "everysec",
 		Producers: 4, Workers: 8, Count: 10, Backlog: 1000, Subscribers: 10, Channels: 4,
-		RawPipelines: []int{1, 16}, RawCommands: RawCommands, Events: 1_000_000, ReplayPage: 1000, MemEntries: 1_000_000, CountCap: 30 * time.Second,
+		RawPipelines: []int{1, 16}, RawCommands: RawCommands, Events: 1_000_000, ReplayPage: 1000, MemEntries: 1_000_000, CountCap: 30 * time.Second, Settle: 300 * time.Millisecond,
 		Driver: "resp",
 	}
 }
@@ -53,8 +57,8 @@ func DefaultConfig() Config {
 // QuickConfig is `make bench QUICK=1` (under 2 minutes).
 func QuickConfig() Config {
 	c := DefaultConfig()
-	c.Duration, c.Warmup = 400*time.Millisecond, 100*time.Millisecond
-	c.Events, c.MemEntries, c.CountCap = 100_000, 100_000, 5*time.Second
+	c.Duration, c.Warmup = 250*time.Millisecond, 50*time.Millisecond
+	c.Events, c.MemEntries, c.CountCap, c.Settle = 100_000, 100_000, 5*time.Second, 100*time.Millisecond
 	return c
 }
 
@@ -275,9 +279,14 @@ func summarize(row string, h *Histogram, ops int64, elapsed, cpu time.Duration, 
 // probe sends each command once on a fresh connection and reports
 // errUnsupported if the target answers one of them "unknown command".
 // Other error replies are real errors: the command exists but misbehaves.
-// The scratch key is deleted before and after, whatever happened, so a
-// probe that stopped half way leaves no key of the wrong type behind.
+// The scratch key is deleted before and after, over a connection of its
+// own (the probe may end subscribed), so a probe that stopped half way
+// leaves no key of the wrong type behind.
 func probe(addr string, cmds [][]string) error {
+	if err := deleteProbeKey(addr); err != nil {
+		return err
+	}
+	defer deleteProbeKey(addr)
 	c, err := Dial(addr)
 	if err != nil {
 		return err
@@ -285,22 +294,23 @@ func probe(addr string, cmds [][]string) error {
 	defer c.Close()
 	// A target whose blocking is unfinished might never answer.
 	_ = c.nc.SetDeadline(time.Now().Add(5 * time.Second))
-	if _, err := c.Do("DEL", probeKey); err != nil {
-		return err
-	}
 	for _, cmd := range cmds {
 		if _, err := c.Do(cmd...); err != nil {
 			if isUnknownCommand(err) {
-				err = errUnsupported
-			}
-			c.Close()
-			if c2, derr := Dial(addr); derr == nil {
-				_, _ = c2.Do("DEL", probeKey)
-				c2.Close()
+				return errUnsupported
 			}
 			return err
 		}
 	}
+	return nil
+}
+
+func deleteProbeKey(addr string) error {
+	c, err := Dial(addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
 	_, err = c.Do("DEL", probeKey)
 	return err
 }

@@ -17,11 +17,6 @@ const (
 // over.
 const memConsumers = 10
 
-// memSettle is how long bench waits before reading RSS after a load, so
-// that the server has finished its own bookkeeping (a Go server's GC
-// cycle, Redis's lazy frees).
-const memSettle = 300 * time.Millisecond
-
 func memoryWorkload(cfg *Config) workload {
 	return workload{
 		group: "memory",
@@ -38,7 +33,7 @@ func memoryWorkload(cfg *Config) workload {
 func runMemory(rc *runCtx) ([]Sample, error) {
 	n := rc.cfg.MemEntries
 	rss := func() (int64, error) {
-		time.Sleep(memSettle)
+		time.Sleep(rc.cfg.Settle)
 		return rc.srv.RSS()
 	}
 	// loaded is how many items the load in progress stored (less than n
