@@ -173,12 +173,15 @@ func (s *Server) retry(w *waiter) bool {
 	c.SetBlockable(true)
 	run(w.spec, c)
 	c.Retrying, c.Out = false, w.cl.out
+	// Whatever the retry wrote is logged now, served or not, so it never
+	// rides along in the next command's record.
+	pending := s.commitEffects()
 	if c.TakeBlock() != nil {
 		w.out.Truncate(0)
 		return false
 	}
 	s.blocking.unpark(w)
-	w.pending = s.commitEffects()
+	w.pending = pending
 	w.served = true
 	close(w.done)
 	return true

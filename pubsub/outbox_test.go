@@ -9,17 +9,21 @@ import (
 )
 
 // gate is a writer that holds writes until released, standing in for a
-// subscriber that does not read.
+// subscriber that does not read; wrote gets each write's length.
 type gate struct {
 	mu      sync.Mutex
 	buf     bytes.Buffer
 	release chan struct{}
+	wrote   chan int
 }
+
+func newGate() *gate { return &gate{release: make(chan struct{}), wrote: make(chan int, 1024)} }
 
 func (g *gate) Write(p []byte) (int, error) {
 	<-g.release
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.wrote <- len(p)
 	return g.buf.Write(p)
 }
 
@@ -30,7 +34,7 @@ func (g *gate) String() string {
 }
 
 func TestOutboxDeliversInOrder(t *testing.T) {
-	g := &gate{release: make(chan struct{})}
+	g := newGate()
 	close(g.release)
 	o := NewOutbox(g, func() Limits { return DefaultLimits }, func() { t.Error("overflow") })
 	go o.Run()
@@ -40,13 +44,18 @@ func TestOutboxDeliversInOrder(t *testing.T) {
 		want.Write(f)
 		o.Deliver(f)
 	}
-	waitFor(t, func() bool { return g.String() == want.String() })
+	for n := 0; n < want.Len(); {
+		n += <-g.wrote
+	}
+	if g.String() != want.String() {
+		t.Fatalf("wrote %q, want %q", g.String(), want.String())
+	}
 	o.Close()
 	o.Wait()
 }
 
 func TestOutboxHardLimit(t *testing.T) {
-	g := &gate{release: make(chan struct{})}
+	g := newGate()
 	overflowed := make(chan struct{})
 	o := NewOutbox(g, func() Limits { return Limits{Hard: 1000} }, func() { close(overflowed) })
 	go o.Run()
@@ -88,14 +97,3 @@ func TestOutboxStopsOnWriteError(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not reached")
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
