@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/brokerd/brokerd/command"
-	"github.com/brokerd/brokerd/kv"
 	"github.com/brokerd/brokerd/internal/resptest"
+	"github.com/brokerd/brokerd/kv"
 	"github.com/brokerd/brokerd/wal"
 )
 
@@ -189,7 +189,7 @@ func BenchmarkSnapshot1M(b *testing.B) {
 		s.mu.Lock()
 		img := s.captureLocked(snapSave)
 		s.mu.Unlock()
-		b.ReportMetric(float64((threadCPU()-cpu0).Milliseconds()), "pause-cpu-ms")
+		b.ReportMetric(float64((threadCPU() - cpu0).Milliseconds()), "pause-cpu-ms")
 		runtime.UnlockOSThread()
 		start := time.Now()
 		err := s.writeSnapshot(img)
