@@ -154,14 +154,15 @@ func testListBlockingWithGoRedis(t *testing.T, rdb *redis.Client) {
 	checkStrings(t, "BLPOP", kv, err, "b2", "x")
 	kv, err = rdb.BRPop(ctx, time.Second, "b1", "b2").Result()
 	checkStrings(t, "BRPOP", kv, err, "b2", "y")
-	if _, err := rdb.BLPop(ctx, 100*time.Millisecond, "b1").Result(); !errors.Is(err, redis.Nil) {
-		t.Errorf("BLPOP timeout: %v", err)
-	}
-	if _, err := rdb.BLMove(ctx, "b1", "b3", "LEFT", "LEFT", 100*time.Millisecond).Result(); !errors.Is(err, redis.Nil) {
-		t.Errorf("BLMOVE timeout: %v", err)
-	}
-	if _, err := rdb.BRPopLPush(ctx, "b1", "b3", 100*time.Millisecond).Result(); !errors.Is(err, redis.Nil) {
-		t.Errorf("BRPOPLPUSH timeout: %v", err)
+	// go-redis rounds timeouts under a second up to 1s; Do sends 0.1.
+	for _, cmd := range [][]any{
+		{"BLPOP", "b1", "0.1"},
+		{"BLMOVE", "b1", "b3", "LEFT", "LEFT", "0.1"},
+		{"BRPOPLPUSH", "b1", "b3", "0.1"},
+	} {
+		if err := rdb.Do(ctx, cmd...).Err(); !errors.Is(err, redis.Nil) {
+			t.Errorf("%v: %v, want a null reply", cmd, err)
+		}
 	}
 	rdb.RPush(ctx, "b1", "j1", "j2", "j3")
 	key, vals, err := rdb.BLMPop(ctx, time.Second, "left", 2, "b0", "b1").Result()
