@@ -62,6 +62,12 @@ func TestKeyspaceNotifications(t *testing.T) {
 		{"XADD s MAXLEN 1 2-1 f v", "xadd:s xtrim:s"},
 		{"XDEL s 2-1", "xdel:s"},
 		{"XSETID s 5-0", "xsetid:s"},
+		{"XGROUP CREATE s g $", "xgroup-create:s"},
+		{"XREADGROUP GROUP g alice STREAMS s >", "xgroup-createconsumer:s"},
+		{"XGROUP CREATECONSUMER s g bob", "xgroup-createconsumer:s"},
+		{"XGROUP DELCONSUMER s g bob", "xgroup-delconsumer:s"},
+		{"XGROUP SETID s g 0", "xgroup-setid:s"},
+		{"XGROUP DESTROY s g", "xgroup-destroy:s"},
 	} {
 		if got := r.Do(tc.cmd); strings.HasPrefix(got, "ERR") {
 			t.Fatalf("%s: %s", tc.cmd, got)

@@ -156,14 +156,26 @@ func (g *Group) createConsumer(name []byte, now int64) *Consumer {
 
 // touch returns the consumer called name, creating it if needed, with its
 // seen time set to now (Redis's lookup-or-create in XREADGROUP, XCLAIM
-// and XAUTOCLAIM).
-func (g *Group) touch(name []byte, now int64) *Consumer {
+// and XAUTOCLAIM), and whether it was created.
+func (g *Group) touch(name []byte, now int64) (*Consumer, bool) {
 	c := g.consumer(name)
-	if c == nil {
+	created := c == nil
+	if created {
 		c = g.createConsumer(name, now)
 	}
 	c.seenTime = now
-	return c
+	return c, created
+}
+
+// touchConsumer is Group.touch for a command: a consumer it creates is
+// announced ("xgroup-createconsumer"), as Redis's streamCreateConsumer
+// does.
+func touchConsumer(c *command.Ctx, key []byte, g *Group, name []byte, now int64) *Consumer {
+	cons, created := g.touch(name, now)
+	if created {
+		c.Notify(command.NotifyStream, "xgroup-createconsumer", key)
+	}
+	return cons
 }
 
 // slot returns the slot of an existing consumer.

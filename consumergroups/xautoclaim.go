@@ -55,7 +55,7 @@ func xautoclaim(c *command.Ctx) error {
 		return err
 	}
 	now := nowMillis(c)
-	cons := g.touch(args[3], now)
+	cons := touchConsumer(c, args[1], g, args[3], now)
 	slot := g.slot(cons)
 	claimed := command.NewReply(c.Out.Proto())
 	n := 0

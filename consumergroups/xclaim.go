@@ -43,7 +43,7 @@ func xclaim(c *command.Ctx) error {
 		g.lastID = a.lastID
 		propagateLast = true
 	}
-	cons := g.touch(c.Args[3], now)
+	cons := touchConsumer(c, c.Args[1], g, c.Args[3], now)
 	slot := g.slot(cons)
 	replies := command.NewReply(c.Out.Proto())
 	n := 0

@@ -103,6 +103,7 @@ func xgroupCreate(c *command.Ctx) error {
 		c.DB.Update(t.key)
 	}
 	emitCreate(c, t.key, g, created)
+	c.Notify(command.NotifyStream, "xgroup-create", t.key)
 	c.Out.OK()
 	return nil
 }
@@ -129,6 +130,7 @@ func xgroupSetID(c *command.Ctx) error {
 	t.g.lastID, t.g.entriesRead = id, t.entriesRead
 	c.DB.Update(t.key)
 	emitGroupID(c, t.key, t.g)
+	c.Notify(command.NotifyStream, "xgroup-setid", t.key)
 	c.Out.OK()
 	return nil
 }
@@ -147,6 +149,7 @@ func xgroupDestroy(c *command.Ctx) error {
 	of(t.s).remove(t.name)
 	c.DB.Update(t.key)
 	c.EmitArgs()
+	c.Notify(command.NotifyStream, "xgroup-destroy", t.key)
 	c.Out.Int(1)
 	return nil
 }
@@ -164,6 +167,7 @@ func xgroupCreateConsumer(c *command.Ctx) error {
 	}
 	c.DB.Update(t.key)
 	emitConsumer(c, t.key, t.g, cons)
+	c.Notify(command.NotifyStream, "xgroup-createconsumer", t.key)
 	c.Out.Int(1)
 	return nil
 }
@@ -179,6 +183,7 @@ func xgroupDelConsumer(c *command.Ctx) error {
 	if ok {
 		c.DB.Update(t.key)
 		c.EmitArgs()
+		c.Notify(command.NotifyStream, "xgroup-delconsumer", t.key)
 	}
 	c.Out.Int(int64(n))
 	return nil

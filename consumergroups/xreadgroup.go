@@ -92,7 +92,7 @@ func xreadgroup(c *command.Ctx) error {
 func touchConsumers(c *command.Ctx, a *readArgs, now int64) []*Consumer {
 	out := make([]*Consumer, len(a.targets))
 	for i, t := range a.targets {
-		out[i] = t.g.touch(a.consumer, now)
+		out[i] = touchConsumer(c, a.keys[i], t.g, a.consumer, now)
 		c.DB.Update(a.keys[i])
 	}
 	for i, t := range a.targets {
