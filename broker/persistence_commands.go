@@ -65,41 +65,39 @@ func (s *Server) bgsave(c *command.Ctx) error {
 		}
 		schedule = true
 	}
-	switch running := s.beginSnapshot(snapSave); running {
-	case "":
-	case snapSave:
-		return errSaveInProgress
-	default:
-		if !schedule {
-			return errChildActive
-		}
-		s.snap.mu.Lock()
-		s.snap.scheduled.save = true
-		s.snap.mu.Unlock()
-		c.Out.Simple("Background saving scheduled")
-		return nil
-	}
-	s.startBackgroundSnapshot(s.captureLocked(snapSave))
-	c.Out.Simple("Background saving started")
-	return nil
+	return s.background(c, snapSave, schedule, errSaveInProgress, errChildActive, "Background saving")
 }
 
 // bgrewriteaof starts a snapshot, which is how brokerd's log is rewritten:
 // the log before the older kept snapshot is removed once it is written.
+// Redis schedules it whenever another job runs.
 func (s *Server) bgrewriteaof(c *command.Ctx) error {
-	switch running := s.beginSnapshot(snapRewrite); running {
-	case "":
-	case snapRewrite:
-		return errRewriteInProgress
-	default:
+	return s.background(c, snapRewrite, true, errRewriteInProgress, "", "Background append only file rewriting")
+}
+
+// background starts a background snapshot of kind and replies "<what>
+// started"; while one of the same kind runs it fails with same, while one
+// of the other kind runs it schedules one ("<what> scheduled") when it may,
+// else fails with other. Caller holds the keyspace lock.
+func (s *Server) background(c *command.Ctx, kind string, schedule bool, same, other command.Error, what string) error {
+	switch running := s.beginSnapshot(kind); {
+	case running == kind:
+		return same
+	case running != "" && !schedule:
+		return other
+	case running != "":
 		s.snap.mu.Lock()
-		s.snap.scheduled.rewrite = true
+		if kind == snapSave {
+			s.snap.scheduled.save = true
+		} else {
+			s.snap.scheduled.rewrite = true
+		}
 		s.snap.mu.Unlock()
-		c.Out.Simple("Background append only file rewriting scheduled")
+		c.Out.Simple(what + " scheduled")
 		return nil
 	}
-	s.startBackgroundSnapshot(s.captureLocked(snapRewrite))
-	c.Out.Simple("Background append only file rewriting started")
+	s.startBackgroundSnapshot(s.captureLocked(kind))
+	c.Out.Simple(what + " started")
 	return nil
 }
 

@@ -83,7 +83,7 @@ type snapshotImage struct {
 	keys  int
 }
 
-// errSnapshotBusy and the others are Redis's replies (rdb.c, aof.c).
+// Redis's replies while a snapshot runs (rdb.c bgsaveCommand, aof.c).
 var (
 	errSaveInProgress    = command.Error("ERR Background save already in progress")
 	errRewriteInProgress = command.Error("ERR Background append only file rewriting already in progress")

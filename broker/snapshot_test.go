@@ -215,3 +215,23 @@ func TestNoIntactSnapshotRefusesTruncatedLog(t *testing.T) {
 }
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestAutomaticSnapshot: once snapshot-log-bytes of log were written, a
+// snapshot starts by itself.
+func TestAutomaticSnapshot(t *testing.T) {
+	s := brokertest.Start(t, brokertest.WithConfig(func(c *broker.Config) { c.SnapshotLogBytes = 2000 }))
+	r := s.Dial()
+	for i := 0; i < 100; i++ {
+		r.Do(fmt.Sprintf("SET key%d value%d", i, i))
+	}
+	brokertest.Eventually(t, 30*time.Second, func() error {
+		if n := len(snapshotFiles(t, s.Dir)); n == 0 {
+			return errors.New("no snapshot yet")
+		}
+		return nil
+	})
+	waitSnapshot(t, r, "aof_last_bgrewrite_status")
+	if got := infoField(t, r, "aof_rewrites"); got == "0" {
+		t.Errorf("aof_rewrites = %s", got)
+	}
+}
