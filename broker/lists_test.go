@@ -1,14 +1,23 @@
 package broker_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"math/rand"
+	"net"
 	"reflect"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/brokerd/brokerd/internal/brokertest"
+	"github.com/brokerd/brokerd/wal"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -320,4 +329,187 @@ func TestListBlockingWrongTypeKeepsWaiting(t *testing.T) {
 	if got := w.Do("LLEN b"); got != "(int) 1" {
 		t.Errorf("b = %s", got)
 	}
+}
+
+// TestListBlockingRace: 50 producers push 100,000 unique jobs while 50
+// consumers BRPOP them with random short timeouts, and some consumers
+// give up mid-wait by half-closing their connection (they still read
+// until EOF, counting any reply that arrives, so the check is exact).
+// Every job must be received exactly once or still be in the list.
+func TestListBlockingRace(t *testing.T) {
+	const producers, consumers, jobs, batch = 50, 50, 100_000, 10
+	s := brokertest.Start(t, brokertest.WithFsync(wal.No))
+	var (
+		mu       sync.Mutex
+		received = make(map[string]int, jobs)
+		failures []string
+	)
+	fail := func(format string, args ...any) {
+		mu.Lock()
+		failures = append(failures, fmt.Sprintf(format, args...))
+		mu.Unlock()
+	}
+	var producing sync.WaitGroup
+	var done atomic.Bool
+	for p := range producers {
+		producing.Add(1)
+		go func() {
+			defer producing.Done()
+			conn, err := net.Dial("tcp", s.Addr)
+			if err != nil {
+				fail("producer %d: %v", p, err)
+				return
+			}
+			defer conn.Close()
+			rd := bufio.NewReader(conn)
+			for i := p; i < jobs; i += producers * batch {
+				args := [][]byte{[]byte("LPUSH"), []byte("q")}
+				for j := i; j < min(i+producers*batch, jobs); j += producers {
+					args = append(args, []byte("job-"+strconv.Itoa(j)))
+				}
+				if _, err := conn.Write([]byte(brokertest.Encode(args...))); err != nil {
+					fail("producer %d: %v", p, err)
+					return
+				}
+				if reply, err := readRaceReply(rd); err != nil || !strings.HasPrefix(reply[0], ":") {
+					fail("producer %d: LPUSH replied %q, %v", p, reply, err)
+					return
+				}
+			}
+		}()
+	}
+	var consuming sync.WaitGroup
+	for c := range consumers {
+		consuming.Add(1)
+		go func() {
+			defer consuming.Done()
+			rnd := rand.New(rand.NewSource(int64(c)))
+			var mine []string
+			defer func() {
+				mu.Lock()
+				for _, job := range mine {
+					received[job]++
+				}
+				mu.Unlock()
+			}()
+			for {
+				jobs, timedOut, err := consumeOnce(s.Addr, rnd, c%5 == 0)
+				if err != nil {
+					fail("consumer %d: %v", c, err)
+					return
+				}
+				mine = append(mine, jobs...)
+				if timedOut && done.Load() {
+					return
+				}
+			}
+		}()
+	}
+	producing.Wait()
+	done.Store(true)
+	consuming.Wait()
+	for _, f := range failures {
+		t.Error(f)
+	}
+	r := s.Dial()
+	left := r.Do("LRANGE q 0 -1")
+	if left != "[]" {
+		for _, q := range splitQuoted(strings.Trim(left, "[]")) {
+			job, _ := strconv.Unquote(q)
+			received[job]++
+		}
+	}
+	for i := range jobs {
+		if job := "job-" + strconv.Itoa(i); received[job] != 1 {
+			t.Errorf("%s received or left %d times", job, received[job])
+		}
+	}
+	if len(received) != jobs {
+		t.Errorf("%d distinct jobs, want %d", len(received), jobs)
+	}
+	waitBlocked(t, s, 0)
+}
+
+// consumeOnce opens a connection and runs BRPOPs on it with random short
+// timeouts until one times out; with abandon set, it may instead give up
+// mid-wait: half-close its side and read whatever the server still sends
+// until EOF. It returns the jobs received and whether a wait timed out.
+func consumeOnce(addr string, rnd *rand.Rand, abandon bool) (jobs []string, timedOut bool, err error) {
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, false, err
+	}
+	defer conn.Close()
+	rd := bufio.NewReader(conn)
+	for range 200 {
+		timeout := []string{"0.01", "0.02", "0.05", "0.1"}[rnd.Intn(4)]
+		if _, err := conn.Write([]byte(brokertest.Encode([]byte("BRPOP"), []byte("q"), []byte(timeout)))); err != nil {
+			return jobs, false, err
+		}
+		if abandon && rnd.Intn(10) == 0 {
+			if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
+				return jobs, false, err
+			}
+			for {
+				reply, err := readRaceReply(rd)
+				if errors.Is(err, io.EOF) || isConnReset(err) {
+					return jobs, false, nil
+				}
+				if err != nil {
+					return jobs, false, err
+				}
+				if len(reply) == 2 {
+					jobs = append(jobs, reply[1])
+				}
+			}
+		}
+		reply, err := readRaceReply(rd)
+		if err != nil {
+			return jobs, false, err
+		}
+		if len(reply) != 2 {
+			return jobs, true, nil
+		}
+		jobs = append(jobs, reply[1])
+	}
+	return jobs, false, nil
+}
+
+func isConnReset(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "connection reset")
+}
+
+// readRaceReply reads one reply of LPUSH or BRPOP in RESP2: [":n"], nil
+// for a null array, or the two bulk strings of [key, element].
+func readRaceReply(rd *bufio.Reader) ([]string, error) {
+	line, err := rd.ReadString('\n')
+	if err != nil {
+		return nil, err
+	}
+	line = strings.TrimSuffix(line, "\r\n")
+	switch {
+	case strings.HasPrefix(line, ":"):
+		return []string{line}, nil
+	case line == "*-1":
+		return nil, nil
+	case line == "*2":
+		var out []string
+		for range 2 {
+			hdr, err := rd.ReadString('\n')
+			if err != nil {
+				return nil, err
+			}
+			n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(hdr, "$"), "\r\n"))
+			if err != nil {
+				return nil, fmt.Errorf("bad bulk header %q", hdr)
+			}
+			buf := make([]byte, n+2)
+			if _, err := io.ReadFull(rd, buf); err != nil {
+				return nil, err
+			}
+			out = append(out, string(buf[:n]))
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("unexpected reply %q", line)
 }
