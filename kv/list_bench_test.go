@@ -56,25 +56,21 @@ func benchJob() []byte {
 	return e
 }
 
-func BenchmarkListPushBack(b *testing.B) {
-	e := benchJob()
-	l := &List{}
-	b.ReportAllocs()
-	b.SetBytes(int64(len(e)))
-	for i := 0; i < b.N; i++ {
-		l.grow(len(e))
-		l.PushBack(e)
-	}
-}
+func BenchmarkListPushBack(b *testing.B)  { benchPush(b, false) }
+func BenchmarkListPushFront(b *testing.B) { benchPush(b, true) }
 
-func BenchmarkListPushFront(b *testing.B) {
+func benchPush(b *testing.B, front bool) {
 	e := benchJob()
 	l := &List{}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(e)))
 	for i := 0; i < b.N; i++ {
 		l.grow(len(e))
-		l.PushFront(e)
+		if front {
+			l.PushFront(e)
+		} else {
+			l.PushBack(e)
+		}
 	}
 }
 

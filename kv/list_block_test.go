@@ -38,12 +38,31 @@ func (x *tester) doBlocking(line string, blockable, retrying bool) (string, *com
 // wantServed runs a blockable command that must reply at once.
 func (x *tester) wantServed(line, reply string, effects ...string) {
 	x.t.Helper()
+	x.wantServedRetry(false, line, reply, effects...)
+}
+
+// wantServedRetry is wantServed for a first call or a retry.
+func (x *tester) wantServedRetry(retrying bool, line, reply string, effects ...string) {
+	x.t.Helper()
 	before := len(x.effects)
-	got, req := x.doBlocking(line, true, false)
+	got, req := x.doBlocking(line, true, retrying)
 	if req != nil || got != reply {
 		x.t.Errorf("%s = %s (blocked %v), want %s", line, got, req != nil, reply)
 	}
 	x.checkEffects(line, before, effects)
+}
+
+// wantAtOnce runs commands that must reply without blocking and log
+// nothing; blockable false is inside MULTI or a script.
+func (x *tester) wantAtOnce(blockable bool, cases []cmdReply) {
+	x.t.Helper()
+	for _, c := range cases {
+		before := len(x.effects)
+		if got, req := x.doBlocking(c.cmd, blockable, false); got != c.want || req != nil {
+			x.t.Errorf("%s = %s (blocked %v), want %s", c.cmd, got, req != nil, c.want)
+		}
+		x.checkEffects(c.cmd, before, nil)
+	}
 }
 
 func (x *tester) checkEffects(line string, before int, want []string) {
@@ -138,17 +157,13 @@ func TestListBlockingParks(t *testing.T) {
 // command answers as its non-blocking form would.
 func TestListBlockingWithoutBlocking(t *testing.T) {
 	x := newStringTester(t)
-	for _, tt := range []struct{ cmd, want string }{
+	x.wantAtOnce(false, []cmdReply{
 		{"BLPOP a b 0", "(nil array)"},
 		{"BRPOP a 1", "(nil array)"},
 		{"BLMPOP 0 1 a LEFT", "(nil array)"},
 		{"BLMOVE a b LEFT LEFT 0", "(nil)"},
 		{"BRPOPLPUSH a b 0", "(nil)"},
-	} {
-		if got, req := x.doBlocking(tt.cmd, false, false); got != tt.want || req != nil {
-			t.Errorf("%s = %s (blocked %v), want %s", tt.cmd, got, req != nil, tt.want)
-		}
-	}
+	})
 	x.want("RPUSH a v", "(int) 1")
 	if got, _ := x.doBlocking("BLPOP a 0", false, false); got != `["a" "v"]` {
 		t.Errorf("BLPOP in MULTI with data = %s", got)
@@ -157,7 +172,7 @@ func TestListBlockingWithoutBlocking(t *testing.T) {
 
 func TestListBlockingTimeoutErrors(t *testing.T) {
 	x := newStringTester(t)
-	for _, tt := range []struct{ cmd, want string }{
+	x.wantAtOnce(true, []cmdReply{
 		{"BLPOP a -1", "ERR timeout is negative"},
 		{"BLPOP a -inf", "ERR timeout is negative"},
 		{"BLPOP a x", "ERR timeout is not a float or out of range"},
@@ -173,11 +188,7 @@ func TestListBlockingTimeoutErrors(t *testing.T) {
 		{"BLMPOP -1 0 a LEFT", "ERR numkeys should be greater than 0"}, // the rest before the timeout
 		{"BLMPOP -1 1 a UP", "ERR syntax error"},
 		{"BLMPOP 0 1 a LEFT COUNT 0", "ERR count should be greater than 0"},
-	} {
-		if got, req := x.doBlocking(tt.cmd, true, false); got != tt.want || req != nil {
-			t.Errorf("%s = %s (blocked %v), want %s", tt.cmd, got, req != nil, tt.want)
-		}
-	}
+	})
 	// The timeout is parsed before the keys are looked at.
 	x.want("RPUSH a v", "(int) 1")
 	if got, _ := x.doBlocking("BLPOP a -1", true, false); got != "ERR timeout is negative" {
@@ -198,23 +209,12 @@ func TestListBlockingRetry(t *testing.T) {
 	x.want("RPUSH b j1 j2", "(int) 2")
 	// With a list to serve, the command runs as at call time: the string
 	// in front of it is WRONGTYPE, as Redis's re-run replies.
-	x.wantServed2(true, "BLPOP a b 0", wrongType)
-	x.wantServed2(true, "BLPOP b a 0", `["b" "j1"]`, "LPOP b")
-	x.wantServed2(true, "BLMPOP 0 2 b a RIGHT COUNT 3", `["b" ["j2"]]`, "RPOP b 1")
+	x.wantServedRetry(true, "BLPOP a b 0", wrongType)
+	x.wantServedRetry(true, "BLPOP b a 0", `["b" "j1"]`, "LPOP b")
+	x.wantServedRetry(true, "BLMPOP 0 2 b a RIGHT COUNT 3", `["b" ["j2"]]`, "RPOP b 1")
 	x.want("DEL a", "(int) 1")
 	x.wantBlocked("BRPOPLPUSH a d 0", true, "a", 0)
 	x.want("LPUSH a x", "(int) 1")
-	x.wantServed2(true, "BRPOPLPUSH a d 0", `"x"`, "RPOPLPUSH a d")
+	x.wantServedRetry(true, "BRPOPLPUSH a d 0", `"x"`, "RPOPLPUSH a d")
 	x.checkReplay()
-}
-
-// wantServed2 is wantServed for a retry.
-func (x *tester) wantServed2(retrying bool, line, reply string, effects ...string) {
-	x.t.Helper()
-	before := len(x.effects)
-	got, req := x.doBlocking(line, true, retrying)
-	if req != nil || got != reply {
-		x.t.Errorf("%s = %s (blocked %v), want %s", line, got, req != nil, reply)
-	}
-	x.checkEffects(line, before, effects)
 }

@@ -11,16 +11,14 @@ func TestListLset(t *testing.T) {
 	x.wantEffects("LSET l 1 longer-value", "OK", "LSET l 1 longer-value")
 	x.wantEffects("LSET l 1 b", "OK", "LSET l 1 b")
 	x.want("LRANGE l 0 -1", `["A" "b" "C"]`)
-	for _, tt := range []struct{ cmd, want string }{
+	x.wantUnchanged([]cmdReply{
 		{"LSET l 3 x", "ERR index out of range"},
 		{"LSET l -4 x", "ERR index out of range"},
 		{"LSET l x x", "ERR value is not an integer or out of range"},
 		{"LSET missing 0 x", "ERR no such key"},
 		{"LSET missing x x", "ERR no such key"}, // the key is looked at first
 		{"LSET s 0 x", wrongType},
-	} {
-		x.wantEffects(tt.cmd, tt.want)
-	}
+	})
 	x.checkReplay()
 }
 
@@ -34,14 +32,12 @@ func TestListLinsert(t *testing.T) {
 	x.wantEffects("LINSERT l BEFORE a head", "(int) 7", "LINSERT l BEFORE a head")
 	x.wantEffects("LINSERT l AFTER b tail", "(int) 8", "LINSERT l AFTER b tail")
 	x.want("LRANGE l 0 -1", `["head" "a" "x" "b" "tail" "y" "c" "b"]`)
-	for _, tt := range []struct{ cmd, want string }{
+	x.wantUnchanged([]cmdReply{
 		{"LINSERT missing BEFORE a b", "(int) 0"},
 		{"LINSERT l MIDDLE a b", "ERR syntax error"},
 		{"LINSERT missing MIDDLE a b", "ERR syntax error"},
 		{"LINSERT s BEFORE a b", wrongType},
-	} {
-		x.wantEffects(tt.cmd, tt.want)
-	}
+	})
 	x.checkReplay()
 }
 
@@ -59,13 +55,11 @@ func TestListLrem(t *testing.T) {
 	x.wantEffects("LREM l -9223372036854775808 b", "(int) 1", "LREM l -9223372036854775808 b")
 	x.wantEffects("LREM l 1 c", "(int) 1", "LREM l 1 c")
 	x.want("EXISTS l", "(int) 0")
-	for _, tt := range []struct{ cmd, want string }{
+	x.wantUnchanged([]cmdReply{
 		{"LREM missing 1 a", "(int) 0"},
 		{"LREM missing x a", "ERR value is not an integer or out of range"},
 		{"LREM s 1 a", wrongType},
-	} {
-		x.wantEffects(tt.cmd, tt.want)
-	}
+	})
 	x.checkReplay()
 }
 
@@ -84,13 +78,11 @@ func TestListLtrim(t *testing.T) {
 	x.want("RPUSH m a b", "(int) 2")
 	x.wantEffects("LTRIM m 5 10", "OK", "LTRIM m 5 10")
 	x.want("EXISTS m", "(int) 0")
-	for _, tt := range []struct{ cmd, want string }{
+	x.wantUnchanged([]cmdReply{
 		{"LTRIM missing 0 1", "OK"},
 		{"LTRIM missing x 1", "ERR value is not an integer or out of range"},
 		{"LTRIM s 0 1", wrongType},
 		{"LTRIM s 0 x", "ERR value is not an integer or out of range"},
-	} {
-		x.wantEffects(tt.cmd, tt.want)
-	}
+	})
 	x.checkReplay()
 }

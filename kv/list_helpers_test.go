@@ -8,6 +8,18 @@ import (
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
+// cmdReply is a command line and its formatted reply.
+type cmdReply struct{ cmd, want string }
+
+// wantUnchanged runs each command, checks its reply and that it logged
+// nothing (errors, reads, no-ops).
+func (x *tester) wantUnchanged(cases []cmdReply) {
+	x.t.Helper()
+	for _, c := range cases {
+		x.wantEffects(c.cmd, c.want)
+	}
+}
+
 // fmtElem is a 100-byte job body numbered i.
 func fmtElem(i int) string { return fmt.Sprintf("job-%08d-%087d", i, i) }
 

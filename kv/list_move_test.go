@@ -28,15 +28,13 @@ func TestListLmoveErrors(t *testing.T) {
 	x := newStringTester(t)
 	x.want("SET s v", "OK")
 	x.want("RPUSH l a", "(int) 1")
-	for _, tt := range []struct{ cmd, want string }{
+	x.wantUnchanged([]cmdReply{
 		{"LMOVE l d UP LEFT", "ERR syntax error"},
 		{"LMOVE l d LEFT DOWN", "ERR syntax error"},
 		{"LMOVE s d LEFT LEFT", wrongType},
 		{"LMOVE l s LEFT LEFT", wrongType},
 		{"RPOPLPUSH l s", wrongType},
 		{"LMOVE missing s LEFT LEFT", "(nil)"}, // destination not checked without a source
-	} {
-		x.wantEffects(tt.cmd, tt.want)
-	}
+	})
 	x.want("LRANGE l 0 -1", `["a"]`)
 }

@@ -23,16 +23,14 @@ func TestListPopErrors(t *testing.T) {
 	x := newStringTester(t)
 	x.want("SET s v", "OK")
 	x.want("RPUSH l a", "(int) 1")
-	for _, tt := range []struct{ cmd, want string }{
+	x.wantUnchanged([]cmdReply{
 		{"LPOP s", wrongType},
 		{"RPOP s 1", wrongType},
 		{"LPOP l -1", "ERR value is out of range, must be positive"},
 		{"LPOP l x", "ERR value is out of range, must be positive"},
 		{"LPOP missing -1", "ERR value is out of range, must be positive"}, // count before key
 		{"RPOP s -1", "ERR value is out of range, must be positive"},
-	} {
-		x.wantEffects(tt.cmd, tt.want)
-	}
+	})
 	x.want("LLEN l", "(int) 1")
 }
 
@@ -63,7 +61,7 @@ func TestListLmpopErrors(t *testing.T) {
 	x := newStringTester(t)
 	x.want("SET s v", "OK")
 	x.want("RPUSH l a", "(int) 1")
-	for _, tt := range []struct{ cmd, want string }{
+	x.wantUnchanged([]cmdReply{
 		{"LMPOP 0 l LEFT", "ERR numkeys should be greater than 0"},
 		{"LMPOP -1 l LEFT", "ERR numkeys should be greater than 0"},
 		{"LMPOP x l LEFT", "ERR numkeys should be greater than 0"},
@@ -79,8 +77,6 @@ func TestListLmpopErrors(t *testing.T) {
 		{"LMPOP 2 missing s LEFT", wrongType},
 		{"LMPOP", "ERR wrong number of arguments for 'lmpop' command"},
 		{"LMPOP 1 l", "ERR wrong number of arguments for 'lmpop' command"},
-	} {
-		x.wantEffects(tt.cmd, tt.want)
-	}
+	})
 	x.wantEffects("LMPOP 2 l s LEFT", `["l" ["a"]]`, "LPOP l 1") // served before s is looked at
 }

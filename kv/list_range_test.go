@@ -6,7 +6,7 @@ func TestListReads(t *testing.T) {
 	x := newStringTester(t)
 	x.want("SET s v", "OK")
 	x.want("RPUSH l a b c d", "(int) 4")
-	for _, tt := range []struct{ cmd, want string }{
+	x.wantUnchanged([]cmdReply{
 		{"LLEN l", "(int) 4"},
 		{"LLEN missing", "(int) 0"},
 		{"LLEN s", wrongType},
@@ -35,9 +35,7 @@ func TestListReads(t *testing.T) {
 		{"LRANGE missing 0 x", "ERR value is not an integer or out of range"},
 		{"LRANGE s 0 -1", wrongType},
 		{"LRANGE s x 0", "ERR value is not an integer or out of range"}, // indexes first
-	} {
-		x.wantEffects(tt.cmd, tt.want)
-	}
+	})
 }
 
 // TestListReadsAcrossNodes reads a list of many nodes from both ends.
