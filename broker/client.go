@@ -42,6 +42,10 @@ type client struct {
 	// subscriptions counts its channels, patterns and shard channels.
 	sub           *subscriber
 	subscriptions int
+	// subInfo and multiQueued mirror sub and the MULTI queue's length (-1
+	// outside MULTI) for CLIENT LIST, which runs on other goroutines.
+	subInfo     atomic.Pointer[subscriber]
+	multiQueued atomic.Int32
 	// internal marks the server's own client (Exec): no socket, never
 	// blocks.
 	internal bool
@@ -52,7 +56,7 @@ type client struct {
 		addr     string
 		laddr    string
 		created  time.Time
-		lastCmd  string
+		lastCmd  *command.Spec // nil before the first command
 		lastTime time.Time
 		db       int
 		proto    int
@@ -132,3 +136,6 @@ func (r *clientRegistry) snapshot() []*client {
 	slices.SortFunc(out, func(a, b *client) int { return cmp.Compare(a.id, b.id) })
 	return out
 }
+
+// subscriberForInfo is cl's subscriber, for other goroutines.
+func (cl *client) subscriberForInfo() *subscriber { return cl.subInfo.Load() }

@@ -133,11 +133,16 @@ func parseClientType(b []byte) (clientType, error) {
 	return 0, command.Error("ERR Unknown client type '" + string(b) + "'")
 }
 
-// typeOf classifies a client. Every brokerd client is normal for now.
-//
-// TODO(lead): a RESP2 client in subscribed state is "pubsub" in Redis;
-// that needs the pubsub family's subscription count per client.
-func typeOf(*client) clientType { return typeNormal }
+// typeOf classifies a client: one with subscriptions is "pubsub", as in
+// Redis; brokerd has no replicas or masters.
+func (s *Server) typeOf(cl *client) clientType {
+	if sb := cl.subscriberForInfo(); sb != nil {
+		if ch, pat, shard := s.pubsub.Counts(sb); ch+pat+shard > 0 {
+			return typePubSub
+		}
+	}
+	return typeNormal
+}
 
 // clientList implements CLIENT LIST [TYPE type] [ID id ...].
 func (s *Server) clientList(c *command.Ctx) error {
@@ -152,7 +157,7 @@ func (s *Server) clientList(c *command.Ctx) error {
 			return err
 		}
 		for _, cl := range all {
-			if typeOf(cl) == t {
+			if s.typeOf(cl) == t {
 				pick = append(pick, cl)
 			}
 		}
@@ -200,8 +205,6 @@ func (s *Server) liveClients() []*client {
 // id, addr, laddr, fd, name, age, idle, flags (N, e, T), db, cmd, resp,
 // lib-name, lib-ver. The rest have no counterpart here and carry the value
 // Redis shows for an idle client with nothing buffered:
-//   - sub=0 psub=0 ssub=0 multi=-1: pub/sub and MULTI do not report per
-//     client state to the broker yet (TODO(lead): hooks once they land);
 //   - qbuf, qbuf-free, argv-mem, multi-mem, rbs, rbp, obl, oll, omem,
 //     tot-mem = 0: redcon owns the query and reply buffers and does not
 //     expose their sizes;
@@ -227,10 +230,19 @@ func (s *Server) appendClientInfo(b []byte, cl *client, now time.Time) []byte {
 	b = fmt.Appendf(b, "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d",
 		cl.id, addr, laddr, clientFD(cl), name,
 		int64(now.Sub(created)/time.Second), int64(now.Sub(last)/time.Second), flags, db)
-	b = append(b, " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"+
+	var subs, psubs, ssubs int
+	if sb := cl.subscriberForInfo(); sb != nil {
+		subs, psubs, ssubs = s.pubsub.Counts(sb)
+	}
+	b = fmt.Appendf(b, " sub=%d psub=%d ssub=%d multi=%d", subs, psubs, ssubs, cl.multiQueued.Load())
+	b = append(b, " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"+
 		" rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r"...)
+	cmd := "NULL"
+	if lastCmd != nil {
+		cmd = strings.ToLower(lastCmd.Name)
+	}
 	b = fmt.Appendf(b, " cmd=%s user=default redir=-1 resp=%d lib-name=%s lib-ver=%s",
-		lastCmd, proto, attrs.libName, attrs.libVer)
+		cmd, proto, attrs.libName, attrs.libVer)
 	return b
 }
 
@@ -332,7 +344,7 @@ func (f *killFilter) match(cl, me *client, now time.Time) bool {
 	case f.id != 0 && cl.id != f.id,
 		f.addr != "" && addr != f.addr,
 		f.laddr != "" && laddr != f.laddr,
-		f.typ != nil && typeOf(cl) != *f.typ,
+		f.typ != nil && cl.srv.typeOf(cl) != *f.typ,
 		f.maxAge > 0 && int64(now.Sub(created)/time.Second) < f.maxAge,
 		f.skipMe && cl == me:
 		return false

@@ -1,7 +1,6 @@
 package broker
 
 import (
-	"strings"
 	"time"
 
 	"github.com/brokerd/brokerd/command"
@@ -195,7 +194,7 @@ func validClientName(name []byte) bool {
 // after connecting.
 func (s *Server) reset(c *command.Ctx) error {
 	cl := clientOf(c)
-	cl.tx = nil
+	cl.setTransaction(nil)
 	s.watches.unwatchAll(cl)
 	if cl.sub != nil {
 		s.pubsub.RemoveAll(cl.sub) // RESET leaves every channel without confirmations
@@ -215,7 +214,7 @@ func (s *Server) reset(c *command.Ctx) error {
 // noteCommand records the last command for CLIENT LIST's cmd= and idle=.
 func (cl *client) noteCommand(spec *command.Spec) {
 	cl.info.mu.Lock()
-	cl.info.lastCmd = strings.ToLower(spec.Name)
-	cl.info.lastTime = timeNow()
+	cl.info.lastCmd = spec
+	cl.info.lastTime = cl.srv.clock.now()
 	cl.info.mu.Unlock()
 }

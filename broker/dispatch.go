@@ -16,9 +16,10 @@ func (s *Server) newClient(conn redcon.Conn) *client {
 		proto: 2,
 	}
 	s.bindContext(cl)
+	cl.multiQueued.Store(-1)
 	now := timeNow()
 	cl.info.addr = conn.RemoteAddr()
-	cl.info.created, cl.info.lastTime, cl.info.lastCmd = now, now, "NULL"
+	cl.info.created, cl.info.lastTime = now, now
 	cl.info.proto = 2
 	if gc, ok := conn.NetConn().(*guardedConn); ok {
 		cl.guard = gc

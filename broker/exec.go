@@ -77,8 +77,9 @@ func (s *Server) newInternalClient() *client {
 	}
 	cl.authed.Store(true)
 	s.bindContext(cl)
+	cl.multiQueued.Store(-1)
 	now := timeNow()
-	cl.info.addr, cl.info.created, cl.info.lastTime, cl.info.lastCmd = "internal", now, now, "NULL"
+	cl.info.addr, cl.info.created, cl.info.lastTime = "internal", now, now
 	return cl
 }
 

@@ -71,6 +71,7 @@ func (s *Server) queue(cl *client, spec *command.Spec, args [][]byte) {
 		cl.rejectInMulti(misconf(s.log.Err()))
 	default:
 		cl.tx.queued = append(cl.tx.queued, queuedCommand{spec, copyArgs(args)})
+		cl.multiQueued.Store(int32(len(cl.tx.queued)))
 		cl.out.Simple("QUEUED")
 	}
 }
@@ -92,7 +93,7 @@ func multi(c *command.Ctx) error {
 	if cl.tx != nil {
 		return errNestedMulti
 	}
-	cl.tx = &transaction{}
+	cl.setTransaction(&transaction{})
 	c.Out.OK()
 	return nil
 }
@@ -106,7 +107,7 @@ func (s *Server) exec(c *command.Ctx) error {
 	if tx == nil {
 		return errExecNoMulti
 	}
-	cl.tx = nil
+	cl.setTransaction(nil)
 	dirty := cl.watchDirty
 	s.watches.unwatchAll(cl)
 	switch {
@@ -144,7 +145,7 @@ func (s *Server) discard(c *command.Ctx) error {
 	if cl.tx == nil {
 		return errDiscardNoTx
 	}
-	cl.tx = nil
+	cl.setTransaction(nil)
 	s.watches.unwatchAll(cl)
 	c.Out.OK()
 	return nil
@@ -166,4 +167,14 @@ func (s *Server) unwatch(c *command.Ctx) error {
 	s.watches.unwatchAll(clientOf(c))
 	c.Out.OK()
 	return nil
+}
+
+// setTransaction opens (tx) or closes (nil) cl's MULTI.
+func (cl *client) setTransaction(tx *transaction) {
+	cl.tx = tx
+	if tx == nil {
+		cl.multiQueued.Store(-1)
+	} else {
+		cl.multiQueued.Store(0)
+	}
 }

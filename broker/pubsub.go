@@ -34,6 +34,7 @@ func (s *Server) subscriberOf(cl *client) *subscriber {
 	})
 	go sb.outbox.Run()
 	cl.sub = sb
+	cl.subInfo.Store(sb)
 	return sb
 }
 

@@ -256,3 +256,22 @@ func TestSlowSubscriberIsDisconnected(t *testing.T) {
 		t.Fatalf("NUMSUB = %s", got)
 	}
 }
+
+func TestClientListShowsSubscriptionsAndMulti(t *testing.T) {
+	s := brokertest.Start(t)
+	sub := s.Dial()
+	sub.Send(brokertest.Encode([]byte("SUBSCRIBE"), []byte("a"), []byte("b")) + brokertest.Encode([]byte("PSUBSCRIBE"), []byte("c*")))
+	expectFrames(t, sub, `["subscribe" "a" (int) 1]`, `["subscribe" "b" (int) 2]`, `["psubscribe" "c*" (int) 3]`)
+	tx := s.Dial()
+	tx.Do("MULTI")
+	tx.Do("SET k v")
+	tx.Do("GET k")
+	admin := s.Dial()
+	list := admin.Do("CLIENT LIST TYPE pubsub")
+	if !strings.Contains(list, " sub=2 psub=1 ssub=0 multi=-1 ") || strings.Count(list, "id=") != 1 {
+		t.Fatalf("CLIENT LIST TYPE pubsub = %s", list)
+	}
+	if list := admin.Do("CLIENT LIST"); !strings.Contains(list, " sub=0 psub=0 ssub=0 multi=2 ") {
+		t.Fatalf("CLIENT LIST = %s", list)
+	}
+}

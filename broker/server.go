@@ -39,6 +39,7 @@ type Server struct {
 	pubsub   *pubsub.Registry
 	taps     Taps
 	notify   notifier
+	clock    coarseClock
 	bridge   *pubsub.Bridge // the NATS bridge, nil when off (bridge.go)
 	internal internalExec
 	log      *wal.Log
@@ -104,6 +105,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Timeout > 0 {
 		s.rc.SetIdleClose(cfg.Timeout)
 	}
+	s.startClock()
+	s.store.UseAccessClock(&s.clock.ms)
 	s.startActiveExpiry()
 	s.startSnapshotter() // durability engine: automatic snapshots
 	// NATS bridge (bridge.go): started last, when the keyspace is loaded.

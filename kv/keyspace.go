@@ -20,6 +20,10 @@ type Store struct {
 	dbs []*DB
 	// now returns the time in Unix milliseconds; tests replace it.
 	now func() int64
+	// accessClock, when set, is a coarse clock for access times (OBJECT
+	// IDLETIME has second resolution, as Redis's LRU clock): reading the
+	// time on every lookup costs more than the lookup on some machines.
+	accessClock *atomic.Int64
 	// loading is set while the log is replayed: keys do not expire then,
 	// as in Redis, because the log already holds the DEL of every key that
 	// expired while it was live.
@@ -67,6 +71,17 @@ func (s *Store) SetClock(now func() int64) { s.now = now }
 
 // Now is the store's clock in Unix milliseconds.
 func (s *Store) Now() int64 { return s.now() }
+
+// UseAccessClock makes access times read clock (Unix milliseconds), which
+// the caller keeps current, instead of the store's clock.
+func (s *Store) UseAccessClock(clock *atomic.Int64) { s.accessClock = clock }
+
+func (s *Store) accessNow() int64 {
+	if s.accessClock != nil {
+		return s.accessClock.Load()
+	}
+	return s.now()
+}
 
 // SetLoading switches replay mode on or off. Caller holds the write lock.
 func (s *Store) SetLoading(on bool) { s.loading = on }
@@ -145,7 +160,7 @@ func (db *DB) get(key []byte) *entry {
 	if e == nil || db.expired(e) {
 		return nil
 	}
-	e.access.Store(db.store.now())
+	e.access.Store(db.store.accessNow())
 	return e
 }
 
@@ -161,7 +176,7 @@ func (db *DB) getWrite(key []byte) *entry {
 		db.expire(string(key))
 		return nil
 	}
-	e.access.Store(db.store.now())
+	e.access.Store(db.store.accessNow())
 	return e
 }
 
@@ -207,7 +222,7 @@ func (db *DB) Put(key []byte, v command.Value) {
 			e.expireAt = 0
 			delete(db.expires, string(key))
 		}
-		e.access.Store(db.store.now())
+		e.access.Store(db.store.accessNow())
 		db.written(key)
 		return
 	}
@@ -232,7 +247,7 @@ func (db *DB) flushed() {
 func (db *DB) PutKeepTTL(key []byte, v command.Value) {
 	if e := db.keys[string(key)]; e != nil {
 		e.value = v
-		e.access.Store(db.store.now())
+		e.access.Store(db.store.accessNow())
 		db.written(key)
 		return
 	}
@@ -243,7 +258,7 @@ func (db *DB) PutKeepTTL(key []byte, v command.Value) {
 // buffer). Caller holds the write lock and has checked the key is absent.
 func (db *DB) insert(key string, v command.Value, expireAt int64) *entry {
 	e := &entry{value: v, expireAt: expireAt}
-	e.access.Store(db.store.now())
+	e.access.Store(db.store.accessNow())
 	db.keys[key] = e
 	if expireAt != 0 {
 		db.expires[key] = e
@@ -261,7 +276,7 @@ func (db *DB) insert(key string, v command.Value, expireAt int64) *entry {
 // Update implements command.DB.
 func (db *DB) Update(key []byte) {
 	if e := db.keys[string(key)]; e != nil {
-		e.access.Store(db.store.now())
+		e.access.Store(db.store.accessNow())
 		db.written(key)
 	}
 }
@@ -417,5 +432,5 @@ func (db *DB) IdleMillis(key []byte) (int64, bool) {
 	if e == nil || db.expired(e) {
 		return 0, false
 	}
-	return db.store.now() - e.access.Load(), true
+	return max(db.store.accessNow()-e.access.Load(), 0), true
 }
