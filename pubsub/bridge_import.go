@@ -46,11 +46,8 @@ func (b *Bridge) importCore(key string) nats.MsgHandler {
 		defer b.leave()
 		args := append([][]byte{[]byte("XADD"), k, []byte("*")}, importFields(m.Header, m.Subject, m.Data)...)
 		b.execMu.Lock()
-		out, err := b.host.Exec(0, args...)
+		_, err := b.execLocked(args...)
 		b.execMu.Unlock()
-		if err == nil {
-			err = replyError(out)
-		}
 		if err != nil {
 			b.importFailed(key, err)
 			return
@@ -66,16 +63,21 @@ func (b *Bridge) importFailed(key string, err error) {
 	}
 }
 
-// replyError turns an error reply into an error.
-func replyError(out []byte) error {
-	r, _, err := parseReply(out)
+// execLocked runs one command on database 0 and parses its reply; an
+// error reply is returned as an error too. Caller holds b.execMu.
+func (b *Bridge) execLocked(args ...[]byte) (reply, error) {
+	out, err := b.host.Exec(0, args...)
 	if err != nil {
-		return err
+		return reply{}, err
 	}
-	if r.isError() {
-		return errors.New(string(r.str))
+	r, _, err := parseReply(out)
+	switch {
+	case err != nil:
+		return reply{}, err
+	case r.isError():
+		return r, errors.New(string(r.str))
 	}
-	return nil
+	return r, nil
 }
 
 // jsImport is one JetStream import's state, owned by its handler.
@@ -113,7 +115,7 @@ func (b *Bridge) runJSImport(cfg BridgeJSImport) {
 			}
 			return
 		}
-		if attempt == 1 {
+		if attempt == 1 && b.ctx.Err() == nil {
 			b.log.Warn("JetStream import not ready; retrying", "stream", cfg.Stream, "consumer", cfg.Consumer, "err", err)
 		}
 		if !b.wait(attempt) {
@@ -125,17 +127,11 @@ func (b *Bridge) runJSImport(cfg BridgeJSImport) {
 // loadMark reads the mark key (absent means nothing applied yet).
 func (b *Bridge) loadMark(imp *jsImport) error {
 	b.execMu.Lock()
-	out, err := b.host.Exec(0, []byte("GET"), imp.markKey)
+	r, err := b.execLocked([]byte("GET"), imp.markKey)
 	b.execMu.Unlock()
-	if err != nil {
-		return err
-	}
-	r, _, err := parseReply(out)
 	switch {
 	case err != nil:
-		return err
-	case r.isError():
-		return fmt.Errorf("%s: %s", imp.markKey, r.str)
+		return fmt.Errorf("%s: %w", imp.markKey, err)
 	case r.str == nil:
 		imp.applied = 0
 		return nil
@@ -211,30 +207,22 @@ func (b *Bridge) importJS(imp *jsImport, m jetstream.Msg) {
 func (b *Bridge) applyJS(imp *jsImport, seq uint64, fields [][]byte) error {
 	b.execMu.Lock()
 	defer b.execMu.Unlock()
-	if _, err := b.host.Exec(0, []byte("MULTI")); err != nil {
+	if _, err := b.execLocked([]byte("MULTI")); err != nil {
 		return err
 	}
 	xadd := append([][]byte{[]byte("XADD"), imp.key, []byte("*")}, fields...)
-	if _, err := b.host.Exec(0, xadd...); err != nil {
-		_, _ = b.host.Exec(0, []byte("DISCARD"))
-		return err
+	for _, cmd := range [][][]byte{xadd, {[]byte("SET"), imp.markKey, strconv.AppendUint(nil, seq, 10)}} {
+		if _, err := b.execLocked(cmd...); err != nil {
+			_, _ = b.host.Exec(0, []byte("DISCARD"))
+			return err
+		}
 	}
-	if _, err := b.host.Exec(0, []byte("SET"), imp.markKey, strconv.AppendUint(nil, seq, 10)); err != nil {
-		_, _ = b.host.Exec(0, []byte("DISCARD"))
-		return err
-	}
-	out, err := b.host.Exec(0, []byte("EXEC"))
-	if err != nil {
-		return err
-	}
-	r, _, err := parseReply(out)
+	r, err := b.execLocked([]byte("EXEC")) // an error: EXECABORT, e.g. the log refuses writes
 	switch {
 	case err != nil:
 		return err
-	case r.isError(): // EXECABORT, e.g. the log refuses writes
-		return errors.New(string(r.str))
 	case len(r.elems) != 2:
-		return fmt.Errorf("unexpected EXEC reply %q", out)
+		return fmt.Errorf("unexpected EXEC reply %s", r)
 	case r.elems[1].isError():
 		return errors.New(string(r.elems[1].str))
 	case r.elems[0].isError():

@@ -94,26 +94,12 @@ func TestBridgeParseReply(t *testing.T) {
 		r, _, err := parseReply([]byte(tt.in))
 		got := "error"
 		if err == nil {
-			got = show(r)
+			got = r.String()
 		}
 		if got != tt.want {
 			t.Errorf("parseReply(%q) = %s, want %s", tt.in, got, tt.want)
 		}
 	}
-}
-
-func show(r reply) string {
-	switch {
-	case r.kind == '*':
-		var parts []string
-		for _, e := range r.elems {
-			parts = append(parts, show(e))
-		}
-		return fmt.Sprintf("*%v", parts)
-	case r.str == nil:
-		return string(r.kind) + "<nil>"
-	}
-	return string(r.kind) + string(r.str)
 }
 
 func TestBridgeConfigValidate(t *testing.T) {

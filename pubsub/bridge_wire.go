@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/nats-io/nats.go"
 )
@@ -123,6 +124,22 @@ type reply struct {
 }
 
 func (r reply) isError() bool { return r.kind == '-' }
+
+// String shows r compactly for errors and tests: +OK, $abc, $<nil>,
+// *[$id +OK].
+func (r reply) String() string {
+	switch {
+	case r.kind == '*':
+		parts := make([]string, len(r.elems))
+		for i, e := range r.elems {
+			parts[i] = e.String()
+		}
+		return "*[" + strings.Join(parts, " ") + "]"
+	case r.str == nil:
+		return string(r.kind) + "<nil>"
+	}
+	return string(r.kind) + string(r.str)
+}
 
 // parseReply parses one RESP2 value from b and returns the rest.
 func parseReply(b []byte) (reply, []byte, error) {

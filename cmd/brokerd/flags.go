@@ -348,26 +348,25 @@ func setNATSExportJetStream(o *options, v string) error {
 	return nil
 }
 
-func setNATSImport(o *options, items []string) error {
-	o.cfg.NATS.Imports = nil
-	for _, it := range items {
-		imp, err := pubsub.ParseBridgeImport(it)
-		if err != nil {
-			return err
-		}
-		o.cfg.NATS.Imports = append(o.cfg.NATS.Imports, imp)
-	}
-	return nil
+func setNATSImport(o *options, items []string) (err error) {
+	o.cfg.NATS.Imports, err = parseEach(items, pubsub.ParseBridgeImport)
+	return err
 }
 
-func setNATSImportJetStream(o *options, items []string) error {
-	o.cfg.NATS.JetStreamImports = nil
+func setNATSImportJetStream(o *options, items []string) (err error) {
+	o.cfg.NATS.JetStreamImports, err = parseEach(items, pubsub.ParseBridgeJSImport)
+	return err
+}
+
+// parseEach parses every item, stopping at the first error.
+func parseEach[T any](items []string, parse func(string) (T, error)) ([]T, error) {
+	out := make([]T, 0, len(items))
 	for _, it := range items {
-		imp, err := pubsub.ParseBridgeJSImport(it)
+		v, err := parse(it)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		o.cfg.NATS.JetStreamImports = append(o.cfg.NATS.JetStreamImports, imp)
+		out = append(out, v)
 	}
-	return nil
+	return out, nil
 }
