@@ -3,7 +3,7 @@ GO      ?= go
 PKGS    := ./...
 FUZZTIME ?= 30s
 
-.PHONY: all build run test race lint fuzz soak bench clean
+.PHONY: all build run test race lint fuzz soak bench microbench clean
 
 all: build
 
@@ -33,10 +33,12 @@ fuzz:
 	$(GO) test ./wal -run '^$$' -fuzz '^FuzzWALRecord$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./broker -run '^$$' -fuzz '^FuzzRESPReader$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/glob -run '^$$' -fuzz '^FuzzGlob$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./streams -run '^$$' -fuzz '^FuzzStreamID$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./streams -run '^$$' -fuzz '^FuzzBlockCodec$$' -fuzztime $(FUZZTIME)
 
 ## soak: long crash and load runs, kept out of make test
 soak:
-	BROKERD_SOAK=1 $(GO) test -count=1 -timeout 60m -run 'Crash|Soak' ./broker
+	BROKERD_SOAK=1 $(GO) test -count=1 -timeout 60m -run 'Crash|Soak|SlowSubscriber' ./broker
 
 ## bench: brokerd side by side with redis-server (when on PATH) on every
 ## workload of bench/; QUICK=1 for the short run. Reports go to
@@ -45,6 +47,12 @@ QUICK ?=
 bench: build
 	$(GO) build -o bin/brokerbench ./bench/cmd/brokerbench
 	./bin/brokerbench --brokerd bin/brokerd $(if $(QUICK),--quick)
+
+## microbench: Go benchmarks of the hot paths (handlers, codecs, the log,
+## the server over loopback), for profiling with -cpuprofile
+microbench:
+	$(GO) test -run '^$$' -bench . -benchmem ./wal ./kv ./streams ./consumergroups ./pubsub
+	$(GO) test -run '^$$' -bench 'Pipelined' -benchmem ./broker
 
 clean:
 	rm -rf bin

@@ -28,8 +28,8 @@ func parseOutputLimit(s *Server, v string) (func(), string) {
 	}
 	var limits *pubsub.Limits
 	for i := 0; i < len(words); i += 4 {
-		hard, ok1 := parseMemory(words[i+1])
-		soft, ok2 := parseMemory(words[i+2])
+		hard, ok1 := ParseMemory(words[i+1])
+		soft, ok2 := ParseMemory(words[i+2])
 		secs, err := strconv.ParseInt(words[i+3], 10, 64)
 		if !ok1 || !ok2 || err != nil || secs < 0 {
 			return nil, bad
@@ -56,10 +56,10 @@ func parseOutputLimit(s *Server, v string) (func(), string) {
 	}, ""
 }
 
-// parseMemory reads a size as Redis's memtoull does: a number with an
+// ParseMemory reads a size as Redis's memtoull does: a number with an
 // optional unit, k/m/g powers of 1000 and kb/mb/gb powers of 1024, in any
-// case.
-func parseMemory(v string) (int64, bool) {
+// case. The CLI and config file use it too.
+func ParseMemory(v string) (int64, bool) {
 	lower := strings.ToLower(v)
 	mul := int64(1)
 	for _, u := range []struct {

@@ -253,23 +253,13 @@ func setSnapshotLogBytes(o *options, v string) error {
 	return nil
 }
 
+// parseMemory reads a size with Redis's units (broker.ParseMemory).
 func parseMemory(v string) (int64, error) {
-	lower := strings.ToLower(v)
-	mul := int64(1)
-	for _, u := range []struct {
-		suffix string
-		mul    int64
-	}{{"kb", 1 << 10}, {"mb", 1 << 20}, {"gb", 1 << 30}, {"k", 1e3}, {"m", 1e6}, {"g", 1e9}, {"b", 1}} {
-		if strings.HasSuffix(lower, u.suffix) {
-			lower, mul = strings.TrimSuffix(lower, u.suffix), u.mul
-			break
-		}
-	}
-	n, err := strconv.ParseInt(lower, 10, 64)
-	if err != nil || n < 0 || n > math.MaxInt64/mul {
+	n, ok := broker.ParseMemory(v)
+	if !ok {
 		return 0, fmt.Errorf("%q is not a memory size (a number, optionally with b, k, kb, m, mb, g or gb)", v)
 	}
-	return n * mul, nil
+	return n, nil
 }
 
 // setLogLevel takes slog's names and, so that a redis.conf works, Redis's
