@@ -139,15 +139,34 @@ func (l *List) fits(c *chunk, n int) bool {
 
 // newNode returns an empty node for an element of n bytes about to be
 // pushed at the front or the back. A quicklist node is likely to fill up
-// from that end, so it gets its whole 8 KB at once: growing it step by
-// step would allocate and copy twice its size.
+// from that end, so it gets its room at once, carved from the free space
+// its neighbour was given: the nodes at an end of a long list are cut one
+// after another from one buffer (a slab), so a full node wastes nothing
+// and growing never copies.
 func (l *List) newNode(n int, front bool) chunk {
+	if l.quick && l.chunks.n > 0 {
+		var nc chunk
+		var ok bool
+		if front {
+			nc, ok = l.chunks.at(0).carveFront()
+		} else {
+			nc, ok = l.chunks.at(l.chunks.n - 1).carveBack()
+		}
+		if ok {
+			return nc
+		}
+	}
 	c := chunk{lpsz: lpEmpty}
 	if l.quick {
-		c.room(max(elemSize(n), maxChunkCap), front)
+		c.room(max(elemSize(n), l.slabSize()), front)
 	}
 	return c
 }
+
+// slabSize is the size of a new slab: room for a quarter of the list's
+// nodes so far, from one node to 128 (1 MB), so a list that stops growing
+// wastes at most a fifth of its size, and a long one about 0.4%.
+func (l *List) slabSize() int { return maxChunkCap * min(max(l.chunks.n/4, 1), 128) }
 
 // PushBack appends e (copied). Callers run grow first.
 func (l *List) PushBack(e []byte) {

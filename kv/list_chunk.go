@@ -117,6 +117,32 @@ func (c *chunk) room(n int, front bool) {
 	c.buf, c.lo, c.hi = buf, int32(to), int32(to+used)
 }
 
+// carveBack hands the free space after the contents to a new node, when
+// it can hold a whole node; c keeps only its contents (a later growth of c
+// reallocates instead of writing into the new node).
+func (c *chunk) carveBack() (chunk, bool) {
+	end := len(c.buf)
+	if end-int(c.hi) < maxChunkCap {
+		return chunk{}, false
+	}
+	nc := chunk{buf: c.buf[c.hi:end:end], lpsz: lpEmpty}
+	c.buf = c.buf[:c.hi:c.hi]
+	return nc, true
+}
+
+// carveFront hands the free space before the contents to a new node (see
+// carveBack).
+func (c *chunk) carveFront() (chunk, bool) {
+	if c.lo < maxChunkCap {
+		return chunk{}, false
+	}
+	nc := chunk{buf: c.buf[:c.lo:c.lo], lo: c.lo, hi: c.lo, lpsz: lpEmpty}
+	c.buf = c.buf[c.lo:]
+	c.hi -= c.lo
+	c.lo = 0
+	return nc, true
+}
+
 func (c *chunk) pushBack(e []byte, lpsz int) {
 	n := elemSize(len(e))
 	c.room(n, false)

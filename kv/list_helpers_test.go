@@ -2,6 +2,7 @@ package kv
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -39,15 +40,16 @@ func contents(l *List) []string {
 func checkList(t *testing.T, l *List, want []string) {
 	t.Helper()
 	got := contents(l)
-	if fmt.Sprint(got) != fmt.Sprint(want) || l.Len() != len(want) {
+	if !slices.Equal(got, want) || l.Len() != len(want) {
 		t.Fatalf("list = %q (len %d), want %q", got, l.Len(), want)
 	}
 	var rev []string
 	l.Range(l.Len()-1, true, func(e []byte) bool {
-		rev = append([]string{string(e)}, rev...)
+		rev = append(rev, string(e))
 		return true
 	})
-	if fmt.Sprint(rev) != fmt.Sprint(want) {
+	slices.Reverse(rev)
+	if !slices.Equal(rev, want) {
 		t.Fatalf("reverse walk = %q, want %q", rev, want)
 	}
 	total := 0

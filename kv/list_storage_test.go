@@ -229,3 +229,43 @@ func modelRem(model []string, count int, e string) []string {
 	}
 	return out
 }
+
+// TestListCarvedNodes: nodes cut from a shared slab at both ends keep
+// their contents apart when they are edited, grown and split later.
+func TestListCarvedNodes(t *testing.T) {
+	x := newTester(t)
+	rnd := rand.New(rand.NewSource(7))
+	var model []string
+	for i := 0; i < 3000; i++ {
+		e := fmtElem(i)
+		if i%2 == 0 {
+			x.want("RPUSH l "+e, "(int) "+strconv.Itoa(len(model)+1))
+			model = append(model, e)
+		} else {
+			x.want("LPUSH l "+e, "(int) "+strconv.Itoa(len(model)+1))
+			model = append([]string{e}, model...)
+		}
+	}
+	for i := 0; i < 300; i++ {
+		j := rnd.Intn(len(model))
+		switch rnd.Intn(3) {
+		case 0:
+			e := "set-" + strconv.Itoa(i) + strings.Repeat("g", rnd.Intn(400))
+			x.want("LSET l "+strconv.Itoa(j)+" "+argQuote(e), "OK")
+			model[j] = e
+		case 1:
+			e := "ins-" + strconv.Itoa(i)
+			x.do("LINSERT l AFTER " + model[j] + " " + e)
+			model = append(model[:j+1], append([]string{e}, model[j+1:]...)...)
+		case 2:
+			x.want("RPUSH l tail-"+strconv.Itoa(i), "(int) "+strconv.Itoa(len(model)+1))
+			x.want("LPUSH l head-"+strconv.Itoa(i), "(int) "+strconv.Itoa(len(model)+2))
+			model = append([]string{"head-" + strconv.Itoa(i)}, append(model, "tail-"+strconv.Itoa(i))...)
+		}
+		if i%10 == 0 {
+			checkList(t, x.store.Database(0).Lookup([]byte("l")).(*List), model)
+		}
+	}
+	checkList(t, x.store.Database(0).Lookup([]byte("l")).(*List), model)
+	x.checkReplay()
+}
