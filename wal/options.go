@@ -60,9 +60,9 @@ func (p Policy) String() string {
 func (p Policy) valid() bool { return p >= Always && p <= No }
 
 // DefaultSegmentSize is the segment size used when Options.SegmentSize is 0.
-const DefaultSegmentSize = 64 << 20
+const DefaultSegmentSize = 8 << 20
 
-// Options configures Open. The zero value is usable: Always, 64 MiB
+// Options configures Open. The zero value is usable: Always, 8 MiB
 // segments, slog.Default().
 type Options struct {
 	// Fsync is the durability policy. Default Always (the zero value). It
@@ -71,7 +71,7 @@ type Options struct {
 
 	// SegmentSize is the size in bytes at which tidwall/wal closes a
 	// segment file and starts the next one; a segment ends with the first
-	// record that reaches it, so it may be a little larger. Default 64 MiB
+	// record that reaches it, so it may be a little larger. Default 8 MiB
 	// (DefaultSegmentSize). Costs: tidwall/wal keeps the whole current
 	// segment in memory, so this is also the log's resident memory; each
 	// segment change costs an fsync of the full segment and of the
