@@ -23,6 +23,11 @@ type List struct {
 	chunks chunkRing
 	n      int
 	quick  bool
+	// slab is the size, in nodes, of the last slab cut at the front [0]
+	// and at the back [1] (see newNode); a pop that drops a node at that
+	// end resets it, so a list that only breathes there gets one node at
+	// a time, as Redis would allocate.
+	slab [2]int32
 }
 
 // Redis 7.2 listpack and quicklist constants.
@@ -158,15 +163,24 @@ func (l *List) newNode(n int, front bool) chunk {
 	}
 	c := chunk{lpsz: lpEmpty}
 	if l.quick {
-		c.room(max(elemSize(n), l.slabSize()), front)
+		c.room(max(elemSize(n), maxChunkCap*l.nextSlab(front)), front)
 	}
 	return c
 }
 
-// slabSize is the size of a new slab: room for a quarter of the list's
-// nodes so far, from one node to 128 (1 MB), so a list that stops growing
-// wastes at most a fifth of its size, and a long one about 0.4%.
-func (l *List) slabSize() int { return maxChunkCap * min(max(l.chunks.n/4, 1), 128) }
+// nextSlab is the size in nodes of a new slab at one end: double the last
+// one, up to a quarter of the list's nodes and to 128 (1 MB), so a list
+// that stops growing wastes at most a fifth of its size, and a long one
+// about 0.4%.
+func (l *List) nextSlab(front bool) int {
+	end := 1
+	if front {
+		end = 0
+	}
+	size := min(max(2*int(l.slab[end]), 1), max(l.chunks.n/4, 1), 128)
+	l.slab[end] = int32(size)
+	return size
+}
 
 // PushBack appends e (copied). Callers run grow first.
 func (l *List) PushBack(e []byte) {
@@ -195,6 +209,7 @@ func (l *List) PopFront() []byte {
 	e := c.popFront()
 	if c.count == 0 {
 		l.chunks.popFront()
+		l.slab[0] = 0
 	}
 	l.n--
 	return e
@@ -206,6 +221,7 @@ func (l *List) PopBack() []byte {
 	e := c.popBack()
 	if c.count == 0 {
 		l.chunks.popBack()
+		l.slab[1] = 0
 	}
 	l.n--
 	return e
@@ -220,6 +236,7 @@ func (l *List) trimFront(n int) {
 			n -= int(c.count)
 			l.n -= int(c.count)
 			l.chunks.popFront()
+			l.slab[0] = 0
 			continue
 		}
 		c.deleteRange(0, n)
@@ -236,6 +253,7 @@ func (l *List) trimBack(n int) {
 			n -= int(c.count)
 			l.n -= int(c.count)
 			l.chunks.popBack()
+			l.slab[1] = 0
 			continue
 		}
 		c.deleteRange(int(c.count)-n, n)
