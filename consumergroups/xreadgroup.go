@@ -104,10 +104,7 @@ func touchConsumers(c *command.Ctx, a *readArgs, now int64) []*Consumer {
 }
 
 // hasNew reports whether s has an entry the group has not been given.
-func hasNew(s *streams.Stream, g *Group) bool {
-	last, ok := s.Last()
-	return ok && g.lastID.Less(last.ID)
-}
+func hasNew(s *streams.Stream, g *Group) bool { return s.HasAfter(g.lastID) }
 
 func parseXReadGroup(c *command.Ctx) (a readArgs, err error) {
 	args := c.Args

@@ -226,3 +226,18 @@ func (s *Stream) SetLastID(id ID, entriesAdded int64, maxDeleted ID) {
 		s.maxDeletedID = maxDeleted
 	}
 }
+
+// HasAfter reports whether a live entry has an ID greater than id. It is
+// what every blocked XREAD and XREADGROUP retry asks, so the common case
+// answers from the tail block's last ID without decoding: entries are
+// deleted only up to maxDeletedID, so a tail entry above it is live.
+func (s *Stream) HasAfter(id ID) bool {
+	if s.length == 0 || s.tail == nil || !id.Less(s.tail.last) {
+		return false
+	}
+	if s.maxDeletedID.Less(s.tail.last) {
+		return true
+	}
+	last, ok := s.Last()
+	return ok && id.Less(last.ID)
+}

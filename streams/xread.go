@@ -116,7 +116,7 @@ func serveXRead(c *command.Ctx, keys [][]byte, ids []ID, count int64) int {
 		if err != nil || s == nil || s.length == 0 {
 			return nil
 		}
-		if last, ok := s.Last(); ok && ids[i].Less(last.ID) {
+		if s.HasAfter(ids[i]) {
 			return s
 		}
 		return nil

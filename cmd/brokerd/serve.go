@@ -38,6 +38,7 @@ func serveAction(env map[string]string, start func(options) error) cli.ActionFun
 func runServer(o options) error {
 	cfg, logger := o.cfg, o.cfg.Logger
 	slog.SetDefault(logger)
+	startProfiler(logger)
 
 	srv, err := broker.New(cfg)
 	if err != nil {
