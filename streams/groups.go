@@ -14,6 +14,18 @@ type Groups interface {
 	// an array with one map per group, listing at most count pending
 	// entries per group and consumer (0 means all).
 	WriteFull(out *command.Reply, s *Stream, count int64)
+	// AppendPending appends the ID of every pending entry of every group
+	// to dst, in no particular order and possibly repeated, for
+	// Stream.Rewrite: a pending entry may outlive its stream entry (XDEL
+	// and trimming leave the PELs alone), and replay can only recreate it
+	// while the entry exists.
+	AppendPending(dst []ID) []ID
+	// Rewrite emits the commands that recreate the groups on the stream
+	// at key, for command.Rewriter: XGROUP CREATE per group, then its
+	// pending entries and consumers through XCLAIM. Stream.Rewrite calls
+	// it once the stream holds every pending entry's ID, and before it
+	// deletes those that are not live.
+	Rewrite(key []byte, emit func(args ...[]byte))
 }
 
 // InvalidEntriesRead is Redis's SCG_INVALID_ENTRIES_READ: a group's
