@@ -227,38 +227,37 @@ func (l *List) PopBack() []byte {
 	return e
 }
 
-// trimFront removes the first n elements, whole nodes at a time where it
-// can (quicklistDelRange: nodes emptied are dropped, none are merged).
-func (l *List) trimFront(n int) {
-	for n > 0 {
-		c := l.chunks.at(0)
-		if int(c.count) <= n {
-			n -= int(c.count)
-			l.n -= int(c.count)
-			l.chunks.popFront()
-			l.slab[0] = 0
-			continue
-		}
-		c.deleteRange(0, n)
-		l.n -= n
-		return
+// trim removes n elements from the front or the back, whole nodes at a
+// time where it can (quicklistDelRange: nodes emptied are dropped, none
+// are merged).
+func (l *List) trim(n int, front bool) {
+	end := 1
+	if front {
+		end = 0
 	}
-}
-
-// trimBack removes the last n elements (see trimFront).
-func (l *List) trimBack(n int) {
 	for n > 0 {
-		c := l.chunks.at(l.chunks.n - 1)
-		if int(c.count) <= n {
-			n -= int(c.count)
-			l.n -= int(c.count)
-			l.chunks.popBack()
-			l.slab[1] = 0
-			continue
+		ci := 0
+		if !front {
+			ci = l.chunks.n - 1
 		}
-		c.deleteRange(int(c.count)-n, n)
-		l.n -= n
-		return
+		c := l.chunks.at(ci)
+		if int(c.count) > n {
+			if front {
+				c.deleteRange(0, n)
+			} else {
+				c.deleteRange(int(c.count)-n, n)
+			}
+			l.n -= n
+			return
+		}
+		n -= int(c.count)
+		l.n -= int(c.count)
+		if front {
+			l.chunks.popFront()
+		} else {
+			l.chunks.popBack()
+		}
+		l.slab[end] = 0
 	}
 }
 

@@ -141,11 +141,7 @@ func blmpop(c *command.Ctx) error {
 
 // blmove is BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout.
 func blmove(c *command.Ctx) error {
-	from, err := listEnd(c.Args[3])
-	if err != nil {
-		return err
-	}
-	to, err := listEnd(c.Args[4])
+	from, to, err := listEnds(c.Args[3], c.Args[4])
 	if err != nil {
 		return err
 	}

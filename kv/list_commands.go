@@ -102,6 +102,16 @@ func listEnd(arg []byte) (front bool, err error) {
 	return false, command.ErrSyntax
 }
 
+// listEnds parses the two ends of LMOVE and BLMOVE.
+func listEnds(from, to []byte) (bool, bool, error) {
+	f, err := listEnd(from)
+	if err != nil {
+		return false, false, err
+	}
+	t, err := listEnd(to)
+	return f, t, err
+}
+
 // listRemoved finishes a command that took elements out of l at key: an
 // empty list is deleted (Redis never keeps one), a smaller one may go back
 // to listpack. Caller holds the write lock.

@@ -20,19 +20,16 @@ func lset(c *command.Ctx) error {
 	if l == nil {
 		return command.ErrNoSuchKey
 	}
-	i, err := command.Int(c.Args[2])
+	i, ok, err := indexArg(c.Args[2], l.n)
 	if err != nil {
 		return err
 	}
-	if i < 0 {
-		i += int64(l.n)
-	}
-	if i < 0 || i >= int64(l.n) {
+	if !ok {
 		return errIndexOutOfRange
 	}
 	e := c.Args[3]
 	l.grow(len(e))
-	l.set(int(i), e)
+	l.set(i, e)
 	l.shrink()
 	c.DB.Update(key)
 	c.EmitArgs()
@@ -105,11 +102,7 @@ func lrem(c *command.Ctx) error {
 // ltrim keeps the elements from start to end. It touches the key even
 // when nothing goes (Redis signals it modified), but logs only a change.
 func ltrim(c *command.Ctx) error {
-	start, err := command.Int(c.Args[2])
-	if err != nil {
-		return err
-	}
-	end, err := command.Int(c.Args[3])
+	start, end, err := rangeArgs(c)
 	if err != nil {
 		return err
 	}
@@ -127,8 +120,8 @@ func ltrim(c *command.Ctx) error {
 	if lo, hi, ok := listRange(start, end, n); ok {
 		front, back = lo, n-hi-1
 	}
-	l.trimFront(front)
-	l.trimBack(back)
+	l.trim(front, true)
+	l.trim(back, false)
 	listRemoved(c, key, l)
 	if front+back > 0 {
 		c.EmitArgs()

@@ -5,11 +5,7 @@ import "github.com/brokerd/brokerd/command"
 // LMOVE and RPOPLPUSH (lmoveGenericCommand).
 
 func lmove(c *command.Ctx) error {
-	from, err := listEnd(c.Args[3])
-	if err != nil {
-		return err
-	}
-	to, err := listEnd(c.Args[4])
+	from, to, err := listEnds(c.Args[3], c.Args[4])
 	if err != nil {
 		return err
 	}

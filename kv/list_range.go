@@ -28,19 +28,38 @@ func lindex(c *command.Ctx) error {
 		c.Out.Null()
 		return nil
 	}
-	i, err := command.Int(c.Args[2])
+	i, ok, err := indexArg(c.Args[2], l.n)
 	if err != nil {
 		return err
 	}
-	if i < 0 {
-		i += int64(l.n)
-	}
-	if i < 0 || i >= int64(l.n) {
+	if !ok {
 		c.Out.Null()
 		return nil
 	}
-	c.Out.Bulk(l.Index(int(i)))
+	c.Out.Bulk(l.Index(i))
 	return nil
+}
+
+// indexArg parses an index into a list of n elements, negative counting
+// from the end; ok is false when it is out of range.
+func indexArg(b []byte, n int) (int, bool, error) {
+	i, err := command.Int(b)
+	if err != nil {
+		return 0, false, err
+	}
+	if i < 0 {
+		i += int64(n)
+	}
+	return int(i), i >= 0 && i < int64(n), nil
+}
+
+// rangeArgs parses the start and end of LRANGE and LTRIM (Args[2:4]).
+func rangeArgs(c *command.Ctx) (start, end int64, err error) {
+	if start, err = command.Int(c.Args[2]); err != nil {
+		return 0, 0, err
+	}
+	end, err = command.Int(c.Args[3])
+	return start, end, err
 }
 
 // listRange turns inclusive start and end indexes, negative counting from
@@ -64,11 +83,7 @@ func listRange(start, end int64, n int) (lo, hi int, ok bool) {
 
 // lrange parses both indexes before it looks at the key.
 func lrange(c *command.Ctx) error {
-	start, err := command.Int(c.Args[2])
-	if err != nil {
-		return err
-	}
-	end, err := command.Int(c.Args[3])
+	start, end, err := rangeArgs(c)
 	if err != nil {
 		return err
 	}
