@@ -2,6 +2,8 @@ package kv
 
 import (
 	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/brokerd/brokerd/command"
@@ -33,6 +35,9 @@ const (
 func parseTimeout(c *command.Ctx, b []byte) (time.Duration, error) {
 	f, ok := command.ParseFloat(b)
 	if !ok {
+		f, ok = parseHexFloat(b)
+	}
+	if !ok {
 		return 0, errTimeoutNotFloat
 	}
 	ms := f * 1000
@@ -50,6 +55,22 @@ func parseTimeout(c *command.Ctx, b []byte) (time.Duration, error) {
 		return time.Duration(math.MaxInt64), nil
 	}
 	return time.Duration(ms) * time.Millisecond, nil
+}
+
+// parseHexFloat accepts the hexadecimal numbers strtold reads and Redis
+// therefore takes as timeouts ("0x10" is 16 seconds), which
+// command.ParseFloat refuses: Go wants a binary exponent, so one is added.
+func parseHexFloat(b []byte) (float64, bool) {
+	s := strings.TrimLeft(string(b), "+-")
+	if len(s) < 3 || !strings.EqualFold(s[:2], "0x") || strings.ContainsAny(s, "_ \t") {
+		return 0, false
+	}
+	str := string(b)
+	if !strings.ContainsAny(s, "pP") {
+		str += "p0"
+	}
+	f, err := strconv.ParseFloat(str, 64)
+	return f, err == nil
 }
 
 // block parks the client on keys (copied: they alias the request).

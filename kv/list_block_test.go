@@ -140,6 +140,8 @@ func TestListBlockingParks(t *testing.T) {
 	x.wantBlocked("BLPOP a 0.0001", false, "a", time.Millisecond)
 	x.wantBlocked("BLPOP a -0.0001", false, "a", 0) // rounds up to 0: forever
 	x.wantBlocked("BLPOP a 1e3", false, "a", 1000*time.Second)
+	x.wantBlocked("BLPOP a 0x10", false, "a", 16*time.Second) // strtold reads hex
+	x.wantBlocked("BLPOP a 0x1.8p1", false, "a", 3*time.Second)
 	x.wantBlocked("BLMPOP 2.5 2 a b LEFT COUNT 3", false, "a b", 2500*time.Millisecond)
 	x.wantBlocked("BRPOPLPUSH a b 1", false, "a", time.Second)
 	req := x.wantBlocked("BLMOVE a b LEFT RIGHT 0", false, "a", 0)
@@ -177,6 +179,9 @@ func TestListBlockingTimeoutErrors(t *testing.T) {
 		{"BLPOP a -inf", "ERR timeout is negative"},
 		{"BLPOP a x", "ERR timeout is not a float or out of range"},
 		{"BLPOP a nan", "ERR timeout is not a float or out of range"},
+		{"BLPOP a 0x", "ERR timeout is not a float or out of range"},
+		{"BLPOP a 0x1_0", "ERR timeout is not a float or out of range"},
+		{"BLPOP a -0x1", "ERR timeout is negative"},
 		{"BLPOP a \" 1\"", "ERR timeout is not a float or out of range"},
 		{"BLPOP a inf", "ERR timeout is out of range"},
 		{"BLPOP a 1e300", "ERR timeout is out of range"},
