@@ -247,8 +247,13 @@ func TestListBlockingTimesOut(t *testing.T) {
 	if got := r.Do("BLPOP q 0.1"); got != "(nil array)" {
 		t.Errorf("BLPOP timeout reply %s", got)
 	}
-	if got := r.Do("BLMOVE q d LEFT LEFT 0.1"); got != "(nil)" {
+	// As in Redis, a timed-out BLMOVE gets the null array (only the
+	// non-blocking path, in MULTI, replies a null bulk string).
+	if got := r.Do("BLMOVE q d LEFT LEFT 0.1"); got != "(nil array)" {
 		t.Errorf("BLMOVE timeout reply %s", got)
+	}
+	if got := r.Do("BRPOPLPUSH q d 0.1"); got != "(nil array)" {
+		t.Errorf("BRPOPLPUSH timeout reply %s", got)
 	}
 	if got := r.Do("BLMPOP 0.1 1 q LEFT"); got != "(nil array)" {
 		t.Errorf("BLMPOP timeout reply %s", got)

@@ -74,12 +74,12 @@ func parseHexFloat(b []byte) (float64, bool) {
 }
 
 // block parks the client on keys (copied: they alias the request).
-func block(c *command.Ctx, keys [][]byte, timeout time.Duration, onTimeout func(*command.Reply)) {
+func block(c *command.Ctx, keys [][]byte, timeout time.Duration) {
 	cp := make([][]byte, len(keys))
 	for i, k := range keys {
 		cp[i] = append([]byte(nil), k...)
 	}
-	c.Block(command.BlockRequest{Keys: cp, Timeout: timeout, OnTimeout: onTimeout})
+	c.Block(command.BlockRequest{Keys: cp, Timeout: timeout})
 }
 
 // waitOn reports whether a retry should go on waiting: none of keys holds
@@ -107,7 +107,7 @@ func bpop(c *command.Ctx, front bool) error {
 	}
 	keys := c.Args[1 : len(c.Args)-1]
 	if waitOn(c, keys) {
-		block(c, keys, timeout, nil)
+		block(c, keys, timeout)
 		return nil
 	}
 	for _, key := range keys {
@@ -129,7 +129,7 @@ func bpop(c *command.Ctx, front bool) error {
 		c.Out.NullArray()
 		return nil
 	}
-	block(c, keys, timeout, nil)
+	block(c, keys, timeout)
 	return nil
 }
 
@@ -145,7 +145,7 @@ func blmpop(c *command.Ctx) error {
 		return err
 	}
 	if waitOn(c, a.keys) {
-		block(c, a.keys, timeout, nil)
+		block(c, a.keys, timeout)
 		return nil
 	}
 	served, err := mpopServe(c, a)
@@ -156,7 +156,7 @@ func blmpop(c *command.Ctx) error {
 		c.Out.NullArray()
 		return nil
 	}
-	block(c, a.keys, timeout, nil)
+	block(c, a.keys, timeout)
 	return nil
 }
 
@@ -182,12 +182,14 @@ func brpoplpush(c *command.Ctx) error {
 	return bmove(c, false, true, timeout, [][]byte{[]byte("RPOPLPUSH"), c.Args[1], c.Args[2]})
 }
 
-// bmove waits on the source only; its timeout reply is a null bulk
-// string, not a null array.
+// bmove waits on the source only. Where it may not block it replies a
+// null bulk string, as LMOVE would; a wait that times out gets the null
+// array, as every list wait does in Redis (replyToBlockedClientTimedOut),
+// so the timeout reply is left to the broker.
 func bmove(c *command.Ctx, from, to bool, timeout time.Duration, effect [][]byte) error {
 	src := c.Args[1:2:2]
 	if waitOn(c, src) {
-		block(c, src, timeout, nullBulk)
+		block(c, src, timeout)
 		return nil
 	}
 	moved, err := listMove(c, from, to)
@@ -202,8 +204,6 @@ func bmove(c *command.Ctx, from, to bool, timeout time.Duration, effect [][]byte
 		c.Out.Null()
 		return nil
 	}
-	block(c, src, timeout, nullBulk)
+	block(c, src, timeout)
 	return nil
 }
-
-func nullBulk(out *command.Reply) { out.Null() }
