@@ -33,14 +33,10 @@ func (x *tester) rewrite(sameBlocks bool) string {
 	for _, e := range x.store.Database(0).AppendEntries(nil) {
 		copies.DB(0).Put([]byte(e.Key), e.Value)
 		before := x.dump(copies)
-		var cmds [][][]byte
-		e.Value.(command.Rewriter).Rewrite([]byte(e.Key), func(args ...[]byte) {
-			cp := make([][]byte, len(args))
-			for i, a := range args {
-				cp[i] = append([]byte(nil), a...)
-			}
-			cmds = append(cmds, cp)
-		})
+		mark := len(x.effects) // Emit copies, as the snapshotter's emit does
+		e.Value.(command.Rewriter).Rewrite([]byte(e.Key), func(args ...[]byte) { x.Emit(0, args) })
+		cmds := slices.Clone(x.effects[mark:])
+		x.effects = x.effects[:mark]
 		if after := x.dump(copies); after != before {
 			x.t.Errorf("Rewrite changed %s\nbefore: %s\n after: %s", e.Key, before, after)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,20 +39,17 @@ func (x *tester) rewrite(key string, sameBlocks bool) string {
 	x.t.Helper()
 	s := x.store.dbs[0].keys[key].(*Stream).Clone().(*Stream)
 	before := dumpStream(s)
-	var cmds [][][]byte
-	s.Rewrite([]byte(key), func(args ...[]byte) {
-		cp := make([][]byte, len(args))
-		for i, a := range args {
-			cp[i] = append([]byte(nil), a...)
-		}
-		cmds = append(cmds, cp)
-	})
+	mark := len(x.effects) // Emit copies, as the snapshotter's emit does
+	s.Rewrite([]byte(key), func(args ...[]byte) { x.Emit(0, args) })
+	cmds := slices.Clone(x.effects[mark:])
+	x.effects = x.effects[:mark]
 	if after := dumpStream(s); after != before {
 		x.t.Errorf("Rewrite changed the stream\nbefore: %s\n after: %s", before, after)
 	}
 	replica := newFakeStore(func() int64 { return math.MaxInt32 })
 	var lines []string
-	for _, args := range cmds {
+	for _, e := range cmds {
+		args := e.args
 		lines = append(lines, fmt.Sprintf("%q", args))
 		if raw := x.exec(replica, 0, args, true, false); len(raw) > 0 && raw[0] == '-' {
 			x.t.Errorf("replaying %q: %s", args, raw)
