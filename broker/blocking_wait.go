@@ -75,6 +75,9 @@ func (s *Server) flushOwed(cl *client, conn redcon.Conn) bool {
 	if !s.awaitDurable(cl, conn) {
 		return false
 	}
+	if cl.out.Len() == 0 {
+		return true // redcon would still make a write(2) of nothing
+	}
 	wr.SetBuffer(cl.out.Bytes())
 	err := wr.Flush()
 	cl.out.Adopt(wr.Buffer())
