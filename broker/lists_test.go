@@ -356,6 +356,7 @@ func TestListBlockingRace(t *testing.T) {
 	}
 	var producing sync.WaitGroup
 	var done atomic.Bool
+	var abandoned atomic.Int64
 	for p := range producers {
 		producing.Add(1)
 		go func() {
@@ -398,7 +399,7 @@ func TestListBlockingRace(t *testing.T) {
 				mu.Unlock()
 			}()
 			for {
-				jobs, timedOut, err := consumeOnce(s.Addr, rnd, c%5 == 0)
+				jobs, timedOut, err := consumeOnce(s.Addr, rnd, c%5 == 0, &abandoned)
 				if err != nil {
 					fail("consumer %d: %v", c, err)
 					return
@@ -432,6 +433,9 @@ func TestListBlockingRace(t *testing.T) {
 	if len(received) != jobs {
 		t.Errorf("%d distinct jobs, want %d", len(received), jobs)
 	}
+	if abandoned.Load() == 0 {
+		t.Error("no consumer gave up mid-wait")
+	}
 	waitBlocked(t, s, 0)
 }
 
@@ -439,7 +443,7 @@ func TestListBlockingRace(t *testing.T) {
 // timeouts until one times out; with abandon set, it may instead give up
 // mid-wait: half-close its side and read whatever the server still sends
 // until EOF. It returns the jobs received and whether a wait timed out.
-func consumeOnce(addr string, rnd *rand.Rand, abandon bool) (jobs []string, timedOut bool, err error) {
+func consumeOnce(addr string, rnd *rand.Rand, abandon bool, abandoned *atomic.Int64) (jobs []string, timedOut bool, err error) {
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		return nil, false, err
@@ -452,6 +456,7 @@ func consumeOnce(addr string, rnd *rand.Rand, abandon bool) (jobs []string, time
 			return jobs, false, err
 		}
 		if abandon && rnd.Intn(10) == 0 {
+			abandoned.Add(1)
 			if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
 				return jobs, false, err
 			}
