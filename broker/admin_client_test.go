@@ -18,44 +18,37 @@ var clientListFields = []string{"id", "addr", "laddr", "fd", "name", "age", "idl
 	"obl", "oll", "omem", "tot-mem", "events", "cmd", "user", "redir", "resp", "lib-name", "lib-ver"}
 
 func TestClientGoRedis(t *testing.T) {
-	for _, proto := range []int{2, 3} {
-		t.Run(fmt.Sprintf("RESP%d", proto), func(t *testing.T) {
-			s := brokertest.Start(t)
-			rdb := s.Client()
-			if proto == 3 {
-				rdb = s.Client3()
-			}
-			ctx := brokertest.Ctx()
-			id, err := rdb.ClientID(ctx).Result()
-			if err != nil || id <= 0 {
-				t.Fatalf("CLIENT ID = %d, %v", id, err)
-			}
-			if _, err := rdb.ClientGetName(ctx).Result(); err != redis.Nil {
-				t.Errorf("CLIENT GETNAME before SETNAME: %v, want nil", err)
-			}
-			if err := rdb.Do(ctx, "CLIENT", "SETNAME", "worker-1").Err(); err != nil {
-				t.Fatal(err)
-			}
-			if name, err := rdb.ClientGetName(ctx).Result(); err != nil || name != "worker-1" {
-				t.Errorf("CLIENT GETNAME = %q, %v", name, err)
-			}
-			info, err := rdb.ClientInfo(ctx).Result()
-			if err != nil {
-				t.Fatalf("CLIENT INFO: %v", err)
-			}
-			if info.ID != id || info.Name != "worker-1" || info.DB != 0 || info.Resp != proto ||
-				info.LastCmd != "client|info" || info.User != "default" || info.Multi != -1 || info.FD <= 0 {
-				t.Errorf("CLIENT INFO parsed as %+v", info)
-			}
-			list, err := rdb.ClientList(ctx).Result()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(list, fmt.Sprintf("id=%d ", id)) || !strings.HasSuffix(list, "\n") {
-				t.Errorf("CLIENT LIST lacks this client: %q", list)
-			}
-		})
-	}
+	brokertest.EachProtocol(t, func(t *testing.T, s *brokertest.Server, rdb *redis.Client) {
+		ctx := brokertest.Ctx()
+		id, err := rdb.ClientID(ctx).Result()
+		if err != nil || id <= 0 {
+			t.Fatalf("CLIENT ID = %d, %v", id, err)
+		}
+		if _, err := rdb.ClientGetName(ctx).Result(); err != redis.Nil {
+			t.Errorf("CLIENT GETNAME before SETNAME: %v, want nil", err)
+		}
+		if err := rdb.Do(ctx, "CLIENT", "SETNAME", "worker-1").Err(); err != nil {
+			t.Fatal(err)
+		}
+		if name, err := rdb.ClientGetName(ctx).Result(); err != nil || name != "worker-1" {
+			t.Errorf("CLIENT GETNAME = %q, %v", name, err)
+		}
+		info, err := rdb.ClientInfo(ctx).Result()
+		if err != nil {
+			t.Fatalf("CLIENT INFO: %v", err)
+		}
+		if info.ID != id || info.Name != "worker-1" || info.DB != 0 || info.Resp != rdb.Options().Protocol ||
+			info.LastCmd != "client|info" || info.User != "default" || info.Multi != -1 || info.FD <= 0 {
+			t.Errorf("CLIENT INFO parsed as %+v", info)
+		}
+		list, err := rdb.ClientList(ctx).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(list, fmt.Sprintf("id=%d ", id)) || !strings.HasSuffix(list, "\n") {
+			t.Errorf("CLIENT LIST lacks this client: %q", list)
+		}
+	})
 }
 
 func TestClientListFieldsInRedisOrder(t *testing.T) {

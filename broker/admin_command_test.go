@@ -1,7 +1,6 @@
 package broker_test
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,53 +42,46 @@ func TestCommandInfoSubcommandsAndKeySpecs(t *testing.T) {
 }
 
 func TestCommandGoRedis(t *testing.T) {
-	for _, proto := range []int{2, 3} {
-		t.Run(fmt.Sprintf("RESP%d", proto), func(t *testing.T) {
-			s := brokertest.Start(t)
-			rdb := s.Client()
-			if proto == 3 {
-				rdb = s.Client3()
+	brokertest.EachProtocol(t, func(t *testing.T, s *brokertest.Server, rdb *redis.Client) {
+		ctx := brokertest.Ctx()
+		count, err := rdb.Do(ctx, "COMMAND", "COUNT").Int()
+		if err != nil || count < 10 {
+			t.Fatalf("COMMAND COUNT = %d, %v", count, err)
+		}
+		names, err := rdb.CommandList(ctx, nil).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		top := 0
+		for _, n := range names {
+			if !strings.Contains(n, "|") {
+				top++
 			}
-			ctx := brokertest.Ctx()
-			count, err := rdb.Do(ctx, "COMMAND", "COUNT").Int()
-			if err != nil || count < 10 {
-				t.Fatalf("COMMAND COUNT = %d, %v", count, err)
-			}
-			names, err := rdb.CommandList(ctx, nil).Result()
-			if err != nil {
-				t.Fatal(err)
-			}
-			top := 0
-			for _, n := range names {
-				if !strings.Contains(n, "|") {
-					top++
-				}
-			}
-			if top != count || !slices.Contains(names, "client|kill") || !slices.IsSorted(names) {
-				t.Errorf("COMMAND LIST: %d top-level names (COUNT %d): %v", top, count, names)
-			}
-			got, err := rdb.CommandList(ctx, &redis.FilterBy{Pattern: "CONFIG*"}).Result()
-			want := []string{"config", "config|get", "config|help", "config|resetstat", "config|set"}
-			if err != nil || !slices.Equal(got, want) {
-				t.Errorf("COMMAND LIST FILTERBY PATTERN CONFIG* = %v, %v", got, err)
-			}
-			got, err = rdb.CommandList(ctx, &redis.FilterBy{ACLCat: "admin"}).Result()
-			if err != nil || !slices.Contains(got, "shutdown") || slices.Contains(got, "ping") {
-				t.Errorf("COMMAND LIST FILTERBY ACLCAT admin = %v, %v", got, err)
-			}
-			got, err = rdb.CommandList(ctx, &redis.FilterBy{Module: "search"}).Result()
-			if err != nil || len(got) != 0 {
-				t.Errorf("COMMAND LIST FILTERBY MODULE = %v, %v", got, err)
-			}
-			all, err := rdb.Command(ctx).Result()
-			if err != nil && strings.Contains(err.Error(), "wrong number of arguments for 'command'") {
-				t.Skip("bare COMMAND needs commands.go resolve() to run a container's own handler without a subcommand")
-			}
-			if err != nil || len(all) != count || all["client"] == nil || all["ping"].Arity != -1 {
-				t.Errorf("COMMAND: %d entries (COUNT %d), %v", len(all), count, err)
-			}
-		})
-	}
+		}
+		if top != count || !slices.Contains(names, "client|kill") || !slices.IsSorted(names) {
+			t.Errorf("COMMAND LIST: %d top-level names (COUNT %d): %v", top, count, names)
+		}
+		got, err := rdb.CommandList(ctx, &redis.FilterBy{Pattern: "CONFIG*"}).Result()
+		want := []string{"config", "config|get", "config|help", "config|resetstat", "config|set"}
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("COMMAND LIST FILTERBY PATTERN CONFIG* = %v, %v", got, err)
+		}
+		got, err = rdb.CommandList(ctx, &redis.FilterBy{ACLCat: "admin"}).Result()
+		if err != nil || !slices.Contains(got, "shutdown") || slices.Contains(got, "ping") {
+			t.Errorf("COMMAND LIST FILTERBY ACLCAT admin = %v, %v", got, err)
+		}
+		got, err = rdb.CommandList(ctx, &redis.FilterBy{Module: "search"}).Result()
+		if err != nil || len(got) != 0 {
+			t.Errorf("COMMAND LIST FILTERBY MODULE = %v, %v", got, err)
+		}
+		all, err := rdb.Command(ctx).Result()
+		if err != nil && strings.Contains(err.Error(), "wrong number of arguments for 'command'") {
+			t.Skip("bare COMMAND needs commands.go resolve() to run a container's own handler without a subcommand")
+		}
+		if err != nil || len(all) != count || all["client"] == nil || all["ping"].Arity != -1 {
+			t.Errorf("COMMAND: %d entries (COUNT %d), %v", len(all), count, err)
+		}
+	})
 }
 
 func TestCommandListAndDocsRaw(t *testing.T) {

@@ -1,7 +1,6 @@
 package broker_test
 
 import (
-	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,45 +11,38 @@ import (
 )
 
 func TestConfigGetGoRedis(t *testing.T) {
-	for _, proto := range []int{2, 3} {
-		t.Run(fmt.Sprintf("RESP%d", proto), func(t *testing.T) {
-			s := brokertest.Start(t)
-			rdb := s.Client()
-			if proto == 3 {
-				rdb = s.Client3()
+	brokertest.EachProtocol(t, func(t *testing.T, s *brokertest.Server, rdb *redis.Client) {
+		ctx := brokertest.Ctx()
+		all, err := rdb.ConfigGet(ctx, "*").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir, _ := filepath.Abs(s.Dir)
+		_, port, _ := strings.Cut(s.Addr, ":")
+		want := map[string]string{"bind": "127.0.0.1", "port": port, "dir": dir, "databases": "16",
+			"appendonly": "yes", "appendfsync": "always", "save": "", "requirepass": "",
+			"maxclients": "10000", "timeout": "0",
+			"client-output-buffer-limit": "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+			"notify-keyspace-events":     ""}
+		if len(all) != len(want) {
+			t.Errorf("CONFIG GET * = %v", all)
+		}
+		for k, v := range want {
+			if all[k] != v {
+				t.Errorf("%s = %q, want %q", k, all[k], v)
 			}
-			ctx := brokertest.Ctx()
-			all, err := rdb.ConfigGet(ctx, "*").Result()
-			if err != nil {
-				t.Fatal(err)
-			}
-			dir, _ := filepath.Abs(s.Dir)
-			_, port, _ := strings.Cut(s.Addr, ":")
-			want := map[string]string{"bind": "127.0.0.1", "port": port, "dir": dir, "databases": "16",
-				"appendonly": "yes", "appendfsync": "always", "save": "", "requirepass": "",
-				"maxclients": "10000", "timeout": "0",
-				"client-output-buffer-limit": "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
-				"notify-keyspace-events":     ""}
-			if len(all) != len(want) {
-				t.Errorf("CONFIG GET * = %v", all)
-			}
-			for k, v := range want {
-				if all[k] != v {
-					t.Errorf("%s = %q, want %q", k, all[k], v)
-				}
-			}
-			got, err := rdb.ConfigGet(ctx, "MAX*").Result()
-			if err != nil || len(got) != 1 || got["maxclients"] != "10000" {
-				t.Errorf("CONFIG GET MAX* = %v, %v", got, err)
-			}
-			if err := rdb.ConfigSet(ctx, "timeout", "30").Err(); err != nil {
-				t.Fatal(err)
-			}
-			if got := rdb.ConfigGet(ctx, "timeout").Val(); got["timeout"] != "30" {
-				t.Errorf("timeout after CONFIG SET = %v", got)
-			}
-		})
-	}
+		}
+		got, err := rdb.ConfigGet(ctx, "MAX*").Result()
+		if err != nil || len(got) != 1 || got["maxclients"] != "10000" {
+			t.Errorf("CONFIG GET MAX* = %v, %v", got, err)
+		}
+		if err := rdb.ConfigSet(ctx, "timeout", "30").Err(); err != nil {
+			t.Fatal(err)
+		}
+		if got := rdb.ConfigGet(ctx, "timeout").Val(); got["timeout"] != "30" {
+			t.Errorf("timeout after CONFIG SET = %v", got)
+		}
+	})
 }
 
 func TestConfigGetReplyShape(t *testing.T) {

@@ -8,49 +8,43 @@ import (
 	"testing"
 
 	"github.com/brokerd/brokerd/internal/brokertest"
+	"github.com/redis/go-redis/v9"
 )
 
 var infoDefaultHeaders = []string{"# Server", "# Clients", "# Memory", "# Persistence", "# Stats", "# Replication", "# Keyspace", "# Nats"}
 
 func TestInfoSectionsGoRedis(t *testing.T) {
-	for _, proto := range []int{2, 3} {
-		t.Run(fmt.Sprintf("RESP%d", proto), func(t *testing.T) {
-			s := brokertest.Start(t)
-			rdb := s.Client()
-			if proto == 3 {
-				rdb = s.Client3()
-			}
-			ctx := brokertest.Ctx()
-			for _, args := range [][]string{nil, {"default"}, {"all"}, {"everything"}} {
-				info, err := rdb.Info(ctx, args...).Result()
-				if err != nil {
-					t.Fatal(err)
-				}
-				var headers []string
-				for _, line := range strings.Split(info, "\r\n") {
-					if strings.HasPrefix(line, "# ") {
-						headers = append(headers, line)
-					}
-				}
-				if strings.Join(headers, ",") != strings.Join(infoDefaultHeaders, ",") {
-					t.Errorf("INFO %v sections %v", args, headers)
-				}
-				if strings.Contains(strings.ReplaceAll(info, "\r\n", ""), "\n") {
-					t.Errorf("INFO %v has a bare \\n", args)
-				}
-			}
-			m, err := rdb.InfoMap(ctx, "server", "clients").Result()
+	brokertest.EachProtocol(t, func(t *testing.T, s *brokertest.Server, rdb *redis.Client) {
+		ctx := brokertest.Ctx()
+		for _, args := range [][]string{nil, {"default"}, {"all"}, {"everything"}} {
+			info, err := rdb.Info(ctx, args...).Result()
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, port, _ := strings.Cut(s.Addr, ":")
-			if m["Server"]["redis_version"] != "7.2.4" || m["Server"]["redis_mode"] != "standalone" ||
-				m["Server"]["tcp_port"] != port || m["Server"]["process_id"] != fmt.Sprint(os.Getpid()) ||
-				m["Clients"]["maxclients"] != "10000" || len(m) != 2 {
-				t.Errorf("INFO server clients = %v", m)
+			var headers []string
+			for _, line := range strings.Split(info, "\r\n") {
+				if strings.HasPrefix(line, "# ") {
+					headers = append(headers, line)
+				}
 			}
-		})
-	}
+			if strings.Join(headers, ",") != strings.Join(infoDefaultHeaders, ",") {
+				t.Errorf("INFO %v sections %v", args, headers)
+			}
+			if strings.Contains(strings.ReplaceAll(info, "\r\n", ""), "\n") {
+				t.Errorf("INFO %v has a bare \\n", args)
+			}
+		}
+		m, err := rdb.InfoMap(ctx, "server", "clients").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, port, _ := strings.Cut(s.Addr, ":")
+		if m["Server"]["redis_version"] != "7.2.4" || m["Server"]["redis_mode"] != "standalone" ||
+			m["Server"]["tcp_port"] != port || m["Server"]["process_id"] != fmt.Sprint(os.Getpid()) ||
+			m["Clients"]["maxclients"] != "10000" || len(m) != 2 {
+			t.Errorf("INFO server clients = %v", m)
+		}
+	})
 }
 
 func TestInfoRawFormat(t *testing.T) {

@@ -14,17 +14,10 @@ import (
 // TestGoRedisCommands drives every string and key command through
 // go-redis v9, the client Go users run, once per protocol version.
 func TestGoRedisCommands(t *testing.T) {
-	for _, proto := range []int{2, 3} {
-		t.Run(map[int]string{2: "RESP2", 3: "RESP3"}[proto], func(t *testing.T) {
-			s := brokertest.Start(t)
-			rdb := s.Client()
-			if proto == 3 {
-				rdb = s.Client3()
-			}
-			testStringsWithGoRedis(t, rdb)
-			testKeysWithGoRedis(t, rdb)
-		})
-	}
+	brokertest.EachProtocol(t, func(t *testing.T, s *brokertest.Server, rdb *redis.Client) {
+		testStringsWithGoRedis(t, rdb)
+		testKeysWithGoRedis(t, rdb)
+	})
 }
 
 // check fails the test when err is set or got differs from want.

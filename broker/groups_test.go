@@ -15,18 +15,11 @@ import (
 // go-redis v9 over RESP2 and RESP3 (XREADGROUP and XINFO reply maps in
 // RESP3, which go-redis must parse to the same results).
 func TestGroupsWithGoRedis(t *testing.T) {
-	for _, proto := range []int{2, 3} {
-		t.Run(map[int]string{2: "RESP2", 3: "RESP3"}[proto], func(t *testing.T) {
-			s := brokertest.Start(t)
-			rdb := s.Client()
-			if proto == 3 {
-				rdb = s.Client3()
-			}
-			testGroupAdminWithGoRedis(t, rdb)
-			testGroupReadAckWithGoRedis(t, rdb)
-			testGroupClaimWithGoRedis(t, rdb)
-		})
-	}
+	brokertest.EachProtocol(t, func(t *testing.T, s *brokertest.Server, rdb *redis.Client) {
+		testGroupAdminWithGoRedis(t, rdb)
+		testGroupReadAckWithGoRedis(t, rdb)
+		testGroupClaimWithGoRedis(t, rdb)
+	})
 }
 
 func testGroupAdminWithGoRedis(t *testing.T, rdb *redis.Client) {

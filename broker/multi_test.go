@@ -3,7 +3,6 @@ package broker_test
 import (
 	"context"
 	"errors"
-	"strconv"
 	"testing"
 
 	"github.com/brokerd/brokerd/internal/brokertest"
@@ -103,55 +102,48 @@ func TestWatch(t *testing.T) {
 // TestGoRedisOptimisticLocking runs go-redis's WATCH/MULTI/EXEC pattern:
 // concurrent increments through Watch + TxPipelined must not lose updates.
 func TestGoRedisOptimisticLocking(t *testing.T) {
-	for _, proto := range []int{2, 3} {
-		t.Run("RESP"+strconv.Itoa(proto), func(t *testing.T) {
-			s := brokertest.Start(t)
-			rdb := s.Client()
-			if proto == 3 {
-				rdb = s.Client3()
-			}
-			ctx := context.Background()
-			incr := func() error {
-				for {
-					err := rdb.Watch(ctx, func(tx *redis.Tx) error {
-						n, err := tx.Get(ctx, "counter").Int()
-						if err != nil && !errors.Is(err, redis.Nil) {
-							return err
-						}
-						_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-							p.Set(ctx, "counter", n+1, 0)
-							return nil
-						})
-						return err
-					}, "counter")
-					if !errors.Is(err, redis.TxFailedErr) {
+	brokertest.EachProtocol(t, func(t *testing.T, s *brokertest.Server, rdb *redis.Client) {
+		ctx := context.Background()
+		incr := func() error {
+			for {
+				err := rdb.Watch(ctx, func(tx *redis.Tx) error {
+					n, err := tx.Get(ctx, "counter").Int()
+					if err != nil && !errors.Is(err, redis.Nil) {
 						return err
 					}
+					_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+						p.Set(ctx, "counter", n+1, 0)
+						return nil
+					})
+					return err
+				}, "counter")
+				if !errors.Is(err, redis.TxFailedErr) {
+					return err
 				}
 			}
-			const workers, each = 4, 50
-			errc := make(chan error, workers)
-			for range workers {
-				go func() {
-					for range each {
-						if err := incr(); err != nil {
-							errc <- err
-							return
-						}
+		}
+		const workers, each = 4, 50
+		errc := make(chan error, workers)
+		for range workers {
+			go func() {
+				for range each {
+					if err := incr(); err != nil {
+						errc <- err
+						return
 					}
-					errc <- nil
-				}()
-			}
-			for range workers {
-				if err := <-errc; err != nil {
-					t.Fatal(err)
 				}
+				errc <- nil
+			}()
+		}
+		for range workers {
+			if err := <-errc; err != nil {
+				t.Fatal(err)
 			}
-			if n, err := rdb.Get(ctx, "counter").Int(); err != nil || n != workers*each {
-				t.Fatalf("counter = %d, %v; want %d", n, err, workers*each)
-			}
-		})
-	}
+		}
+		if n, err := rdb.Get(ctx, "counter").Int(); err != nil || n != workers*each {
+			t.Fatalf("counter = %d, %v; want %d", n, err, workers*each)
+		}
+	})
 }
 
 func TestBlockingCommandInMultiDoesNotBlock(t *testing.T) {

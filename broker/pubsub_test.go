@@ -140,59 +140,52 @@ func TestMessagesArriveInPublishOrder(t *testing.T) {
 }
 
 func TestGoRedisPubSub(t *testing.T) {
-	for _, proto := range []int{2, 3} {
-		t.Run("RESP"+strconv.Itoa(proto), func(t *testing.T) {
-			s := brokertest.Start(t)
-			rdb := s.Client()
-			if proto == 3 {
-				rdb = s.Client3()
-			}
-			ctx := brokertest.Ctx()
-			ps := rdb.Subscribe(ctx, "orders")
-			defer ps.Close()
-			if _, err := ps.Receive(ctx); err != nil { // the confirmation
+	brokertest.EachProtocol(t, func(t *testing.T, s *brokertest.Server, rdb *redis.Client) {
+		ctx := brokertest.Ctx()
+		ps := rdb.Subscribe(ctx, "orders")
+		defer ps.Close()
+		if _, err := ps.Receive(ctx); err != nil { // the confirmation
+			t.Fatal(err)
+		}
+		if err := ps.PSubscribe(ctx, "user:*"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ps.Receive(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := ps.Ping(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := rdb.Publish(ctx, "orders", "o1").Result(); err != nil || n != 1 {
+			t.Fatalf("PUBLISH = %d, %v", n, err)
+		}
+		rdb.Publish(ctx, "user:7", "u7")
+		var got []string
+		for len(got) < 2 {
+			msg, err := ps.Receive(ctx)
+			if err != nil {
 				t.Fatal(err)
 			}
-			if err := ps.PSubscribe(ctx, "user:*"); err != nil {
-				t.Fatal(err)
+			switch m := msg.(type) {
+			case *redis.Message:
+				got = append(got, m.Pattern+"|"+m.Channel+"|"+m.Payload)
+			case *redis.Pong:
+			default:
+				t.Fatalf("unexpected %T %v", msg, msg)
 			}
-			if _, err := ps.Receive(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if err := ps.Ping(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if n, err := rdb.Publish(ctx, "orders", "o1").Result(); err != nil || n != 1 {
-				t.Fatalf("PUBLISH = %d, %v", n, err)
-			}
-			rdb.Publish(ctx, "user:7", "u7")
-			var got []string
-			for len(got) < 2 {
-				msg, err := ps.Receive(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				switch m := msg.(type) {
-				case *redis.Message:
-					got = append(got, m.Pattern+"|"+m.Channel+"|"+m.Payload)
-				case *redis.Pong:
-				default:
-					t.Fatalf("unexpected %T %v", msg, msg)
-				}
-			}
-			if want := []string{"|orders|o1", "user:*|user:7|u7"}; strings.Join(got, ",") != strings.Join(want, ",") {
-				t.Fatalf("got %v, want %v", got, want)
-			}
-			chans, err := rdb.PubSubChannels(ctx, "*").Result()
-			if err != nil || len(chans) != 1 || chans[0] != "orders" {
-				t.Fatalf("PUBSUB CHANNELS = %v, %v", chans, err)
-			}
-			nums, err := rdb.PubSubNumSub(ctx, "orders").Result()
-			if err != nil || nums["orders"] != 1 {
-				t.Fatalf("PUBSUB NUMSUB = %v, %v", nums, err)
-			}
-		})
-	}
+		}
+		if want := []string{"|orders|o1", "user:*|user:7|u7"}; strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+		chans, err := rdb.PubSubChannels(ctx, "*").Result()
+		if err != nil || len(chans) != 1 || chans[0] != "orders" {
+			t.Fatalf("PUBSUB CHANNELS = %v, %v", chans, err)
+		}
+		nums, err := rdb.PubSubNumSub(ctx, "orders").Result()
+		if err != nil || nums["orders"] != 1 {
+			t.Fatalf("PUBSUB NUMSUB = %v, %v", nums, err)
+		}
+	})
 }
 
 // TestSlowSubscriberIsDisconnected: a subscriber that never reads passes

@@ -15,19 +15,12 @@ import (
 // once per protocol version; XREAD and XINFO reply differently in RESP3
 // (maps), which go-redis must parse to the same results.
 func TestStreamsWithGoRedis(t *testing.T) {
-	for _, proto := range []int{2, 3} {
-		t.Run(map[int]string{2: "RESP2", 3: "RESP3"}[proto], func(t *testing.T) {
-			s := brokertest.Start(t)
-			rdb := s.Client()
-			if proto == 3 {
-				rdb = s.Client3()
-			}
-			testStreamWritesWithGoRedis(t, rdb)
-			testStreamReadsWithGoRedis(t, rdb)
-			testStreamInfoWithGoRedis(t, rdb)
-			testStreamKeysWithGoRedis(t, rdb)
-		})
-	}
+	brokertest.EachProtocol(t, func(t *testing.T, s *brokertest.Server, rdb *redis.Client) {
+		testStreamWritesWithGoRedis(t, rdb)
+		testStreamReadsWithGoRedis(t, rdb)
+		testStreamInfoWithGoRedis(t, rdb)
+		testStreamKeysWithGoRedis(t, rdb)
+	})
 }
 
 func xmsg(id string, kv ...any) redis.XMessage {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -290,3 +291,19 @@ func Ctx() context.Context { return context.Background() }
 // Soak reports whether long runs were asked for (make soak sets
 // BROKERD_SOAK): tests then use their full sizes.
 func Soak() bool { return os.Getenv("BROKERD_SOAK") != "" }
+
+// EachProtocol runs fn as a subtest per protocol version, RESP2 and RESP3,
+// each on a fresh server and with a go-redis client speaking it: the
+// integration tests' way of checking both reply shapes.
+func EachProtocol(t *testing.T, fn func(t *testing.T, s *Server, rdb *redis.Client), opts ...Option) {
+	for _, proto := range []int{2, 3} {
+		t.Run("RESP"+strconv.Itoa(proto), func(t *testing.T) {
+			s := Start(t, opts...)
+			rdb := s.Client()
+			if proto == 3 {
+				rdb = s.Client3()
+			}
+			fn(t, s, rdb)
+		})
+	}
+}
