@@ -24,19 +24,12 @@ import (
 // TestGoRedisLists drives every list command through go-redis v9, once per
 // protocol version.
 func TestGoRedisLists(t *testing.T) {
-	for _, proto := range []int{2, 3} {
-		t.Run(map[int]string{2: "RESP2", 3: "RESP3"}[proto], func(t *testing.T) {
-			s := brokertest.Start(t)
-			rdb := s.Client()
-			if proto == 3 {
-				rdb = s.Client3()
-			}
-			testListWritesWithGoRedis(t, rdb)
-			testListReadsWithGoRedis(t, rdb)
-			testListMovesWithGoRedis(t, rdb)
-			testListBlockingWithGoRedis(t, rdb)
-		})
-	}
+	brokertest.EachProtocol(t, func(t *testing.T, s *brokertest.Server, rdb *redis.Client) {
+		testListWritesWithGoRedis(t, rdb)
+		testListReadsWithGoRedis(t, rdb)
+		testListMovesWithGoRedis(t, rdb)
+		testListBlockingWithGoRedis(t, rdb)
+	})
 }
 
 func checkStrings(t *testing.T, what string, got []string, err error, want ...string) {
