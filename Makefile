@@ -38,7 +38,7 @@ fuzz:
 
 ## soak: long crash and load runs, kept out of make test
 soak:
-	BROKERD_SOAK=1 $(GO) test -count=1 -timeout 60m -run 'Crash|Soak|SlowSubscriber' ./broker
+	BROKERD_SOAK=1 $(GO) test -count=1 -timeout 60m -run 'Crash|Soak' ./broker
 
 ## bench: brokerd side by side with redis-server (when on PATH) on every
 ## workload of bench/; QUICK=1 for the short run. Reports go to
