@@ -121,6 +121,7 @@ func bpop(c *command.Ctx, front bool) error {
 		c.Out.Array(2)
 		c.Out.Bulk(key)
 		c.Out.Bulk(listPop(l, front))
+		notifyPop(c, front, key)
 		listRemoved(c, key, l)
 		c.Emit(popName(front), key)
 		return nil

@@ -118,10 +118,29 @@ func listEnds(from, to []byte) (bool, bool, error) {
 func listRemoved(c *command.Ctx, key []byte, l *List) {
 	if l.n == 0 {
 		c.DB.Delete(key)
+		c.Notify(command.NotifyGeneric, "del", key)
 		return
 	}
 	l.shrink()
 	c.DB.Update(key)
+}
+
+// notifyPush and notifyPop report a push or pop at one end of the list
+// at key ("lpush", "rpop", ...).
+func notifyPush(c *command.Ctx, front bool, key []byte) {
+	event := "rpush"
+	if front {
+		event = "lpush"
+	}
+	c.Notify(command.NotifyList, event, key)
+}
+
+func notifyPop(c *command.Ctx, front bool, key []byte) {
+	event := "rpop"
+	if front {
+		event = "lpop"
+	}
+	c.Notify(command.NotifyList, event, key)
 }
 
 // listPop takes one element from the head or the tail of l. The slice is

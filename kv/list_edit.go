@@ -33,6 +33,7 @@ func lset(c *command.Ctx) error {
 	l.shrink()
 	c.DB.Update(key)
 	c.EmitArgs()
+	c.Notify(command.NotifyList, "lset", key)
 	c.Out.OK()
 	return nil
 }
@@ -68,6 +69,7 @@ func linsert(c *command.Ctx) error {
 	l.insertAt(ci, ei, after, e)
 	c.DB.Update(key)
 	c.EmitArgs()
+	c.Notify(command.NotifyList, "linsert", key)
 	c.Out.Int(int64(l.n))
 	return nil
 }
@@ -92,6 +94,7 @@ func lrem(c *command.Ctx) error {
 	count = max(count, -1<<62)
 	removed := l.removeMatches(int(count), c.Args[3])
 	if removed > 0 {
+		c.Notify(command.NotifyList, "lrem", key)
 		listRemoved(c, key, l)
 		c.EmitArgs()
 	}
@@ -122,6 +125,7 @@ func ltrim(c *command.Ctx) error {
 	}
 	l.trim(front, true)
 	l.trim(back, false)
+	c.Notify(command.NotifyList, "ltrim", key)
 	listRemoved(c, key, l)
 	if front+back > 0 {
 		c.EmitArgs()

@@ -72,6 +72,10 @@ func listMove(c *command.Ctx, from, to bool) (moved bool, err error) {
 		c.DB.Update(dst)
 	}
 	c.Out.Bulk(e)
+	// Redis's order: the push on the destination, the pop on the source,
+	// then the source's deletion if it emptied.
+	notifyPush(c, to, dst)
+	notifyPop(c, from, src)
 	listRemoved(c, src, sl)
 	return true, nil
 }

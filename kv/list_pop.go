@@ -46,6 +46,7 @@ func pop(c *command.Ctx, front bool) error {
 	} else {
 		c.Out.Bulk(listPop(l, front))
 	}
+	notifyPop(c, front, key)
 	listRemoved(c, key, l)
 	c.EmitArgs()
 	return nil
@@ -136,6 +137,7 @@ func mpopServe(c *command.Ctx, a mpopArgs) (bool, error) {
 		c.Out.Array(2)
 		c.Out.Bulk(key)
 		n := popRange(c, l, a.front, a.count)
+		notifyPop(c, a.front, key)
 		listRemoved(c, key, l)
 		c.Emit(popName(a.front), key, strconv.AppendInt(nil, int64(n), 10))
 		return true, nil

@@ -47,6 +47,7 @@ func push(c *command.Ctx, front, xx bool) error {
 		c.DB.Update(key)
 	}
 	c.EmitArgs()
+	notifyPush(c, front, key)
 	c.Out.Int(int64(l.n))
 	return nil
 }
