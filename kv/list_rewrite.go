@@ -12,8 +12,9 @@ const (
 )
 
 // Rewrite implements command.Rewriter: the elements in order, as RPUSH
-// key e1 ... en commands. Node boundaries may differ from the live list's;
-// the elements and OBJECT ENCODING (decided by size) do not.
+// key e1 ... en commands. Node boundaries may differ from the live list's,
+// and a one-node quicklist of 4 to 8 KB comes back as a listpack, as it
+// does when Redis loads an RDB file; the elements do not change.
 func (l *List) Rewrite(key []byte, emit func(args ...[]byte)) {
 	args := [][]byte{[]byte("RPUSH"), key}
 	size := 0
