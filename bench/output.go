@@ -56,8 +56,8 @@ func WriteMarkdown(w io.Writer, r *Result, m Meta) {
 	fmt.Fprintf(w, "- Machine: %s, %d logical CPUs (load generator and servers share them)\n", m.CPU, m.Cores)
 	fmt.Fprintf(w, "- Run: %s\n", Describe(m.Sides, m.Config))
 	c := m.Config
-	fmt.Fprintf(w, "- Queues: %d producers, %d workers, XREADGROUP COUNT %d, backlog %d; pub/sub: %d subscribers on %d channels; event sourcing: %d entries, XRANGE COUNT %d; memory: %d items per figure; raw client: %s\n",
-		c.Producers, c.Workers, c.Count, c.Backlog, c.Subscribers, c.Channels, c.Events, c.ReplayPage, c.MemEntries, c.Driver)
+	fmt.Fprintf(w, "- Queues: %d producers, %d workers, XREADGROUP COUNT %d, backlog %d; pub/sub: 1 channel to %s subscribers, and %d subscribers on %d channels; event sourcing: %d entries, XRANGE COUNT %d; memory: %d items per figure; raw client: %s\n",
+		c.Producers, c.Workers, c.Count, c.Backlog, fanOutList(), c.Subscribers, c.Channels, c.Events, c.ReplayPage, c.MemEntries, c.Driver)
 	fmt.Fprintf(w, "- Command: `%s` (took %s)\n", m.Command, m.Elapsed.Round(time.Second))
 	if m.Note != "" {
 		fmt.Fprintf(w, "- Note: %s\n", m.Note)
@@ -78,7 +78,9 @@ func WriteMarkdown(w io.Writer, r *Result, m Meta) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintln(w, "Latency is per operation: from a queue message's send to its delivery (queues, pub/sub), from a pipeline's write to each reply (raw, celery, appends), per page for the replay. Server CPU µs/op is the server process's utime+stime over the measured window divided by the operations counted; it still compares two servers when the load generator caps throughput.")
+	fmt.Fprintln(w, "Pub/sub rows count messages published per second (each publisher's PUBLISH sent in the window); the deliveries table counts what all subscribers received. The cross-node row (workload pubsub-nats) needs a nats-server on PATH: it starts one and two brokerd nodes bridged through it, publishes on one and subscribes on the other; Redis has no counterpart.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Latency is per operation: from a queue message's send to its delivery (queues, pub/sub: the send time travels in the payload), from a pipeline's write to each reply (raw, celery, appends), per page for the replay. Server CPU µs/op is the server process's utime+stime over the measured window divided by the operations counted; it still compares two servers when the load generator caps throughput.")
 	if m.Chart != "" {
 		fmt.Fprintf(w, "\n![throughput and p99 latency](%s)\n", m.Chart)
 	}

@@ -14,6 +14,7 @@ type Figures struct {
 	Status                             string // set when no round was measured
 	Rounds                             int    // rounds measured
 	Ops, P50, P99, P999, RSS, CPU, Mem float64
+	Delivered                          float64  // pub/sub deliveries per second; 0 for other rows
 	Notes                              []string // notes and failures of individual rounds
 }
 
@@ -43,7 +44,7 @@ func Median(xs []float64) float64 {
 // If no round was measured the first round's status is the result's.
 func Aggregate(samples []Sample) Figures {
 	var f Figures
-	var ops, p50, p99, p999, rss, cpu, mem []float64
+	var ops, p50, p99, p999, rss, cpu, mem, del []float64
 	for i, s := range samples {
 		if !s.OK() {
 			f.Notes = appendUnique(f.Notes, fmt.Sprintf("round %d: %s", i+1, s.Status))
@@ -60,6 +61,7 @@ func Aggregate(samples []Sample) Figures {
 		rss = append(rss, float64(s.RSS))
 		cpu = append(cpu, s.CPUPerOp)
 		mem = append(mem, s.MemPer1M)
+		del = append(del, s.Delivered)
 	}
 	if f.Rounds == 0 {
 		f.Status = "no rounds"
@@ -69,7 +71,7 @@ func Aggregate(samples []Sample) Figures {
 		f.Notes = nil
 	}
 	f.Ops, f.P50, f.P99, f.P999 = Median(ops), Median(p50), Median(p99), Median(p999)
-	f.RSS, f.CPU, f.Mem = Median(rss), Median(cpu), Median(mem)
+	f.RSS, f.CPU, f.Mem, f.Delivered = Median(rss), Median(cpu), Median(mem), Median(del)
 	return f
 }
 
@@ -238,12 +240,16 @@ func Tables(r *Result) []Table {
 		}},
 		{"load ops/s", func(f Figures) float64 { return f.Ops }, FormatOps},
 	}
-	var perfRows, memRows []RowResult
+	deliv := []metric{{"delivered/s", func(f Figures) float64 { return f.Delivered }, FormatOps}}
+	var perfRows, memRows, pubRows []RowResult
 	for _, row := range r.Rows {
 		if row.Mem {
 			memRows = append(memRows, row)
 		} else {
 			perfRows = append(perfRows, row)
+		}
+		if delivers(row) {
+			pubRows = append(pubRows, row)
 		}
 	}
 	var out []Table
@@ -251,6 +257,9 @@ func Tables(r *Result) []Table {
 		out = append(out,
 			buildTable("Throughput and latency (median of rounds)", r.Sides, perfRows, perf),
 			buildTable("Server resources (RSS at the end of a run; server CPU per operation)", r.Sides, perfRows, res))
+	}
+	if len(pubRows) > 0 {
+		out = append(out, buildTable("Pub/sub deliveries (messages received per second by all subscribers together; ops/s above counts messages published)", r.Sides, pubRows, deliv))
 	}
 	if len(memRows) > 0 {
 		out = append(out, buildTable("Memory growth per 1,000,000 items (RSS)", r.Sides, memRows, mem))
@@ -298,13 +307,36 @@ func buildTable(title string, sides []string, rows []RowResult, ms []metric) Tab
 	return t
 }
 
-// shortStatus keeps "unsupported by target" whole and shortens errors to
+// delivers reports whether a row measured pub/sub deliveries on some
+// side.
+func delivers(row RowResult) bool {
+	for _, side := range row.Samples {
+		for _, s := range side {
+			if s.OK() && s.Delivered > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// shortStatus keeps "unsupported by target" and "skipped: why" whole,
+// shows a side with no counterpart as "–", and shortens errors to
 // "error" (the notes under the tables give the text).
 func shortStatus(s string) string {
-	if strings.HasPrefix(s, "error") {
+	switch {
+	case strings.HasPrefix(s, "error"):
 		return "error"
+	case s == errNoCounterpart.Error():
+		return "–"
 	}
 	return s
+}
+
+// selfExplained reports whether a status needs no note: the cell shows
+// it whole, or it is no failure.
+func selfExplained(s string) bool {
+	return s == errUnsupported.Error() || s == errNoCounterpart.Error() || strings.HasPrefix(s, "skipped: ")
 }
 
 // Notes lists, per row and side, what the reader should know: failed
@@ -314,7 +346,7 @@ func Notes(r *Result) []string {
 	for _, row := range r.Rows {
 		for i, side := range r.Sides {
 			f := Aggregate(row.Samples[i])
-			if !f.OK() && f.Status != errUnsupported.Error() {
+			if !f.OK() && !selfExplained(f.Status) {
 				out = append(out, fmt.Sprintf("%s, %s: %s", row.Name, side, f.Status))
 			}
 			for _, n := range f.Notes {

@@ -24,6 +24,7 @@ type Conn struct {
 	r   *bufio.Reader
 	w   *bufio.Writer
 	num []byte // scratch for integer formatting
+	pfx []byte // scratch for bulkPrefix
 }
 
 // ReplyError is an error reply from the server ("-ERR ...").

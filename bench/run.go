@@ -23,8 +23,8 @@ type Config struct {
 	Workers     int // stream and list queue workers
 	Count       int // XREADGROUP COUNT
 	Backlog     int // queued messages above which producers wait
-	Subscribers int // pub/sub subscribers
-	Channels    int // pub/sub channels (every subscriber listens on all)
+	Subscribers int // subscribers of the multi-channel pub/sub row
+	Channels    int // channels of that row (every subscriber listens on all)
 
 	RawPipelines []int    // pipeline depths of the raw throughput rows
 	RawCommands  []string // commands of the raw rows (subset of SET GET XADD LPUSH RPOP PUBLISH)
@@ -73,7 +73,11 @@ type Sample struct {
 	RSS      int64   // bytes at the end of the run
 	CPUPerOp float64 // server CPU µs per operation; NaN when unknown
 	MemPer1M float64 // memory rows: RSS growth per 1,000,000 items, bytes
-	Note     string  // something the reader should know (e.g. "list ran empty")
+	// Delivered is, for pub/sub rows, messages received per second by
+	// all subscribers together (a message published to n subscribers
+	// counts n times); 0 for other rows.
+	Delivered float64
+	Note      string // something the reader should know (e.g. "list ran empty")
 }
 
 // OK reports whether s holds measurements.
@@ -82,16 +86,19 @@ func (s Sample) OK() bool { return s.Status == "" }
 // runCtx is what a workload gets for one run.
 type runCtx struct {
 	cfg      *Config
-	srv      *Server
+	srv      *Server       // the server measured (CPU, RSS) and dialled by worker.dial
+	peers    []*Server     // more servers of a cluster, measured with srv (summed)
+	side     ServerSpec    // the side being run, for workloads that start their own servers
 	progress *atomic.Int64 // operations measured so far, for the progress line
 }
 
 // worker is one goroutine of a timed workload.
 type worker struct {
-	id   int
-	hist *Histogram
-	ops  int64
-	t    *timed
+	id        int
+	hist      *Histogram
+	ops       int64
+	delivered int64 // pub/sub deliveries (see Sample.Delivered)
+	t         *timed
 }
 
 // timed runs a closed-loop workload: warm-up, a measured window of
@@ -122,21 +129,51 @@ func (w *worker) recordN(start, now time.Time, n int) {
 	}
 }
 
-// dial opens a connection that is closed when the run stops, which also
-// frees a worker blocked reading it.
-func (w *worker) dial() (*Conn, error) {
-	c, err := Dial(w.t.rc.srv.Addr)
+// count counts n operations whose latency is recorded elsewhere (a
+// publisher's messages, whose latency its subscribers record).
+func (w *worker) count(n int) {
+	if w.t.measuring.Load() {
+		w.ops += int64(n)
+		w.t.rc.progress.Add(int64(n))
+	}
+}
+
+// deliver records the latency of one pub/sub delivery, sent at start;
+// deliveries are counted apart from operations.
+func (w *worker) deliver(start, now time.Time) {
+	if w.t.measuring.Load() {
+		w.hist.RecordDuration(now.Sub(start))
+		w.delivered++
+	}
+}
+
+// dial opens a connection to the measured server (see dialAddr).
+func (w *worker) dial() (*Conn, error) { return w.dialAddr(w.t.rc.srv.Addr) }
+
+// dialAddr opens a connection that is closed when the run stops, which
+// also frees a worker blocked reading it.
+func (w *worker) dialAddr(addr string) (*Conn, error) {
+	c, err := Dial(addr)
 	if err != nil {
 		return nil, err
 	}
+	if err := w.adopt(c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// adopt has c closed when the run stops, like a connection of dial (or
+// closes it now when the run has already stopped).
+func (w *worker) adopt(c *Conn) error {
 	w.t.mu.Lock()
 	defer w.t.mu.Unlock()
 	if w.t.stop.Load() {
 		c.Close()
-		return nil, errStopped
+		return errStopped
 	}
 	w.t.conns = append(w.t.conns, c)
-	return c, nil
+	return nil
 }
 
 // onStop registers f to run when the run stops.
@@ -164,11 +201,11 @@ func runTimed(rc *runCtx, row string, n int, body func(w *worker) error) (Sample
 	err := wait(rc.cfg.Warmup)
 	var m window
 	if err == nil {
-		m.begin(rc.srv)
+		m.begin(rc.measured())
 		t.measuring.Store(true)
 		err = wait(rc.cfg.Duration)
 		t.measuring.Store(false)
-		m.end(rc.srv)
+		m.end(rc.measured())
 	}
 	t.stopAll()
 	wg.Wait()
@@ -181,10 +218,10 @@ func runCounted(rc *runCtx, row string, n int, body func(w *worker) error) (Samp
 	t := &timed{rc: rc}
 	t.measuring.Store(true)
 	var m window
-	m.begin(rc.srv)
+	m.begin(rc.measured())
 	workers, errc, wg := t.start(n, body)
 	wg.Wait()
-	m.end(rc.srv)
+	m.end(rc.measured())
 	t.stopAll()
 	var err error
 	select {
@@ -204,15 +241,33 @@ type window struct {
 	rssErr     error
 }
 
-func (m *window) begin(s *Server) {
-	m.cpu0, m.cpuOK = s.CPU()
+// measured lists the servers whose CPU time and RSS a run reports.
+func (rc *runCtx) measured() []*Server { return append([]*Server{rc.srv}, rc.peers...) }
+
+// begin and end measure srvs together: CPU time and RSS are summed.
+func (m *window) begin(srvs []*Server) {
+	m.cpu0, m.cpuOK = cpuOf(srvs)
 	m.start = time.Now()
 }
 
-func (m *window) end(s *Server) {
+func (m *window) end(srvs []*Server) {
 	m.elapsed = time.Since(m.start)
-	m.cpu1, _ = s.CPU()
-	m.rss, m.rssErr = s.RSS()
+	m.cpu1, _ = cpuOf(srvs)
+	for _, s := range srvs {
+		rss, err := s.RSS()
+		m.rss += rss
+		m.rssErr = errors.Join(m.rssErr, err)
+	}
+}
+
+func cpuOf(srvs []*Server) (total time.Duration, ok bool) {
+	ok = true
+	for _, s := range srvs {
+		d, known := s.CPU()
+		total += d
+		ok = ok && known
+	}
+	return total, ok
 }
 
 func (t *timed) start(n int, body func(w *worker) error) ([]*worker, chan error, *sync.WaitGroup) {
@@ -255,12 +310,17 @@ func (t *timed) result(row string, workers []*worker, m window, err error) (Samp
 		return Sample{}, err
 	}
 	h := NewHistogram()
-	var ops int64
+	var ops, delivered int64
 	for _, w := range workers {
 		h.Merge(w.hist)
 		ops += w.ops
+		delivered += w.delivered
 	}
-	return summarize(row, h, ops, m.elapsed, m.cpu1-m.cpu0, m.cpuOK, m.rss), nil
+	s := summarize(row, h, ops, m.elapsed, m.cpu1-m.cpu0, m.cpuOK, m.rss)
+	if m.elapsed > 0 {
+		s.Delivered = float64(delivered) / m.elapsed.Seconds()
+	}
+	return s, nil
 }
 
 // summarize turns counts into a Sample.

@@ -16,11 +16,12 @@ import (
 // bench starts fresh for every run, or the address of a server that is
 // already running.
 type ServerSpec struct {
-	Name   string // column name in the report: "brokerd", "redis"
-	Kind   string // "brokerd" or "redis": how to start Binary
-	Binary string // path of the server binary; empty with Addr
-	Addr   string // host:port of a running server; empty with Binary
-	Fsync  string // appendfsync policy: always, everysec or no
+	Name   string   // column name in the report: "brokerd", "redis"
+	Kind   string   // "brokerd" or "redis": how to start Binary
+	Binary string   // path of the server binary; empty with Addr
+	Addr   string   // host:port of a running server; empty with Binary
+	Fsync  string   // appendfsync policy: always, everysec or no
+	Extra  []string // more command-line arguments of a started server
 }
 
 // External reports whether bench only connects to the server.
@@ -66,7 +67,7 @@ func (s ServerSpec) Start() (*Server, error) {
 	default:
 		return nil, fmt.Errorf("bench: unknown server kind %q", s.Kind)
 	}
-	cmd := exec.Command(s.Binary, args...)
+	cmd := exec.Command(s.Binary, append(args, s.Extra...)...)
 	var stderr strings.Builder
 	cmd.Stderr = &limitedWriter{w: &stderr, n: 4096}
 	if err := cmd.Start(); err != nil {
@@ -111,15 +112,21 @@ func (s *Server) Stop() {
 	if s.cmd == nil {
 		return
 	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.exit:
-	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.exit
-	}
+	terminate(s.cmd, s.exit, 10*time.Second)
 	s.cmd = nil
 	os.RemoveAll(s.dir)
+}
+
+// terminate sends cmd SIGTERM, then SIGKILL if it has not exited (a
+// value on exit) within grace, and waits for the exit.
+func terminate(cmd *exec.Cmd, exit <-chan error, grace time.Duration) {
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-exit:
+	case <-time.After(grace):
+		_ = cmd.Process.Kill()
+		<-exit
+	}
 }
 
 // Pid is the server's process id, 0 for an external server.

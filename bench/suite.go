@@ -81,11 +81,20 @@ func (s *Suite) runOne(w workload, side ServerSpec, progress *atomic.Int64) []Sa
 		}
 		return out
 	}
+	rc := &runCtx{cfg: &s.Cfg, side: side, progress: progress}
+	if w.own {
+		samples, err := w.run(rc)
+		if err != nil {
+			return fail(err)
+		}
+		return pick(w.rows, samples, out)
+	}
 	srv, err := side.Start()
 	if err != nil {
 		return fail(err)
 	}
 	defer srv.Stop()
+	rc.srv = srv
 	if side.External() {
 		// Leave a shared server as it was found: only bench's keys go.
 		deleteBenchKeys(srv.Addr)
@@ -96,11 +105,16 @@ func (s *Suite) runOne(w workload, side ServerSpec, progress *atomic.Int64) []Sa
 			return fail(err)
 		}
 	}
-	samples, err := w.run(&runCtx{cfg: &s.Cfg, srv: srv, progress: progress})
+	samples, err := w.run(rc)
 	if err != nil {
 		return fail(err)
 	}
-	for i, row := range w.rows {
+	return pick(w.rows, samples, out)
+}
+
+// pick puts each row's sample in out, in row order.
+func pick(rows []string, samples, out []Sample) []Sample {
+	for i, row := range rows {
 		out[i] = Sample{Row: row, Status: "error: no sample"}
 		for _, smp := range samples {
 			if smp.Row == row {

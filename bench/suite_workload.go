@@ -9,11 +9,15 @@ import (
 // one Sample per row; rows are listed up front so that a target that
 // lacks a command can still be reported row by row.
 type workload struct {
-	group string     // selection name: stream, list, pubsub, events, celery, raw, memory
+	group string     // selection name: one of Groups
 	rows  []string   // report rows, in order
 	probe [][]string // commands the target must know; run once before each run
 	mem   bool       // rows report memory growth, not latency
-	run   func(rc *runCtx) ([]Sample, error)
+	// own marks a workload that starts its own servers from rc.side (a
+	// cluster): the suite starts none and probes nothing, and rc.srv is
+	// nil until the workload sets it.
+	own bool
+	run func(rc *runCtx) ([]Sample, error)
 }
 
 // single adapts a one-row workload's run function.
@@ -25,7 +29,7 @@ func single(run func(rc *runCtx) (Sample, error)) func(rc *runCtx) ([]Sample, er
 }
 
 // Groups lists the workload groups in report order.
-var Groups = []string{"stream", "list", "pubsub", "events", "celery", "raw", "memory"}
+var Groups = []string{"stream", "list", "pubsub", "pubsub-nats", "events", "celery", "raw", "memory"}
 
 // keyPrefix starts every key bench writes, so that a run against an
 // existing server can delete exactly what it wrote.
@@ -44,8 +48,9 @@ func workloads(cfg *Config, selected map[string]bool) []workload {
 			}
 		}
 	}
-	add(streamQueueWorkload(cfg), listQueueWorkload(cfg), pubsubWorkload(cfg),
-		eventsWorkload(cfg), celeryWorkload(cfg))
+	add(streamQueueWorkload(cfg), listQueueWorkload(cfg))
+	add(pubsubWorkloads(cfg)...)
+	add(natsWorkload(), eventsWorkload(cfg), celeryWorkload(cfg))
 	add(rawWorkloads(cfg)...)
 	add(memoryWorkload(cfg))
 	return all

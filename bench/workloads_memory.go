@@ -192,6 +192,8 @@ func statusOf(err error) string {
 		return ""
 	case errors.Is(err, errUnsupported) || isUnknownCommand(err):
 		return errUnsupported.Error()
+	case errors.As(err, new(skipError)) || errors.Is(err, errNoCounterpart):
+		return err.Error()
 	default:
 		return "error: " + err.Error()
 	}
