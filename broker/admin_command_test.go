@@ -92,13 +92,13 @@ func TestCommandListAndDocsRaw(t *testing.T) {
 		{"COMMAND LIST FILTERBY NOSUCH x", "ERR syntax error"},
 		{"COMMAND LIST FILTERBY PATTERN", "ERR syntax error"},
 		{"COMMAND LIST foo", "ERR syntax error"},
-		{"COMMAND DOCS time nosuch", `["time" ["summary" "Returns the server time." "since" "2.6.0" "group" "server"]]`},
-		{"COMMAND DOCS client|id", `["client|id" ["summary" "Returns the unique client ID of the connection." "since" "5.0.0" "group" "connection"]]`},
+		{"COMMAND DOCS time nosuch", `["time" ["summary" "Returns the server time." "since" "2.6.0" "group" "server" "complexity" "O(1)"]]`},
+		{"COMMAND DOCS client|id", `["client|id" ["summary" "Returns the unique client ID of the connection." "since" "5.0.0" "group" "connection" "complexity" "O(1)"]]`},
 		{"COMMAND DOCS nosuch", `[]`},
 	})
 	r3 := adminDial(t, s, 3)
 	adminExpect(t, r3, []adminCase{
-		{"COMMAND DOCS time", `{"time":{"summary":"Returns the server time." "since":"2.6.0" "group":"server"}}`},
+		{"COMMAND DOCS time", `{"time":{"summary":"Returns the server time." "since":"2.6.0" "group":"server" "complexity":"O(1)"}}`},
 	})
 	docs := r3.Do("COMMAND DOCS config")
 	if !strings.Contains(docs, `"subcommands":{"config|get":{"summary":"Returns the effective values of configuration parameters."`) {
@@ -157,5 +157,28 @@ func TestBareCommandListsEveryCommand(t *testing.T) {
 	}
 	if len(all) != count || count == 0 {
 		t.Fatalf("COMMAND gave %d entries, COMMAND COUNT %d", len(all), count)
+	}
+}
+
+// TestCommandDocsCarryRedisDetails: COMMAND DOCS gives Redis's complexity,
+// arguments and history, and lists only the subcommands brokerd has.
+func TestCommandDocsCarryRedisDetails(t *testing.T) {
+	s := brokertest.Start(t)
+	r := s.Dial()
+	r.Do("HELLO 3")
+	got := r.Do("COMMAND DOCS set")
+	for _, want := range []string{`"complexity":"O(1)"`, `"arguments":[{`, `"history":set[`, `"name":"key"`, `"type":"key"`, `"summary":"Sets the string value of a key, ignoring its type. The key is created if it doesn't exist."`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("COMMAND DOCS set lacks %s: %.300s", want, got)
+		}
+	}
+	client := r.Do("COMMAND DOCS client")
+	if !strings.Contains(client, `"client|list":{`) || strings.Contains(client, `"client|tracking"`) {
+		t.Errorf("COMMAND DOCS client subcommands: %.500s", client)
+	}
+	// Every registered command has docs, and RESP2 flattens them.
+	r.Do("HELLO 2")
+	if all := r.Do("COMMAND DOCS"); strings.Contains(all, "<bad RESP") || !strings.HasPrefix(all, "[") {
+		t.Errorf("COMMAND DOCS in RESP2: %.200s", all)
 	}
 }

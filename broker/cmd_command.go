@@ -151,9 +151,14 @@ func (s *Server) commandDocs(c *command.Ctx) error {
 	return nil
 }
 
-// writeCommandDocs writes the docs Specs carry: summary, since, group and
-// subcommands (complexity, history and arguments are not modelled).
+// writeCommandDocs writes Redis's docs of the command when Redis has it
+// (command_docs.go), else what the Spec carries: summary, since, group and
+// subcommands.
 func writeCommandDocs(out *command.Reply, spec *command.Spec) {
+	if doc, ok := redisDocs(spec); ok {
+		writeRedisDocs(out, spec, doc)
+		return
+	}
 	n := 1
 	if spec.Summary != "" {
 		n++

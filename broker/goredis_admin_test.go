@@ -390,9 +390,6 @@ func goRedisAdminCommand(t *testing.T, s *brokertest.Server, proto int) {
 		t.Errorf("RESP%d COMMAND DOCS get = %#v", proto, docs)
 	}
 	t.Run("docsComplexityArguments", func(t *testing.T) {
-		t.Skip("BUG: COMMAND DOCS get replies only summary, since and group; Redis 7.2 also gives " +
-			"complexity (\"O(1)\") and arguments ([{name key, type key, display_text key, key_spec_index 0}]), " +
-			"and doc_flags/deprecated_since/replaced_by/history where a command has them; command.Spec has no such fields")
 		if fields["complexity"] != "O(1)" || fields["arguments"] == nil {
 			t.Errorf("COMMAND DOCS get = %#v", docs)
 		}
