@@ -182,16 +182,26 @@ func (s *Server) writeSnapshot(img *snapshotImage) error {
 // records. It gives up when the server is closing.
 func (s *Server) writeImage(w *wal.SnapshotWriter, img *snapshotImage) error {
 	var buf effectBuffer
-	flush := func() error {
-		if len(buf.ops) == 0 {
-			return nil
+	var werr error
+	flush := func() {
+		if len(buf.ops) > 0 && werr == nil {
+			werr = w.Write(buf.take())
 		}
-		err := w.Write(buf.take())
 		buf.reset()
-		return err
 	}
 	for db, ents := range img.dbs {
-		emit := func(args ...[]byte) { buf.Emit(db, args) }
+		// A record is flushed as soon as it is full, inside a value's
+		// Rewrite too: one stream of a million entries must not gather a
+		// million commands in memory first.
+		emit := func(args ...[]byte) {
+			if werr != nil {
+				return
+			}
+			buf.Emit(db, args)
+			if len(buf.ops) >= snapRecordOps || len(buf.arena) >= snapRecordBytes {
+				flush()
+			}
+		}
 		for i, e := range ents {
 			rw, ok := e.Value.(command.Rewriter)
 			if !ok {
@@ -204,19 +214,18 @@ func (s *Server) writeImage(w *wal.SnapshotWriter, img *snapshotImage) error {
 				emit([]byte("PEXPIREAT"), key, strconv.AppendInt(nil, e.ExpireAt, 10))
 			}
 			ents[i] = kv.Entry{} // let the copy go as soon as it is written
-			if len(buf.ops) >= snapRecordOps || len(buf.arena) >= snapRecordBytes {
-				if err := flush(); err != nil {
-					return err
-				}
-				select {
-				case <-s.stop:
-					return errors.New("snapshot: the server is closing")
-				default:
-				}
+			if werr != nil {
+				return werr
+			}
+			select {
+			case <-s.stop:
+				return errors.New("snapshot: the server is closing")
+			default:
 			}
 		}
 	}
-	return flush()
+	flush()
+	return werr
 }
 
 // truncateLog removes the log segments that the older kept snapshot
