@@ -276,10 +276,19 @@ func (s *Server) snapshotDue() string {
 	case st.scheduled.rewrite:
 		st.scheduled.rewrite = false
 		return snapRewrite
-	case s.cfg.SnapshotLogBytes > 0 && s.logPos()-st.logBase >= uint64(s.cfg.SnapshotLogBytes):
+	case s.cfg.SnapshotLogBytes > 0 && s.logPos()-st.logBase >= autoSnapshotAfter(s.cfg.SnapshotLogBytes, st.lastSize):
 		return snapRewrite
 	}
 	return ""
+}
+
+// autoSnapshotAfter is how much log starts the next automatic snapshot:
+// the configured size, or the last snapshot's size if that is larger, as
+// Redis's auto-aof-rewrite-percentage 100 with its min-size. A snapshot
+// costs time in proportion to the dataset, so waiting for as much new log
+// keeps that cost a constant share of the writes, however big the data.
+func autoSnapshotAfter(threshold, lastSnapshot int64) uint64 {
+	return uint64(max(threshold, lastSnapshot))
 }
 
 // backgroundSnapshot captures under the read lock and writes in the
