@@ -215,18 +215,22 @@ func (db *DB) LookupWrite(key []byte) command.Value {
 }
 
 // Put implements command.DB: it replaces the value and clears any TTL.
-func (db *DB) Put(key []byte, v command.Value) {
-	if e := db.keys[string(key)]; e != nil {
-		e.value = v
-		if e.expireAt != 0 {
-			e.expireAt = 0
-			delete(db.expires, string(key))
-		}
-		e.access.Store(db.store.accessNow())
-		db.written(key)
+func (db *DB) Put(key []byte, v command.Value) { db.putFound(db.keys[string(key)], key, v) }
+
+// putFound is Put for a key whose entry (nil when absent) the caller has
+// just looked up, which saves the second map lookup on SET's path.
+func (db *DB) putFound(e *entry, key []byte, v command.Value) {
+	if e == nil {
+		db.insert(string(key), v, 0)
 		return
 	}
-	db.insert(string(key), v, 0)
+	e.value = v
+	if e.expireAt != 0 {
+		e.expireAt = 0
+		delete(db.expires, string(key))
+	}
+	e.access.Store(db.store.accessNow())
+	db.written(key)
 }
 
 // written reports a change at key to the broker.

@@ -310,6 +310,7 @@ func (l *Log) fail(err error) error {
 	if first {
 		l.mu.err = err
 		l.mu.failed = donePending(err)
+		l.failed.Store(true)
 	}
 	l.mu.Unlock()
 	l.stats.Lock()

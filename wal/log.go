@@ -69,6 +69,7 @@ type Log struct {
 		synced   uint64 // value of written at the last fsync
 	}
 	written atomic.Uint64 // batches written; compared with fs.synced
+	failed  atomic.Bool   // mirrors mu.err != nil, for Err's fast path
 
 	stats struct {
 		sync.Mutex
@@ -454,6 +455,11 @@ func (l *Log) close() error {
 // everything appended since. The server answers writes with -MISCONF
 // meanwhile.
 func (l *Log) Err() error {
+	// Every write command asks before it runs: the healthy case is one
+	// atomic load, not the lock Append and the writer contend for.
+	if !l.failed.Load() {
+		return nil
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.mu.err

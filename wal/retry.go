@@ -55,6 +55,7 @@ func (l *Log) recover(q *batch) error {
 	r.reset()
 	l.mu.Lock()
 	l.mu.err, l.mu.failed = nil, nil
+	l.failed.Store(false)
 	if len(l.mu.queue.sizes) > 0 {
 		// Appended during this retry, with a failed Pending: write them
 		// now rather than when the next Append comes.
