@@ -71,15 +71,12 @@ func (s *Server) leave(w *waiter) bool {
 // flushOwed sends the replies buffered so far, once the writes they
 // acknowledge are durable.
 func (s *Server) flushOwed(cl *client, conn redcon.Conn) bool {
-	wr := redcon.BaseWriter(conn)
 	if !s.awaitDurable(cl, conn) {
 		return false
 	}
 	if cl.out.Len() == 0 {
 		return true // redcon would still make a write(2) of nothing
 	}
-	wr.SetBuffer(cl.out.Bytes())
-	err := wr.Flush()
-	cl.out.Adopt(wr.Buffer())
-	return err == nil
+	s.handOver(cl, conn)
+	return redcon.BaseWriter(conn).Flush() == nil
 }

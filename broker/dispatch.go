@@ -39,16 +39,16 @@ func (s *Server) bindContext(cl *client) {
 }
 
 // serveRESP is redcon's handler: it runs one command of a client's
-// pipeline. Replies are encoded straight into redcon's write buffer, which
-// redcon flushes once the whole pipeline has run; the last command of a
-// pipeline first waits until the client's writes are durable, so one
-// fsync covers the whole pipeline and nothing unlogged is acknowledged.
+// pipeline. Replies gather in the client's own buffer and are handed to
+// redcon once, at the last command of the pipeline, which redcon then
+// flushes with one write (redcon's Buffer and SetBuffer copy the whole
+// buffer, which per command made a pipeline quadratic). Before that the
+// client's writes must be durable, so one fsync covers the whole pipeline
+// and nothing unlogged is acknowledged.
 func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 	cl := conn.Context().(*client)
-	w := redcon.BaseWriter(conn)
-	cl.out.Adopt(w.Buffer())
 	if wt := s.execute(cl, cmd.Args); wt != nil && !s.awaitUnblock(cl, conn, wt) {
-		cl.out.Adopt(nil)
+		cl.out.Reset()
 		conn.Close()
 		return
 	}
@@ -60,17 +60,36 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 		}
 		if cl.out.Len() > 0 {
 			cl.sub.Deliver(cl.out.Bytes())
-			cl.out.Truncate(0)
+			cl.out.Reset()
 		}
 	}
-	if len(conn.PeekPipeline()) == 0 && !s.awaitDurable(cl, conn) {
+	closing := cl.closeAfterReply || s.closing.Load()
+	if len(conn.PeekPipeline()) > 0 && !closing {
 		return
 	}
-	w.SetBuffer(cl.out.Bytes())
-	cl.out.Adopt(nil)
-	if cl.closeAfterReply || s.closing.Load() {
+	if !s.awaitDurable(cl, conn) {
+		return
+	}
+	s.handOver(cl, conn)
+	if closing {
 		conn.Close()
 	}
+}
+
+// maxKeptReplyBuffer is the largest reply buffer a client keeps between
+// pipelines.
+const maxKeptReplyBuffer = 1 << 20
+
+// handOver moves the client's buffered replies to redcon's writer, which
+// sends them when it flushes.
+func (s *Server) handOver(cl *client, conn redcon.Conn) {
+	if cl.out.Len() > 0 {
+		conn.WriteRaw(cl.out.Bytes())
+	}
+	if cap(cl.out.Bytes()) > maxKeptReplyBuffer {
+		cl.out.Adopt(nil)
+	}
+	cl.out.Reset()
 }
 
 // awaitDurable waits for the client's latest write to be durable. If the
@@ -87,8 +106,7 @@ func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
 		return true
 	}
 	s.logger.Error("WAL write failed; closing client without reply", "client", cl.id, "err", err)
-	redcon.BaseWriter(conn).SetBuffer(nil)
-	cl.out.Adopt(nil)
+	cl.out.Reset()
 	conn.Close()
 	return false
 }
