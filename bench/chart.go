@@ -40,7 +40,7 @@ var (
 func WriteChart(w io.Writer, r *Result) error {
 	var rows []RowResult
 	for _, row := range r.Rows {
-		if !row.Mem {
+		if row.Kind == KindPerf {
 			rows = append(rows, row)
 		}
 	}

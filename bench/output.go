@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -35,6 +36,14 @@ func Describe(sides []ServerSpec, cfg Config) string {
 		strings.Join(names, " vs "), cfg.Rounds, cfg.Duration, cfg.Warmup, cfg.Clients, cfg.Pipeline, cfg.Payload)
 }
 
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, " and ")
+}
+
 // WriteText writes the tables and notes for a terminal.
 func WriteText(w io.Writer, r *Result) {
 	for _, t := range Tables(r) {
@@ -58,6 +67,8 @@ func WriteMarkdown(w io.Writer, r *Result, m Meta) {
 	c := m.Config
 	fmt.Fprintf(w, "- Queues: %d producers, %d workers, XREADGROUP COUNT %d, backlog %d; pub/sub: 1 channel to %s subscribers, and %d subscribers on %d channels; event sourcing: %d entries, XRANGE COUNT %d; memory: %d items per figure; raw client: %s\n",
 		c.Producers, c.Workers, c.Count, c.Backlog, fanOutList(), c.Subscribers, c.Channels, c.Events, c.ReplayPage, c.MemEntries, c.Driver)
+	fmt.Fprintf(w, "- Durability: XADD and LPUSH at pipeline %s also under appendfsync %s; start-up and snapshot pause: %s keys (one SET of %d bytes each, pipelined), snapshots only on command (brokerd --snapshot-log-bytes 0, Redis --auto-aof-rewrite-percentage 0)\n",
+		joinInts(c.RawPipelines), durablePolicy, FormatCount(c.StartupRecords), c.Payload)
 	fmt.Fprintf(w, "- Command: `%s` (took %s)\n", m.Command, m.Elapsed.Round(time.Second))
 	if m.Note != "" {
 		fmt.Fprintf(w, "- Note: %s\n", m.Note)
@@ -80,6 +91,7 @@ func WriteMarkdown(w io.Writer, r *Result, m Meta) {
 	}
 	fmt.Fprintln(w, "Pub/sub rows count messages published per second (each publisher's PUBLISH sent in the window); the deliveries table counts what all subscribers received. The cross-node row (workload pubsub-nats) needs a nats-server on PATH: it starts one and two brokerd nodes bridged through it, publishes on one and subscribes on the other; Redis has no counterpart.")
 	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Durability rows start both servers with appendfsync %s and run as the raw rows do; the durability table sets them beside the raw rows, which ran under the suite's policy. Start-up: a fresh server gets the keys, is stopped with SHUTDOWN NOSAVE and restarted on its data directory, timed from the process's start to its first PONG (Redis answers LOADING until then, brokerd listens once loaded); \"log only\" loads the log of every SET, \"snapshot + log\" the snapshot the pause row took and the SET load written during and after it. Snapshot pause: the same clients and keys, a SET load measured alone and then with a BGREWRITEAOF started as the window opens; the window lasts until the snapshot ends (\"snapshot took\"). The server pause is what the server itself reports: brokerd's snapshot_last_pause_usec (the capture, during which writes wait), Redis's latest_fork_usec (the fork). The max column is the slowest operation a client saw. These rows need binaries to start and are skipped with --target.\n\n", durablePolicy)
 	fmt.Fprintln(w, "Latency is per operation: from a queue message's send to its delivery (queues, pub/sub: the send time travels in the payload), from a pipeline's write to each reply (raw, celery, appends), per page for the replay. Server CPU µs/op is the server process's utime+stime over the measured window divided by the operations counted; it still compares two servers when the load generator caps throughput.")
 	if m.Chart != "" {
 		fmt.Fprintf(w, "\n![throughput and p99 latency](%s)\n", m.Chart)

@@ -5,17 +5,21 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
 
 // Figures are one side's medians for one row.
 type Figures struct {
-	Status                             string // set when no round was measured
-	Rounds                             int    // rounds measured
-	Ops, P50, P99, P999, RSS, CPU, Mem float64
-	Delivered                          float64  // pub/sub deliveries per second; 0 for other rows
-	Notes                              []string // notes and failures of individual rounds
+	Status                                  string // set when no round was measured
+	Rounds                                  int    // rounds measured
+	Ops, P50, P99, P999, Max, RSS, CPU, Mem float64
+	Delivered                               float64 // pub/sub deliveries per second; 0 for other rows
+	// Startup, Snapshot and Pause in nanoseconds, Disk in bytes: NaN
+	// when not measured (see Sample).
+	Startup, Snapshot, Pause, Disk float64
+	Notes                          []string // notes and failures of individual rounds
 }
 
 // OK reports whether the figures hold measurements.
@@ -44,7 +48,7 @@ func Median(xs []float64) float64 {
 // If no round was measured the first round's status is the result's.
 func Aggregate(samples []Sample) Figures {
 	var f Figures
-	var ops, p50, p99, p999, rss, cpu, mem, del []float64
+	var ops, p50, p99, p999, maxes, rss, cpu, mem, del, startup, snap, pause, disk []float64
 	for i, s := range samples {
 		if !s.OK() {
 			f.Notes = appendUnique(f.Notes, fmt.Sprintf("round %d: %s", i+1, s.Status))
@@ -58,6 +62,11 @@ func Aggregate(samples []Sample) Figures {
 		p50 = append(p50, float64(s.P50))
 		p99 = append(p99, float64(s.P99))
 		p999 = append(p999, float64(s.P999))
+		maxes = append(maxes, float64(s.Max))
+		startup = append(startup, known(float64(s.Startup)))
+		snap = append(snap, known(float64(s.Snapshot)))
+		pause = append(pause, known(float64(s.Pause)))
+		disk = append(disk, known(float64(s.Disk)))
 		rss = append(rss, float64(s.RSS))
 		cpu = append(cpu, s.CPUPerOp)
 		mem = append(mem, s.MemPer1M)
@@ -72,7 +81,17 @@ func Aggregate(samples []Sample) Figures {
 	}
 	f.Ops, f.P50, f.P99, f.P999 = Median(ops), Median(p50), Median(p99), Median(p999)
 	f.RSS, f.CPU, f.Mem, f.Delivered = Median(rss), Median(cpu), Median(mem), Median(del)
+	f.Max, f.Startup, f.Snapshot, f.Pause, f.Disk = Median(maxes), Median(startup), Median(snap), Median(pause), Median(disk)
 	return f
+}
+
+// known is x, or NaN for 0: the figures a Sample leaves at zero when it
+// did not measure them.
+func known(x float64) float64 {
+	if x == 0 {
+		return math.NaN()
+	}
+	return x
 }
 
 func appendUnique(xs []string, x string) []string {
@@ -125,6 +144,21 @@ func FormatLatency(ns float64) string {
 	default:
 		return fmt.Sprintf("%.2f s", ns/1e9)
 	}
+}
+
+// FormatCount formats a count of items: 100k, 2M, 1.5M, 12,345.
+func FormatCount(n int) string {
+	switch {
+	case n >= 1_000_000 && n%100_000 == 0:
+		return strconv.FormatFloat(float64(n)/1e6, 'f', -1, 64) + "M"
+	case n >= 1_000 && n%1_000 == 0:
+		return strconv.Itoa(n/1_000) + "k"
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // FormatBytes formats a size in decimal megabytes: 41.3 MB.
@@ -207,117 +241,6 @@ func (t Table) Text(w io.Writer) {
 		line(r)
 	}
 	fmt.Fprintln(w)
-}
-
-// metric is one figure of a table: its column title and its formatter.
-type metric struct {
-	title string
-	get   func(Figures) float64
-	fmt   func(float64) string
-}
-
-// Tables builds the report's tables from a suite result: throughput and
-// latency, server resources, and memory growth. With two sides each
-// figure gets a ratio column, first side over second (brokerd/redis).
-func Tables(r *Result) []Table {
-	perf := []metric{
-		{"ops/s", func(f Figures) float64 { return f.Ops }, FormatOps},
-		{"p50", func(f Figures) float64 { return f.P50 }, FormatLatency},
-		{"p99", func(f Figures) float64 { return f.P99 }, FormatLatency},
-		{"p999", func(f Figures) float64 { return f.P999 }, FormatLatency},
-	}
-	res := []metric{
-		{"RSS", func(f Figures) float64 { return f.RSS }, FormatBytes},
-		{"CPU µs/op", func(f Figures) float64 { return f.CPU }, FormatCPU},
-	}
-	mem := []metric{
-		{"RSS per 1M", func(f Figures) float64 { return f.Mem }, FormatBytes},
-		{"bytes/item", func(f Figures) float64 { return f.Mem / 1e6 }, func(v float64) string {
-			if math.IsNaN(v) {
-				return "–"
-			}
-			return fmt.Sprintf("%.0f", v)
-		}},
-		{"load ops/s", func(f Figures) float64 { return f.Ops }, FormatOps},
-	}
-	deliv := []metric{{"delivered/s", func(f Figures) float64 { return f.Delivered }, FormatOps}}
-	var perfRows, memRows, pubRows []RowResult
-	for _, row := range r.Rows {
-		if row.Mem {
-			memRows = append(memRows, row)
-		} else {
-			perfRows = append(perfRows, row)
-		}
-		if delivers(row) {
-			pubRows = append(pubRows, row)
-		}
-	}
-	var out []Table
-	if len(perfRows) > 0 {
-		out = append(out,
-			buildTable("Throughput and latency (median of rounds)", r.Sides, perfRows, perf),
-			buildTable("Server resources (RSS at the end of a run; server CPU per operation)", r.Sides, perfRows, res))
-	}
-	if len(pubRows) > 0 {
-		out = append(out, buildTable("Pub/sub deliveries (messages received per second by all subscribers together; ops/s above counts messages published)", r.Sides, pubRows, deliv))
-	}
-	if len(memRows) > 0 {
-		out = append(out, buildTable("Memory growth per 1,000,000 items (RSS)", r.Sides, memRows, mem))
-	}
-	return out
-}
-
-func buildTable(title string, sides []string, rows []RowResult, ms []metric) Table {
-	t := Table{Title: title, Header: []string{"workload"}}
-	for _, m := range ms {
-		for _, s := range sides {
-			t.Header = append(t.Header, m.title+" "+s)
-		}
-		if len(sides) == 2 {
-			t.Header = append(t.Header, "ratio")
-		}
-	}
-	for _, row := range rows {
-		figs := make([]Figures, len(sides))
-		for i := range sides {
-			figs[i] = Aggregate(row.Samples[i])
-		}
-		cells := []string{row.Name}
-		for mi, m := range ms {
-			for _, f := range figs {
-				switch {
-				case f.OK():
-					cells = append(cells, m.fmt(m.get(f)))
-				case mi == 0:
-					cells = append(cells, shortStatus(f.Status))
-				default:
-					cells = append(cells, "–")
-				}
-			}
-			if len(sides) == 2 {
-				a, b := math.NaN(), math.NaN()
-				if figs[0].OK() && figs[1].OK() {
-					a, b = m.get(figs[0]), m.get(figs[1])
-				}
-				cells = append(cells, FormatRatio(a, b))
-			}
-		}
-		t.Rows = append(t.Rows, cells)
-	}
-	return t
-}
-
-// delivers reports whether a row measured pub/sub deliveries on some
-// side.
-func delivers(row RowResult) bool {
-	for _, side := range row.Samples {
-		for _, s := range side {
-			if s.OK() && s.Delivered > 0 {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // shortStatus keeps "unsupported by target" and "skipped: why" whole,

@@ -108,7 +108,7 @@ func testResult() *Result {
 				{{Status: "unsupported by target"}},
 				{ok(25_500, 5*time.Millisecond)},
 			}},
-			{Name: "memory: list job", Mem: true, Samples: [][]Sample{
+			{Name: "memory: list job", Kind: KindMem, Samples: [][]Sample{
 				{{MemPer1M: 120e6, Ops: 1e6}},
 				{{MemPer1M: 104e6, Ops: 2e6}},
 			}},

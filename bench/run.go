@@ -31,6 +31,9 @@ type Config struct {
 	Events       int      // entries appended and replayed by event sourcing
 	ReplayPage   int      // XRANGE COUNT of the replay
 	MemEntries   int      // entries per memory measurement (scaled to 1,000,000)
+	// StartupRecords is the number of keys the startup workload writes
+	// (one SET each) before timing restarts and snapshots.
+	StartupRecords int
 	// CountCap bounds each load of the count-bound workloads (event
 	// appends, memory loads), so a slow target cannot stretch the suite
 	// past its time budget; figures then use the count actually loaded.
@@ -49,7 +52,7 @@ func DefaultConfig() Config {
 		Duration: 2 * time.Second, Warmup: 300 * time.Millisecond, Rounds: 3,
 		Clients: 50, Pipeline: 1, Payload: 16, Fsync: "everysec",
 		Producers: 4, Workers: 8, Count: 10, Backlog: 1000, Subscribers: 10, Channels: 4,
-		RawPipelines: []int{1, 16}, RawCommands: RawCommands, Events: 1_000_000, ReplayPage: 1000, MemEntries: 1_000_000, CountCap: 30 * time.Second, Settle: 300 * time.Millisecond,
+		RawPipelines: []int{1, 16}, RawCommands: RawCommands, Events: 1_000_000, ReplayPage: 1000, MemEntries: 1_000_000, StartupRecords: 1_000_000, CountCap: 30 * time.Second, Settle: 300 * time.Millisecond,
 		Driver: "resp",
 	}
 }
@@ -59,6 +62,7 @@ func QuickConfig() Config {
 	c := DefaultConfig()
 	c.Duration, c.Warmup = 250*time.Millisecond, 50*time.Millisecond
 	c.Events, c.MemEntries, c.CountCap, c.Settle = 100_000, 100_000, 5*time.Second, 100*time.Millisecond
+	c.StartupRecords = 100_000
 	return c
 }
 
@@ -70,14 +74,22 @@ type Sample struct {
 	P50      time.Duration
 	P99      time.Duration
 	P999     time.Duration
-	RSS      int64   // bytes at the end of the run
-	CPUPerOp float64 // server CPU µs per operation; NaN when unknown
-	MemPer1M float64 // memory rows: RSS growth per 1,000,000 items, bytes
+	Max      time.Duration // slowest operation
+	RSS      int64         // bytes at the end of the run
+	CPUPerOp float64       // server CPU µs per operation; NaN when unknown
+	MemPer1M float64       // memory rows: RSS growth per 1,000,000 items, bytes
 	// Delivered is, for pub/sub rows, messages received per second by
 	// all subscribers together (a message published to n subscribers
 	// counts n times); 0 for other rows.
 	Delivered float64
-	Note      string // something the reader should know (e.g. "list ran empty")
+	// Startup rows: time from the process's start to its first PONG, and
+	// the size of the data directory it loaded. Snapshot rows: how long
+	// the snapshot ran, and the stop the server itself reports for it
+	// (brokerd's snapshot_last_pause_usec, Redis's latest_fork_usec).
+	// Zero when not measured.
+	Startup, Snapshot, Pause time.Duration
+	Disk                     int64
+	Note                     string // something the reader should know (e.g. "list ran empty")
 }
 
 // OK reports whether s holds measurements.
@@ -188,6 +200,13 @@ var errStopped = errors.New("bench: stopped")
 // runTimed runs n workers through body and measures them. A worker
 // error before the stop ends the run with that error.
 func runTimed(rc *runCtx, row string, n int, body func(w *worker) error) (Sample, error) {
+	return runTimedDuring(rc, row, n, body, nil)
+}
+
+// runTimedDuring is runTimed with an event in the measured window:
+// during, when not nil, starts as the window opens, and the window lasts
+// until it returns, and at least cfg.Duration.
+func runTimedDuring(rc *runCtx, row string, n int, body func(w *worker) error, during func() error) (Sample, error) {
 	t := &timed{rc: rc}
 	workers, errc, wg := t.start(n, body)
 	wait := func(d time.Duration) error {
@@ -203,7 +222,19 @@ func runTimed(rc *runCtx, row string, n int, body func(w *worker) error) (Sample
 	if err == nil {
 		m.begin(rc.measured())
 		t.measuring.Store(true)
-		err = wait(rc.cfg.Duration)
+		end := time.Now().Add(rc.cfg.Duration)
+		if during != nil {
+			done := make(chan error, 1)
+			go func() { done <- during() }()
+			select {
+			case err = <-errc:
+				defer func() { <-done }() // bounded by during's own limit
+			case err = <-done:
+			}
+		}
+		if err == nil {
+			err = wait(time.Until(end))
+		}
 		t.measuring.Store(false)
 		m.end(rc.measured())
 	}
@@ -327,6 +358,7 @@ func (t *timed) result(row string, workers []*worker, m window, err error) (Samp
 func summarize(row string, h *Histogram, ops int64, elapsed, cpu time.Duration, cpuOK bool, rss int64) Sample {
 	s := Sample{Row: row, RSS: rss, CPUPerOp: math.NaN(),
 		P50: h.QuantileDuration(0.5), P99: h.QuantileDuration(0.99), P999: h.QuantileDuration(0.999)}
+	s.Max = time.Duration(h.Max())
 	if elapsed > 0 {
 		s.Ops = float64(ops) / elapsed.Seconds()
 	}

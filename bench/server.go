@@ -33,8 +33,9 @@ func (s ServerSpec) External() bool { return s.Addr != "" }
 type Server struct {
 	Spec ServerSpec
 	Addr string
-	cmd  *exec.Cmd
+	cmd  *exec.Cmd // nil when not running (external, or halted)
 	dir  string
+	args []string // of a started server, to restart it the same way
 	exit chan error
 }
 
@@ -44,7 +45,7 @@ type Server struct {
 func (s ServerSpec) Start() (*Server, error) {
 	if s.External() {
 		srv := &Server{Spec: s, Addr: s.Addr}
-		return srv, srv.waitReady(nil)
+		return srv, srv.waitReady(nil, 10*time.Second, 20*time.Millisecond)
 	}
 	port, err := freePort()
 	if err != nil {
@@ -65,27 +66,41 @@ func (s ServerSpec) Start() (*Server, error) {
 			"--appendonly", "yes", "--appendfsync", s.Fsync, "--save", "", "--daemonize", "no",
 			"--logfile", "", "--loglevel", "warning"}
 	default:
+		os.RemoveAll(dir)
 		return nil, fmt.Errorf("bench: unknown server kind %q", s.Kind)
 	}
-	cmd := exec.Command(s.Binary, append(args, s.Extra...)...)
-	var stderr strings.Builder
-	cmd.Stderr = &limitedWriter{w: &stderr, n: 4096}
-	if err := cmd.Start(); err != nil {
+	srv := &Server{Spec: s, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), dir: dir, args: append(args, s.Extra...)}
+	if err := srv.launch(10*time.Second, 20*time.Millisecond); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
-	}
-	srv := &Server{Spec: s, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), cmd: cmd, dir: dir, exit: make(chan error, 1)}
-	go func() { srv.exit <- cmd.Wait() }()
-	if err := srv.waitReady(srv.exit); err != nil {
-		srv.Stop()
-		return nil, fmt.Errorf("%s did not start: %w %s", s.Name, err, strings.TrimSpace(stderr.String()))
 	}
 	return srv, nil
 }
 
-// waitReady polls PING for up to 10 s.
-func (s *Server) waitReady(exited <-chan error) error {
-	deadline := time.Now().Add(10 * time.Second)
+// launch starts the process on the server's directory and waits until
+// it answers PING, polling every poll for up to limit.
+func (s *Server) launch(limit, poll time.Duration) error {
+	cmd := exec.Command(s.Spec.Binary, s.args...)
+	var stderr strings.Builder
+	cmd.Stderr = &limitedWriter{w: &stderr, n: 4096}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	s.cmd, s.exit = cmd, make(chan error, 1)
+	go func() { s.exit <- cmd.Wait() }()
+	if err := s.waitReady(s.exit, limit, poll); err != nil {
+		terminate(cmd, s.exit, 10*time.Second)
+		s.cmd = nil
+		return fmt.Errorf("%s did not start: %w %s", s.Spec.Name, err, strings.TrimSpace(stderr.String()))
+	}
+	return nil
+}
+
+// waitReady polls PING every poll for up to limit. A server still
+// loading its data answers an error (Redis's LOADING) or nothing
+// (brokerd listens once loaded): both count as not ready.
+func (s *Server) waitReady(exited <-chan error, limit, poll time.Duration) error {
+	deadline := time.Now().Add(limit)
 	for {
 		c, err := Dial(s.Addr)
 		if err == nil {
@@ -101,20 +116,23 @@ func (s *Server) waitReady(exited <-chan error) error {
 		select {
 		case e := <-exited:
 			return fmt.Errorf("exited (%v)", e)
-		case <-time.After(20 * time.Millisecond):
+		case <-time.After(poll):
 		}
 	}
 }
 
 // Stop shuts a started server down (SIGTERM, then SIGKILL after 10 s)
-// and removes its data directory. It does nothing for an external one.
+// and removes its data directory, also after Halt. It does nothing for
+// an external one.
 func (s *Server) Stop() {
-	if s.cmd == nil {
-		return
+	if s.cmd != nil {
+		terminate(s.cmd, s.exit, 10*time.Second)
+		s.cmd = nil
 	}
-	terminate(s.cmd, s.exit, 10*time.Second)
-	s.cmd = nil
-	os.RemoveAll(s.dir)
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
+		s.dir = ""
+	}
 }
 
 // terminate sends cmd SIGTERM, then SIGKILL if it has not exited (a

@@ -29,9 +29,17 @@ type Result struct {
 // RowResult is one report row: Samples[side][round].
 type RowResult struct {
 	Name    string
-	Mem     bool
+	Kind    string // which table the row goes to: KindPerf, KindMem, KindStartup or KindSnapshot
 	Samples [][]Sample
 }
+
+// Row kinds.
+const (
+	KindPerf     = ""         // throughput and latency
+	KindMem      = "memory"   // memory growth
+	KindStartup  = "startup"  // start-up time
+	KindSnapshot = "snapshot" // latency during a snapshot
+)
 
 // Run runs the suite. Failures of a workload are recorded in its rows
 // (Sample.Status) and never stop the run.
@@ -52,7 +60,7 @@ func (s *Suite) Run() *Result {
 	for _, w := range ws {
 		rows := make([]RowResult, len(w.rows))
 		for i, name := range w.rows {
-			rows[i] = RowResult{Name: name, Mem: w.mem, Samples: make([][]Sample, len(s.Sides))}
+			rows[i] = RowResult{Name: name, Kind: w.kind(name), Samples: make([][]Sample, len(s.Sides))}
 		}
 		for round := 1; round <= s.Cfg.Rounds; round++ {
 			for si, side := range s.Sides {
@@ -80,6 +88,12 @@ func (s *Suite) runOne(w workload, side ServerSpec, progress *atomic.Int64) []Sa
 			out[i] = Sample{Row: row, Status: statusOf(err)}
 		}
 		return out
+	}
+	if w.local && side.External() {
+		return fail(skipError("needs binaries to start"))
+	}
+	if w.fsync != "" {
+		side.Fsync = w.fsync
 	}
 	rc := &runCtx{cfg: &s.Cfg, side: side, progress: progress}
 	if w.own {

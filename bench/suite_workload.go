@@ -13,11 +13,28 @@ type workload struct {
 	rows  []string   // report rows, in order
 	probe [][]string // commands the target must know; run once before each run
 	mem   bool       // rows report memory growth, not latency
+	// kinds gives the kind of rows that are not throughput rows (KindPerf)
+	// or memory rows (mem).
+	kinds map[string]string
+	// fsync, when set, is the appendfsync policy of the servers started
+	// for this workload, whatever the suite's.
+	fsync string
+	// local marks a workload that must start the servers itself (a policy
+	// of its own, restarts): against --target its rows are skipped.
+	local bool
 	// own marks a workload that starts its own servers from rc.side (a
 	// cluster): the suite starts none and probes nothing, and rc.srv is
 	// nil until the workload sets it.
 	own bool
 	run func(rc *runCtx) ([]Sample, error)
+}
+
+// kind is the kind of the workload's row named row.
+func (w workload) kind(row string) string {
+	if w.mem {
+		return KindMem
+	}
+	return w.kinds[row]
 }
 
 // single adapts a one-row workload's run function.
@@ -29,7 +46,7 @@ func single(run func(rc *runCtx) (Sample, error)) func(rc *runCtx) ([]Sample, er
 }
 
 // Groups lists the workload groups in report order.
-var Groups = []string{"stream", "list", "pubsub", "pubsub-nats", "events", "celery", "raw", "memory"}
+var Groups = []string{"stream", "list", "pubsub", "pubsub-nats", "events", "celery", "raw", "durability", "startup", "memory"}
 
 // keyPrefix starts every key bench writes, so that a run against an
 // existing server can delete exactly what it wrote.
@@ -52,6 +69,8 @@ func workloads(cfg *Config, selected map[string]bool) []workload {
 	add(pubsubWorkloads(cfg)...)
 	add(natsWorkload(), eventsWorkload(cfg), celeryWorkload(cfg))
 	add(rawWorkloads(cfg)...)
+	add(durabilityWorkloads(cfg)...)
+	add(startupWorkload(cfg))
 	add(memoryWorkload(cfg))
 	return all
 }

@@ -63,8 +63,21 @@ func rawPrefill(cfg *Config, pipe int) int {
 }
 
 func runRaw(rc *runCtx, cmd string, pipe int) (Sample, error) {
+	return rawLoad{row: rawRow(cmd, pipe), cmd: cmd, pipe: pipe, keys: rawKeyspace}.run(rc)
+}
+
+// rawLoad is one raw throughput run: cfg.Clients connections sending cmd
+// in pipelines of pipe.
+type rawLoad struct {
+	row, cmd string
+	pipe     int
+	keys     int          // SET and GET pick their keys among the first keys of rawKey
+	during   func() error // see runTimedDuring; nil for none
+}
+
+func (l rawLoad) run(rc *runCtx) (Sample, error) {
 	cfg := rc.cfg
-	row := rawRow(cmd, pipe)
+	row, cmd, pipe, keys := l.row, l.cmd, l.pipe, l.keys
 	list, stream, channel := keyPrefix+"rawlist", keyPrefix+"rawstream", keyPrefix+"rawchan"
 	if err := rawSetup(rc, cmd, pipe, list); err != nil {
 		return Sample{}, err
@@ -74,12 +87,12 @@ func runRaw(rc *runCtx, cmd string, pipe int) (Sample, error) {
 	if cmd == "PUBLISH" {
 		n++ // the subscriber
 	}
-	s, err := runTimed(rc, row, n, func(w *worker) error {
+	s, err := runTimedDuring(rc, row, n, func(w *worker) error {
 		if w.id == cfg.Clients {
 			return drain(w, channel)
 		}
 		if cfg.Driver == "goredis" {
-			return rawGoRedis(w, cmd, pipe, list, stream, channel, &empty)
+			return rawGoRedis(w, cmd, pipe, keys, list, stream, channel, &empty)
 		}
 		c, err := w.dial()
 		if err != nil {
@@ -94,10 +107,10 @@ func runRaw(rc *runCtx, cmd string, pipe int) (Sample, error) {
 			for range pipe {
 				switch cmd {
 				case "SET":
-					key = rawKey(key, rng.IntN(rawKeyspace))
+					key = rawKey(key, rng.IntN(keys))
 					args = append(args[:0], []byte("SET"), key, val)
 				case "GET":
-					key = rawKey(key, rng.IntN(rawKeyspace))
+					key = rawKey(key, rng.IntN(keys))
 					args = append(args[:0], []byte("GET"), key)
 				case "XADD":
 					args = append(args[:0], []byte("XADD"), []byte(stream), []byte("*"), []byte("f"), val)
@@ -125,7 +138,7 @@ func runRaw(rc *runCtx, cmd string, pipe int) (Sample, error) {
 			}
 		}
 		return nil
-	})
+	}, l.during)
 	if err == nil && empty.Load() > 0 {
 		s.Note = fmt.Sprintf("list ran empty: %d RPOPs found nothing", empty.Load())
 	}
@@ -215,7 +228,7 @@ type nopLogger struct{}
 
 func (nopLogger) Printf(context.Context, string, ...any) {}
 
-func rawGoRedis(w *worker, cmd string, pipe int, list, stream, channel string, empty *atomic.Int64) error {
+func rawGoRedis(w *worker, cmd string, pipe, keys int, list, stream, channel string, empty *atomic.Int64) error {
 	quietGoRedis.Do(func() { redis.SetLogger(nopLogger{}) })
 	rdb := redis.NewClient(&redis.Options{Addr: w.t.rc.srv.Addr, PoolSize: 1, Protocol: 2,
 		DisableIdentity: true, ReadTimeout: -1, WriteTimeout: -1})
@@ -226,9 +239,9 @@ func rawGoRedis(w *worker, cmd string, pipe int, list, stream, channel string, e
 	issue := func(p redis.Cmdable) redis.Cmder {
 		switch cmd {
 		case "SET":
-			return p.Set(ctx, string(rawKey(nil, rng.IntN(rawKeyspace))), val, 0)
+			return p.Set(ctx, string(rawKey(nil, rng.IntN(keys))), val, 0)
 		case "GET":
-			return p.Get(ctx, string(rawKey(nil, rng.IntN(rawKeyspace))))
+			return p.Get(ctx, string(rawKey(nil, rng.IntN(keys))))
 		case "XADD":
 			return p.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []string{"f", val}})
 		case "LPUSH":

@@ -46,7 +46,7 @@ func run(args []string) error {
 	def := bench.DefaultConfig()
 	var o options
 	cfg := def // fields without a flag keep their default
-	fs.BoolVar(&o.quick, "quick", false, "short run (QUICK=1): 0.25 s per run, 100,000 events and memory items")
+	fs.BoolVar(&o.quick, "quick", false, "short run (QUICK=1): 0.25 s per run, 100,000 events, memory items and start-up keys")
 	fs.StringVar(&o.brokerd, "brokerd", "bin/brokerd", "brokerd binary to start")
 	fs.StringVar(&o.redisServer, "redis-server", "", "redis-server binary (default: redis-server on PATH)")
 	fs.BoolVar(&o.noRedis, "no-redis", false, "do not compare with redis-server")
@@ -77,6 +77,7 @@ func run(args []string) error {
 	fs.IntVar(&cfg.Events, "event-entries", def.Events, "entries appended and replayed by event sourcing")
 	fs.IntVar(&cfg.ReplayPage, "replay-page", def.ReplayPage, "XRANGE COUNT of the replay")
 	fs.IntVar(&cfg.MemEntries, "mem-entries", def.MemEntries, "items per memory measurement (scaled to 1,000,000)")
+	fs.IntVar(&cfg.StartupRecords, "startup-records", def.StartupRecords, "keys written before timing start-up and snapshots (workload startup; --quick: 100,000)")
 	fs.DurationVar(&cfg.CountCap, "count-cap", def.CountCap, "time limit of each count-bound load (event appends, memory loads)")
 	fs.StringVar(&cfg.Driver, "client", def.Driver, "client of the raw rows: resp (bench's own) or goredis (go-redis v9)")
 	if err := fs.Parse(args); err != nil {
@@ -102,6 +103,9 @@ func run(args []string) error {
 		if !set["count-cap"] {
 			cfg.CountCap = q.CountCap
 		}
+		if !set["startup-records"] {
+			cfg.StartupRecords = q.StartupRecords
+		}
 		cfg.Settle = q.Settle
 	}
 	var err error
@@ -109,6 +113,9 @@ func run(args []string) error {
 		return fmt.Errorf("--raw-pipelines: %w", err)
 	}
 	cfg.RawCommands = strings.Split(strings.ToUpper(o.rawCmds), ",")
+	if cfg.StartupRecords < 1 {
+		return fmt.Errorf("--startup-records must be positive")
+	}
 	if cfg.Driver != "resp" && cfg.Driver != "goredis" {
 		return fmt.Errorf("--client must be resp or goredis")
 	}
