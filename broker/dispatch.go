@@ -47,8 +47,15 @@ func (s *Server) bindContext(cl *client) {
 // and nothing unlogged is acknowledged.
 func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 	cl := conn.Context().(*client)
+	if cl.closeAfterReply || cl.killed.Load() {
+		// The connection is closed (QUIT, CLIENT KILL, a client that left
+		// while parked, a failed WAL): redcon still hands over the rest of
+		// the pipeline it had parsed, which Redis would never run.
+		return
+	}
 	if wt := s.execute(cl, cmd.Args); wt != nil && !s.awaitUnblock(cl, conn, wt) {
 		cl.out.Reset()
+		cl.closeAfterReply = true
 		conn.Close()
 		return
 	}
@@ -107,6 +114,7 @@ func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
 	}
 	s.logger.Error("WAL write failed; closing client without reply", "client", cl.id, "err", err)
 	cl.out.Reset()
+	cl.closeAfterReply = true
 	conn.Close()
 	return false
 }

@@ -1,0 +1,67 @@
+package broker_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/brokerd/brokerd/internal/brokertest"
+)
+
+// Regression tests from a review of the dispatcher's concurrency: each
+// failed before its fix.
+
+// waitClients waits until the server counts n connections (admin's own
+// included). A closed connection is uncounted only after redcon ran every
+// command it had parsed for it, so this is when a test may check that
+// none of them ran.
+func waitClients(t *testing.T, admin *brokertest.Raw, n int) {
+	t.Helper()
+	brokertest.Eventually(t, 5*time.Second, func() error {
+		info := admin.Do("INFO clients")
+		if want := fmt.Sprintf("connected_clients:%d\\r", n); !strings.Contains(info, want) {
+			return fmt.Errorf("want %q in %q", want, info)
+		}
+		return nil
+	})
+}
+
+// A command pipelined after QUIT must not run: Redis stops reading a
+// client's query buffer once it is to be closed.
+func TestReviewNothingRunsAfterQuit(t *testing.T) {
+	s := brokertest.Start(t)
+	admin := s.Dial()
+	r := s.Dial()
+	r.Send("QUIT\r\nSET k v\r\n")
+	if got := r.Read(); got != "OK" {
+		t.Fatalf("QUIT = %q, want OK", got)
+	}
+	if !r.Closed() {
+		t.Fatal("connection still open after QUIT")
+	}
+	waitClients(t, admin, 1)
+	if got := admin.Do("EXISTS k"); got != "(int) 0" {
+		t.Fatalf("EXISTS k = %s: the SET pipelined after QUIT ran", got)
+	}
+}
+
+// A client that disconnects while parked is gone: the commands it had
+// pipelined behind the blocking one must not run.
+func TestReviewNothingRunsAfterParkedClientLeaves(t *testing.T) {
+	s := brokertest.Start(t)
+	admin := s.Dial()
+	r := s.Dial()
+	r.Send("BLPOP q 0\r\nSET k v\r\n")
+	brokertest.Eventually(t, 5*time.Second, func() error {
+		if info := admin.Do("INFO clients"); !strings.Contains(info, "blocked_clients:1\\r") {
+			return fmt.Errorf("not blocked yet: %q", info)
+		}
+		return nil
+	})
+	r.Conn.Close()
+	waitClients(t, admin, 1)
+	if got := admin.Do("EXISTS k"); got != "(int) 0" {
+		t.Fatalf("EXISTS k = %s: the SET pipelined behind BLPOP ran for a closed client", got)
+	}
+}
