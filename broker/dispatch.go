@@ -79,6 +79,9 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 	}
 	s.handOver(cl, conn)
 	if closing {
+		if cl.sub != nil {
+			cl.sub.outbox.Drain() // its reply is in the outbox
+		}
 		conn.Close()
 	}
 }

@@ -65,3 +65,15 @@ func TestReviewNothingRunsAfterParkedClientLeaves(t *testing.T) {
 		t.Fatalf("EXISTS k = %s: the SET pipelined behind BLPOP ran for a closed client", got)
 	}
 }
+
+// A subscribed client's QUIT is answered before the connection closes.
+func TestReviewSubscriberQuitIsAnswered(t *testing.T) {
+	s := brokertest.Start(t)
+	for i := range 20 {
+		r := s.Dial()
+		r.Do("SUBSCRIBE foo")
+		if got := r.Do("QUIT"); got != "OK" {
+			t.Fatalf("round %d: QUIT = %s, want OK", i, got)
+		}
+	}
+}

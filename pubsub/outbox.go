@@ -34,6 +34,7 @@ type Outbox struct {
 	inFlight  int // bytes handed to w and not yet written
 	softSince time.Time
 	closed    bool
+	draining  bool // Drain: no more frames; Run stops once pending is written
 	wake      chan struct{}
 	done      chan struct{}
 }
@@ -55,7 +56,7 @@ func NewOutbox(w io.Writer, limits func() Limits, overflow func()) *Outbox {
 // holds and calls overflow.
 func (o *Outbox) Deliver(frame []byte) {
 	o.mu.Lock()
-	if o.closed {
+	if o.closed || o.draining {
 		o.mu.Unlock()
 		return
 	}
@@ -119,6 +120,11 @@ func (o *Outbox) Run() {
 			}
 			if len(o.pending) == 0 {
 				o.inFlight = 0
+				if o.draining {
+					o.closed = true
+					o.mu.Unlock()
+					return
+				}
 				o.mu.Unlock()
 				break
 			}
@@ -146,6 +152,17 @@ func (o *Outbox) Close() {
 	o.pending = nil
 	o.mu.Unlock()
 	o.signal()
+}
+
+// Drain stops taking frames and returns once everything queued before
+// it is written (or writing failed): for a reply that must reach the
+// client before its connection is closed (QUIT).
+func (o *Outbox) Drain() {
+	o.mu.Lock()
+	o.draining = true
+	o.mu.Unlock()
+	o.signal()
+	<-o.done
 }
 
 // Wait returns once Run has returned.
