@@ -53,11 +53,21 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 		// the pipeline it had parsed, which Redis would never run.
 		return
 	}
-	if wt := s.execute(cl, cmd.Args); wt != nil && !s.awaitUnblock(cl, conn, wt) {
-		cl.out.Reset()
-		cl.closeAfterReply = true
-		conn.Close()
-		return
+	if cl.sub != nil {
+		// What the command makes the subscriber receive follows its
+		// reply (see Outbox.Hold); a first subscription starts held.
+		cl.sub.outbox.Hold()
+	}
+	if wt := s.execute(cl, cmd.Args); wt != nil {
+		if cl.sub != nil {
+			cl.sub.outbox.Release(nil) // messages flow while it waits
+		}
+		if !s.awaitUnblock(cl, conn, wt) {
+			cl.out.Reset()
+			cl.closeAfterReply = true
+			conn.Close()
+			return
+		}
 	}
 	if cl.sub != nil {
 		// A subscriber's replies join its messages in the outbox, so a
@@ -65,10 +75,8 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 		if !s.awaitDurable(cl, conn) {
 			return
 		}
-		if cl.out.Len() > 0 {
-			cl.sub.Deliver(cl.out.Bytes())
-			cl.out.Reset()
-		}
+		cl.sub.outbox.Release(cl.out.Bytes())
+		cl.out.Reset()
 	}
 	closing := cl.closeAfterReply || s.closing.Load()
 	if len(conn.PeekPipeline()) > 0 && !closing {

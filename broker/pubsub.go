@@ -32,6 +32,7 @@ func (s *Server) subscriberOf(cl *client) *subscriber {
 		s.logger.Warn("subscriber over client-output-buffer-limit pubsub; disconnecting", "client", cl.id)
 		cl.guard.Close()
 	})
+	sb.outbox.Hold() // its client is running a command: serveRESP releases it with the reply
 	go sb.outbox.Run()
 	cl.sub = sb
 	cl.subInfo.Store(sb)

@@ -66,6 +66,27 @@ func TestReviewNothingRunsAfterParkedClientLeaves(t *testing.T) {
 	}
 }
 
+// A RESP3 subscriber publishing to its own channel gets the PUBLISH
+// reply first, then the message (Redis 7.2's pubsub.tcl "unsubscribe
+// inside multi, and publish to self").
+func TestReviewPublishToSelfRepliesFirst(t *testing.T) {
+	s := brokertest.Start(t)
+	r := s.Dial()
+	r.Do("HELLO 3")
+	if got := r.Do("SUBSCRIBE foo"); got != `push["subscribe" "foo" (int) 1]` {
+		t.Fatalf("SUBSCRIBE = %s", got)
+	}
+	for i := range 20 {
+		r.Send("*3\r\n$7\r\nPUBLISH\r\n$3\r\nfoo\r\n$3\r\nbar\r\n")
+		if got := r.Read(); got != "(int) 1" {
+			t.Fatalf("round %d: PUBLISH reply = %s, want (int) 1 before the message", i, got)
+		}
+		if got := r.Read(); got != `push["message" "foo" "bar"]` {
+			t.Fatalf("round %d: message = %s", i, got)
+		}
+	}
+}
+
 // A subscribed client's QUIT is answered before the connection closes.
 func TestReviewSubscriberQuitIsAnswered(t *testing.T) {
 	s := brokertest.Start(t)

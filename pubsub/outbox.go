@@ -35,6 +35,8 @@ type Outbox struct {
 	softSince time.Time
 	closed    bool
 	draining  bool // Drain: no more frames; Run stops once pending is written
+	held      bool // Hold: frames wait in heldBuf until Release
+	heldBuf   []byte
 	wake      chan struct{}
 	done      chan struct{}
 }
@@ -60,10 +62,20 @@ func (o *Outbox) Deliver(frame []byte) {
 		o.mu.Unlock()
 		return
 	}
-	o.pending = append(o.pending, frame...)
+	if o.held {
+		o.heldBuf = append(o.heldBuf, frame...)
+	} else {
+		o.pending = append(o.pending, frame...)
+	}
+	o.unlockQueued()
+}
+
+// unlockQueued ends a change to what is queued: it applies the limits,
+// unlocks mu and wakes Run.
+func (o *Outbox) unlockQueued() {
 	if o.overLimit(time.Now()) {
 		o.closed = true
-		o.pending = nil
+		o.pending, o.heldBuf = nil, nil
 		o.mu.Unlock()
 		o.signal()
 		o.overflow()
@@ -77,7 +89,7 @@ func (o *Outbox) Deliver(frame []byte) {
 // holds mu.
 func (o *Outbox) overLimit(now time.Time) bool {
 	l := o.limits()
-	size := int64(len(o.pending) + o.inFlight)
+	size := int64(len(o.pending) + len(o.heldBuf) + o.inFlight)
 	if l.Hard > 0 && size > l.Hard {
 		return true
 	}
@@ -103,7 +115,35 @@ func (o *Outbox) signal() {
 func (o *Outbox) Len() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return len(o.pending) + o.inFlight
+	return len(o.pending) + len(o.heldBuf) + o.inFlight
+}
+
+// Hold makes Deliver set frames aside until Release. The broker holds a
+// subscriber's outbox while the subscriber runs a command, so what the
+// command makes it receive (a PUBLISH to itself, a keyspace event of its
+// own write) follows the command's reply, as Redis sends it.
+func (o *Outbox) Hold() {
+	o.mu.Lock()
+	o.held = true
+	o.mu.Unlock()
+}
+
+// Release queues reply, then the frames held since Hold, and ends the
+// hold.
+func (o *Outbox) Release(reply []byte) {
+	o.mu.Lock()
+	if o.closed || o.draining {
+		o.mu.Unlock()
+		return
+	}
+	o.held = false
+	o.pending = append(o.pending, reply...)
+	o.pending = append(o.pending, o.heldBuf...)
+	o.heldBuf = o.heldBuf[:0]
+	if cap(o.heldBuf) > maxKeptBuffer {
+		o.heldBuf = nil
+	}
+	o.unlockQueued()
 }
 
 // Run writes queued frames until Close or a write error. It is the
@@ -149,7 +189,7 @@ func (o *Outbox) Run() {
 func (o *Outbox) Close() {
 	o.mu.Lock()
 	o.closed = true
-	o.pending = nil
+	o.pending, o.heldBuf = nil, nil
 	o.mu.Unlock()
 	o.signal()
 }
