@@ -60,7 +60,10 @@ func repliesViaOutbox(spec *command.Spec) bool {
 func (s *Server) subscribeTo(kind pubsub.Kind) command.Handler {
 	return func(c *command.Ctx) error {
 		cl := clientOf(c)
-		cl.subscriptions = s.pubsub.Subscribe(s.subscriberOf(cl), kind, c.Args[1:])
+		sb := s.subscriberOf(cl)
+		sb.reply = c.Out
+		cl.subscriptions = s.pubsub.Subscribe(sb, kind, c.Args[1:])
+		sb.reply = nil
 		return nil
 	}
 }
@@ -68,7 +71,10 @@ func (s *Server) subscribeTo(kind pubsub.Kind) command.Handler {
 func (s *Server) unsubscribeFrom(kind pubsub.Kind) command.Handler {
 	return func(c *command.Ctx) error {
 		cl := clientOf(c)
-		cl.subscriptions = s.pubsub.Unsubscribe(s.subscriberOf(cl), kind, c.Args[1:])
+		sb := s.subscriberOf(cl)
+		sb.reply = c.Out
+		cl.subscriptions = s.pubsub.Unsubscribe(sb, kind, c.Args[1:])
+		sb.reply = nil
 		return nil
 	}
 }

@@ -156,7 +156,8 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	c.Args = args
 	if spec.Has(command.PubSub) {
 		// Pub/sub state has its own lock; the keyspace is not involved.
-		// Confirmations go through the outbox, after the replies owed.
+		// A client's replies go through the outbox once it has one,
+		// after the replies owed.
 		if repliesViaOutbox(spec) && !s.flushOwed(cl, cl.conn) {
 			cl.closeAfterReply = true
 			return nil

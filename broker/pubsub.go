@@ -3,6 +3,7 @@ package broker
 import (
 	"sync/atomic"
 
+	"github.com/brokerd/brokerd/command"
 	"github.com/brokerd/brokerd/pubsub"
 )
 
@@ -15,9 +16,14 @@ import (
 type subscriber struct {
 	outbox *pubsub.Outbox
 	resp3  atomic.Bool
+	// reply is the reply of the client's running (un)subscribe, where the
+	// registry's confirmations go (pubsub.Confirmer); only the client's
+	// own goroutine sets it, around its call into the registry.
+	reply *command.Reply
 }
 
 func (sb *subscriber) Deliver(frame []byte) { sb.outbox.Deliver(frame) }
+func (sb *subscriber) Confirm(frame []byte) { sb.reply.Raw(frame) }
 func (sb *subscriber) Resp3() bool          { return sb.resp3.Load() }
 
 // subscriberOf returns cl's subscriber, starting its outbox on first use.

@@ -87,6 +87,66 @@ func TestReviewPublishToSelfRepliesFirst(t *testing.T) {
 	}
 }
 
+// (Un)subscribing inside MULTI puts the confirmation in EXEC's reply, in
+// its place (Redis's pubsub.tcl "unsubscribe inside multi"); messages
+// published to oneself inside MULTI come after EXEC's reply ("publish to
+// self inside multi").
+func TestReviewPubSubInsideMulti(t *testing.T) {
+	t.Run("RESP2 subscribe", func(t *testing.T) {
+		s := brokertest.Start(t)
+		r := s.Dial()
+		r.Do("MULTI")
+		r.Do("PING a")
+		r.Do("SUBSCRIBE foo")
+		if got, want := r.Do("EXEC"), `["a" ["subscribe" "foo" (int) 1]]`; got != want {
+			t.Fatalf("EXEC = %s, want %s", got, want)
+		}
+		if got, want := r.Do("PING"), `["pong" ""]`; got != want {
+			t.Fatalf("PING after EXEC = %s, want %s", got, want)
+		}
+	})
+	t.Run("RESP3 unsubscribe", func(t *testing.T) {
+		s := brokertest.Start(t)
+		r := s.Dial()
+		r.Do("HELLO 3")
+		r.Send("*4\r\n$9\r\nSUBSCRIBE\r\n$3\r\nfoo\r\n$3\r\nbar\r\n$3\r\nbaz\r\n")
+		for range 3 {
+			r.Read()
+		}
+		r.Do("MULTI")
+		r.Do("PING abc")
+		r.Do("UNSUBSCRIBE bar")
+		r.Do("UNSUBSCRIBE baz")
+		r.Do("PING def")
+		want := `["abc" push["unsubscribe" "bar" (int) 2] push["unsubscribe" "baz" (int) 1] "def"]`
+		if got := r.Do("EXEC"); got != want {
+			t.Fatalf("EXEC = %s, want %s", got, want)
+		}
+		if got := r.Do("PING x"); got != `"x"` {
+			t.Fatalf("PING after EXEC = %s", got)
+		}
+	})
+	t.Run("RESP3 publish to self", func(t *testing.T) {
+		s := brokertest.Start(t)
+		r := s.Dial()
+		r.Do("HELLO 3")
+		r.Do("SUBSCRIBE foo")
+		r.Do("MULTI")
+		r.Do("PING abc")
+		r.Do("PUBLISH foo bar")
+		r.Do("PUBLISH foo vaz")
+		r.Do("PING def")
+		if got, want := r.Do("EXEC"), `["abc" (int) 1 (int) 1 "def"]`; got != want {
+			t.Fatalf("EXEC = %s, want %s", got, want)
+		}
+		for _, want := range []string{`push["message" "foo" "bar"]`, `push["message" "foo" "vaz"]`} {
+			if got := r.Read(); got != want {
+				t.Fatalf("got %s, want %s", got, want)
+			}
+		}
+	})
+}
+
 // A subscribed client's QUIT is answered before the connection closes.
 func TestReviewSubscriberQuitIsAnswered(t *testing.T) {
 	s := brokertest.Start(t)

@@ -17,6 +17,23 @@ type Subscriber interface {
 	Resp3() bool
 }
 
+// Confirmer is a Subscriber that takes its (un)subscribe confirmations
+// apart from its messages: the broker writes them into the reply of the
+// command that subscribed, where Redis puts them (inside EXEC's reply when
+// the command ran in MULTI), and orders its messages after that reply.
+type Confirmer interface {
+	Confirm(frame []byte)
+}
+
+// confirm hands sub a confirmation.
+func confirm(sub Subscriber, frame []byte) {
+	if c, ok := sub.(Confirmer); ok {
+		c.Confirm(frame)
+		return
+	}
+	sub.Deliver(frame)
+}
+
 // Kind is one of the three subscription spaces. Shard channels are
 // separate from plain channels, as in Redis: SPUBLISH reaches only
 // SSUBSCRIBE clients.
@@ -65,9 +82,10 @@ func NewRegistry() *Registry {
 	return r
 }
 
-// Subscribe adds sub to each name of kind and delivers one confirmation
-// per name, under the registry lock, so no message for a name can reach
-// sub before its confirmation. It returns the subscriber's count after.
+// Subscribe adds sub to each name of kind and hands it one confirmation
+// per name (see Confirmer), under the registry lock, so no message for a
+// name can reach sub before its confirmation. It returns the subscriber's
+// count after.
 func (r *Registry) Subscribe(sub Subscriber, kind Kind, names [][]byte) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -89,7 +107,7 @@ func (r *Registry) Subscribe(sub Subscriber, kind Kind, names [][]byte) int {
 			st.names[kind] = append(st.names[kind], name)
 		}
 		frame = confirmFrame(frame[:0], sub.Resp3(), verbs[kind].sub, n, st.count(kind))
-		sub.Deliver(frame)
+		confirm(sub, frame)
 	}
 	return r.total(sub)
 }
@@ -113,7 +131,7 @@ func (r *Registry) Unsubscribe(sub Subscriber, kind Kind, names [][]byte) int {
 		if st != nil {
 			count = st.count(kind)
 		}
-		sub.Deliver(confirmFrame(frame, sub.Resp3(), verbs[kind].unsub, nil, count))
+		confirm(sub, confirmFrame(frame, sub.Resp3(), verbs[kind].unsub, nil, count))
 		return r.total(sub)
 	}
 	for _, n := range names {
@@ -123,7 +141,7 @@ func (r *Registry) Unsubscribe(sub Subscriber, kind Kind, names [][]byte) int {
 			count = st.count(kind)
 		}
 		frame = confirmFrame(frame[:0], sub.Resp3(), verbs[kind].unsub, n, count)
-		sub.Deliver(frame)
+		confirm(sub, frame)
 	}
 	total := r.total(sub)
 	if total == 0 {
