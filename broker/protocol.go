@@ -228,7 +228,7 @@ func (c *guardedConn) Read(p []byte) (int, error) {
 		if c.err != nil {
 			var pe *protocolError
 			if errors.As(c.err, &pe) {
-				c.Conn.Write([]byte("-ERR " + pe.Error() + "\r\n"))
+				c.Write([]byte("-ERR " + pe.Error() + "\r\n")) // counted, and never inside another frame
 			}
 			return 0, c.err
 		}
