@@ -151,23 +151,19 @@ func (s *Server) commandDocs(c *command.Ctx) error {
 	return nil
 }
 
-// writeCommandDocs writes Redis's docs of the command when Redis has it
-// (command_docs.go), else what the Spec carries: summary, since, group and
-// subcommands.
+// writeCommandDocs writes a command's docs map: summary, since and group
+// from its Spec, then the fields Redis's docs have for it (complexity,
+// arguments, history, ...; see command_docs.go), then its subcommands.
 func writeCommandDocs(out *command.Reply, spec *command.Spec) {
+	var extra []respNode
 	if doc, ok := redisDocs(spec); ok {
-		writeRedisDocs(out, spec, doc)
-		return
+		extra = doc.fieldsExcept("summary", "since", "group", "subcommands")
 	}
-	n := 1
-	if spec.Summary != "" {
-		n++
-	}
-	if spec.Since != "" {
-		n++
-	}
-	if len(spec.Subcommands) > 0 {
-		n++
+	n := 1 + len(extra)/2
+	for _, has := range []bool{spec.Summary != "", spec.Since != "", len(spec.Subcommands) > 0} {
+		if has {
+			n++
+		}
 	}
 	out.Map(n)
 	if spec.Summary != "" {
@@ -180,6 +176,9 @@ func writeCommandDocs(out *command.Reply, spec *command.Spec) {
 	}
 	out.BulkString("group")
 	out.BulkString(spec.Group)
+	for _, f := range extra {
+		f.write(out)
+	}
 	if len(spec.Subcommands) > 0 {
 		out.BulkString("subcommands")
 		out.Map(len(spec.Subcommands))

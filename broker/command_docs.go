@@ -3,6 +3,7 @@ package broker
 import (
 	_ "embed"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -129,45 +130,14 @@ func redisDocs(spec *command.Spec) (respNode, bool) {
 	return subs.field(name)
 }
 
-// writeRedisDocs writes spec's docs: summary, since and group from the
-// Spec (Redis 7.2's wording; the embedded file is 7.0's), the rest from
-// Redis's docs, and the subcommands brokerd has.
-func writeRedisDocs(out *command.Reply, spec *command.Spec, doc respNode) {
-	var fields []respNode
-	for i := 0; i+1 < len(doc.items); i += 2 {
-		switch doc.items[i].text {
-		case "summary", "since", "group", "subcommands":
-		default:
-			fields = append(fields, doc.items[i], doc.items[i+1])
+// fieldsExcept returns a map node's keys and values, in order, leaving
+// out the given keys.
+func (n respNode) fieldsExcept(keys ...string) []respNode {
+	var out []respNode
+	for i := 0; i+1 < len(n.items); i += 2 {
+		if !slices.Contains(keys, n.items[i].text) {
+			out = append(out, n.items[i], n.items[i+1])
 		}
 	}
-	n := 1 + len(fields)/2
-	for _, has := range []bool{spec.Summary != "", spec.Since != "", len(spec.Subcommands) > 0} {
-		if has {
-			n++
-		}
-	}
-	out.Map(n)
-	if spec.Summary != "" {
-		out.BulkString("summary")
-		out.BulkString(spec.Summary)
-	}
-	if spec.Since != "" {
-		out.BulkString("since")
-		out.BulkString(spec.Since)
-	}
-	out.BulkString("group")
-	out.BulkString(spec.Group)
-	for _, f := range fields {
-		f.write(out)
-	}
-	if len(spec.Subcommands) > 0 {
-		out.BulkString("subcommands")
-		out.Map(len(spec.Subcommands))
-		for i := range spec.Subcommands {
-			sub := &spec.Subcommands[i]
-			out.BulkString(sub.LowerName())
-			writeCommandDocs(out, sub)
-		}
-	}
+	return out
 }
