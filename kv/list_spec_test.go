@@ -1,22 +1,10 @@
 package kv
 
-import (
-	"strings"
-	"testing"
-
-	"github.com/brokerd/brokerd/command"
-)
+import "testing"
 
 // Redis 7.2's COMMAND INFO and COMMAND DOCS for the list commands
 // (src/commands.def).
-var listCommandInfo = []struct {
-	name              string
-	arity             int
-	flags             string
-	first, last, step int
-	categories        string
-	since, summary    string
-}{
+var listCommandInfo = []specInfo{
 	{"LPUSH", -3, "write denyoom fast", 1, 1, 1, "@write @list @fast", "1.0.0", "Prepends one or more elements to a list. Creates the key if it doesn't exist."},
 	{"RPUSH", -3, "write denyoom fast", 1, 1, 1, "@write @list @fast", "1.0.0", "Appends one or more elements to a list. Creates the key if it doesn't exist."},
 	{"LPUSHX", -3, "write denyoom fast", 1, 1, 1, "@write @list @fast", "2.2.0", "Prepends one or more elements to a list only when the list exists."},
@@ -42,42 +30,5 @@ var listCommandInfo = []struct {
 }
 
 func TestListSpecsMatchRedis(t *testing.T) {
-	specs := map[string]command.Spec{}
-	for _, s := range listSpecs() {
-		if _, dup := specs[s.Name]; dup {
-			t.Errorf("duplicate spec %s", s.Name)
-		}
-		specs[s.Name] = s
-	}
-	if len(specs) != len(listCommandInfo) {
-		t.Errorf("%d specs, want %d", len(specs), len(listCommandInfo))
-	}
-	for _, want := range listCommandInfo {
-		s, ok := specs[want.name]
-		if !ok {
-			t.Errorf("no spec for %s", want.name)
-			continue
-		}
-		got := []any{s.Arity, strings.Join(s.Flags.Names(), " "), s.Keys.First, s.Keys.Last, s.Keys.Step,
-			strings.Join(s.ACLCategories, " "), s.Group, s.Since, s.Summary}
-		exp := []any{want.arity, want.flags, want.first, want.last, want.step, want.categories, "list", want.since, want.summary}
-		for i := range got {
-			if got[i] != exp[i] {
-				t.Errorf("%s: got %v,\nwant %v", want.name, got, exp)
-				break
-			}
-		}
-		if s.Run == nil {
-			t.Errorf("%s has no handler", want.name)
-		}
-	}
-}
-
-// TestListPopArity: LPOP and RPOP take at most a count, as Redis's
-// popGenericCommand checks.
-func TestListPopArity(t *testing.T) {
-	x := newTester(t)
-	x.want("LPOP l 1 2", "ERR wrong number of arguments for 'lpop' command")
-	x.want("RPOP l 1 2", "ERR wrong number of arguments for 'rpop' command")
-	x.want("LPOP", "ERR wrong number of arguments for 'lpop' command")
+	checkSpecsMatchRedis(t, listSpecs(), "list", listCommandInfo)
 }

@@ -1,23 +1,11 @@
 package kv
 
-import (
-	"strings"
-	"testing"
-
-	"github.com/brokerd/brokerd/command"
-)
+import "testing"
 
 // Redis 7.2's COMMAND INFO and COMMAND DOCS for the string commands
 // (src/commands.def): arity, flags, the (first, last, step) key triple,
 // ACL categories, since and summary.
-var stringCommandInfo = []struct {
-	name              string
-	arity             int
-	flags             string
-	first, last, step int
-	categories        string
-	since, summary    string
-}{
+var stringCommandInfo = []specInfo{
 	{"GET", 2, "readonly fast", 1, 1, 1, "@read @string @fast", "1.0.0", "Returns the string value of a key."},
 	{"MGET", -2, "readonly fast", 1, -1, 1, "@read @string @fast", "1.0.0", "Atomically returns the string values of one or more keys."},
 	{"GETDEL", 2, "write fast", 1, 1, 1, "@write @string @fast", "6.2.0", "Returns the string value of a key after deleting the key."},
@@ -41,33 +29,5 @@ var stringCommandInfo = []struct {
 }
 
 func TestStringSpecsMatchRedis(t *testing.T) {
-	specs := map[string]command.Spec{}
-	for _, s := range stringSpecs() {
-		if _, dup := specs[s.Name]; dup {
-			t.Errorf("duplicate spec %s", s.Name)
-		}
-		specs[s.Name] = s
-	}
-	if len(specs) != len(stringCommandInfo) {
-		t.Errorf("%d specs, want %d", len(specs), len(stringCommandInfo))
-	}
-	for _, want := range stringCommandInfo {
-		s, ok := specs[want.name]
-		if !ok {
-			t.Errorf("no spec for %s", want.name)
-			continue
-		}
-		got := []any{s.Arity, strings.Join(s.Flags.Names(), " "), s.Keys.First, s.Keys.Last, s.Keys.Step,
-			strings.Join(s.ACLCategories, " "), s.Group, s.Since, s.Summary}
-		exp := []any{want.arity, want.flags, want.first, want.last, want.step, want.categories, "string", want.since, want.summary}
-		for i := range got {
-			if got[i] != exp[i] {
-				t.Errorf("%s: got %v,\nwant %v", want.name, got, exp)
-				break
-			}
-		}
-		if s.Run == nil {
-			t.Errorf("%s has no handler", want.name)
-		}
-	}
+	checkSpecsMatchRedis(t, stringSpecs(), "string", stringCommandInfo)
 }
