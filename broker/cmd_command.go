@@ -11,20 +11,9 @@ import (
 // COMMAND and its subcommands describe the command table; everything they
 // say is read from the registered Specs.
 
-// lookupFullName finds a command by the name COMMAND INFO/DOCS take:
-// "get" or "client|list", in any case.
-func (t *commandTable) lookupFullName(name string) *command.Spec {
-	parent, sub, isSub := strings.Cut(name, "|")
-	spec := t.byName[strings.ToLower(parent)]
-	if spec == nil || !isSub {
-		return spec
-	}
-	return subcommand(spec, []byte(sub))
-}
-
 // commandAll implements COMMAND with no subcommand: every command's info.
 func (s *Server) commandAll(c *command.Ctx) error {
-	all := s.table.sorted()
+	all := s.table.Sorted()
 	c.Out.Array(len(all))
 	for _, spec := range all {
 		writeCommandInfo(c.Out, spec)
@@ -33,7 +22,7 @@ func (s *Server) commandAll(c *command.Ctx) error {
 }
 
 func (s *Server) commandCount(c *command.Ctx) error {
-	c.Out.Int(int64(len(s.table.byName)))
+	c.Out.Int(int64(s.table.Len()))
 	return nil
 }
 
@@ -44,7 +33,7 @@ func (s *Server) commandInfo(c *command.Ctx) error {
 	}
 	c.Out.Array(len(c.Args) - 2)
 	for _, name := range c.Args[2:] {
-		if spec := s.table.lookupFullName(string(name)); spec != nil {
+		if spec := s.table.LookupFullName(string(name)); spec != nil {
 			writeCommandInfo(c.Out, spec)
 		} else {
 			c.Out.Null()
@@ -135,10 +124,10 @@ func writeKeySpecs(out *command.Reply, spec *command.Spec) {
 func (s *Server) commandDocs(c *command.Ctx) error {
 	var specs []*command.Spec
 	if len(c.Args) == 2 {
-		specs = s.table.sorted()
+		specs = s.table.Sorted()
 	} else {
 		for _, name := range c.Args[2:] {
-			if spec := s.table.lookupFullName(string(name)); spec != nil {
+			if spec := s.table.LookupFullName(string(name)); spec != nil {
 				specs = append(specs, spec)
 			}
 		}
@@ -220,7 +209,7 @@ func (s *Server) commandList(c *command.Ctx) error {
 		}
 	}
 	var names []string
-	for _, spec := range s.table.sorted() {
+	for _, spec := range s.table.Sorted() {
 		if keep(spec) {
 			names = append(names, spec.LowerName())
 		}
@@ -241,9 +230,9 @@ func (s *Server) commandList(c *command.Ctx) error {
 // key arguments".
 func (s *Server) commandGetKeys(c *command.Ctx) error {
 	args := c.Args[2:]
-	spec := s.table.lookup(args[0])
+	spec := s.table.Lookup(args[0])
 	if spec != nil && len(spec.Subcommands) > 0 && len(args) >= 2 {
-		spec = subcommand(spec, args[1])
+		spec = spec.Subcommand(args[1])
 	}
 	switch {
 	case spec == nil:

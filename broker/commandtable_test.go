@@ -102,7 +102,7 @@ func TestCommandTableMatchesRedis(t *testing.T) {
 			check(&spec.Subcommands[i])
 		}
 	}
-	for _, spec := range table.sorted() {
+	for _, spec := range table.Sorted() {
 		check(spec)
 	}
 }
@@ -110,7 +110,7 @@ func TestCommandTableMatchesRedis(t *testing.T) {
 // TestCommandTableSubcommandNames checks that every subcommand is named
 // "PARENT|SUB" after its container, since dispatch and COMMAND rely on it.
 func TestCommandTableSubcommandNames(t *testing.T) {
-	for _, spec := range newCommandTable(new(Server)).sorted() {
+	for _, spec := range newCommandTable(new(Server)).Sorted() {
 		for _, sub := range spec.Subcommands {
 			if parent, _, ok := strings.Cut(sub.Name, "|"); !ok || parent != spec.Name {
 				t.Errorf("%s: subcommand named %q", spec.Name, sub.Name)

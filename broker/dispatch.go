@@ -1,8 +1,6 @@
 package broker
 
 import (
-	"strings"
-
 	"github.com/brokerd/brokerd/command"
 	"github.com/tidwall/redcon"
 )
@@ -133,7 +131,7 @@ func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
 // execute runs one command for cl: resolve, check, lock, run, log. It
 // returns the waiter when the command parked the client.
 func (s *Server) execute(cl *client, args [][]byte) *waiter {
-	spec, err := s.table.resolve(args)
+	spec, err := s.table.Resolve(args)
 	if err != nil {
 		cl.rejectInMulti(command.Error(command.Translate(err)))
 		return nil
@@ -209,30 +207,4 @@ func run(spec *command.Spec, c *command.Ctx) {
 		c.Out.Truncate(mark)
 		c.Out.Error(command.Translate(err))
 	}
-}
-
-// unknownCommand is Redis's reply for a command not in the table: the name
-// and the first arguments, at most 128 bytes of them, each quoted.
-func unknownCommand(args [][]byte) command.Error {
-	var b strings.Builder
-	b.WriteString("ERR unknown command '")
-	b.WriteString(truncate(string(args[0]), 128))
-	b.WriteString("', with args beginning with: ")
-	n := 0
-	for _, a := range args[1:] {
-		if n >= 128 {
-			break
-		}
-		part := truncate(string(a), 128-n)
-		b.WriteString("'" + part + "' ")
-		n += len(part) + 3
-	}
-	return command.Error(b.String())
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

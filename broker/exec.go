@@ -47,7 +47,7 @@ func (s *Server) Exec(db int, args ...[]byte) ([]byte, error) {
 		ie.cl = s.newInternalClient()
 	}
 	cl := ie.cl
-	spec, err := s.table.resolve(args)
+	spec, err := s.table.Resolve(args)
 	if err == nil && repliesViaOutbox(spec) {
 		return nil, ErrNotForInternal
 	}

@@ -38,7 +38,7 @@ func (s *Server) call(line string) string {
 	out := command.NewReply(2)
 	c := command.NewCtx(out, nil)
 	c.Args, c.Keyspace = args, s.store
-	spec, err := s.table.resolve(args)
+	spec, err := s.table.Resolve(args)
 	if err != nil {
 		return string(command.Translate(err))
 	}

@@ -99,7 +99,7 @@ func (r *replayer) apply(snap string, index uint64, op wal.Op) error {
 		return fmt.Errorf("%s uses database %d but the server has %d (raise databases)",
 			where(), op.DB, s.store.Len())
 	}
-	spec, err := s.table.resolve(op.Args)
+	spec, err := s.table.Resolve(op.Args)
 	if err != nil {
 		return fmt.Errorf("%s: %s", where(), command.Translate(err))
 	}

@@ -26,7 +26,7 @@ import (
 type Server struct {
 	cfg    Config
 	logger *slog.Logger
-	table  *commandTable
+	table  *command.Table
 
 	// mu is the keyspace lock: write commands hold it exclusively, the rest
 	// share it. WAL order is execution order because records are appended

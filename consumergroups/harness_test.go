@@ -20,7 +20,7 @@ import (
 type tester struct {
 	t         *testing.T
 	store     *kv.Store
-	specs     map[string]*command.Spec
+	table     *command.Table
 	now       int64
 	proto     int
 	blockable bool
@@ -38,17 +38,13 @@ func (x *tester) Emit(db int, args [][]byte) {
 }
 
 func newTester(t *testing.T) *tester {
-	x := &tester{t: t, now: 1_700_000_000_000, proto: 2, specs: map[string]*command.Spec{}}
+	x := &tester{t: t, now: 1_700_000_000_000, proto: 2}
 	x.store = x.newStore(func() int64 { return x.now })
-	for _, group := range [][]command.Spec{kv.Specs(), streams.Specs(XInfoSpecs()...), Specs()} {
-		for _, s := range group {
-			s := s
-			if _, dup := x.specs[s.Name]; dup {
-				t.Fatalf("duplicate spec %s", s.Name)
-			}
-			x.specs[s.Name] = &s
-		}
+	table, err := command.NewTable(kv.Specs(), streams.Specs(XInfoSpecs()...), Specs())
+	if err != nil {
+		t.Fatal(err)
 	}
+	x.table = table
 	return x
 }
 
@@ -58,30 +54,9 @@ func (x *tester) newStore(now func() int64) *kv.Store {
 	return s
 }
 
-func (x *tester) lookup(args [][]byte) (*command.Spec, error) {
-	name := strings.ToUpper(string(args[0]))
-	s := x.specs[name]
-	if s == nil {
-		return nil, fmt.Errorf("unknown command %s", name)
-	}
-	if len(s.Subcommands) > 0 {
-		sub := strings.ToUpper(string(args[1]))
-		for i := range s.Subcommands {
-			if s.Subcommands[i].Name == name+"|"+sub {
-				s = &s.Subcommands[i]
-				if !s.ArityOK(len(args)) {
-					return nil, command.ErrWrongArgs(strings.ToLower(name + "|" + sub))
-				}
-				return s, nil
-			}
-		}
-		return nil, command.Error("ERR unknown subcommand '" + string(args[1]) + "'")
-	}
-	if !s.ArityOK(len(args)) {
-		return nil, command.ErrWrongArgs(name)
-	}
-	return s, nil
-}
+// lookup resolves args as the broker does (command.Table), subcommands
+// and arity included.
+func (x *tester) lookup(args [][]byte) (*command.Spec, error) { return x.table.Resolve(args) }
 
 func (x *tester) exec(store *kv.Store, args [][]byte, loading bool) []byte {
 	out := command.NewReply(x.proto)

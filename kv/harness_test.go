@@ -1,9 +1,7 @@
 package kv
 
 import (
-	"fmt"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/brokerd/brokerd/command"
@@ -17,7 +15,7 @@ import (
 type tester struct {
 	t       *testing.T
 	store   *Store
-	specs   map[string]*command.Spec
+	table   *command.Table
 	now     int64
 	db      int
 	proto   int
@@ -37,53 +35,28 @@ func (x *tester) Emit(db int, args [][]byte) {
 	x.effects = append(x.effects, effect{db, cp})
 }
 
-func newTester(t *testing.T) *tester {
-	x := &tester{t: t, now: 1_700_000_000_000, proto: 2, specs: map[string]*command.Spec{}}
+// newTester returns a tester over every kv command, plus extra test-only
+// commands.
+func newTester(t *testing.T, extra ...command.Spec) *tester {
+	x := &tester{t: t, now: 1_700_000_000_000, proto: 2}
 	x.store = NewStore(16, Hooks{Expired: func(db int, key []byte) {
 		x.Emit(db, [][]byte{[]byte("DEL"), key})
 	}})
 	x.store.SetClock(func() int64 { return x.now })
-	for _, s := range Specs() {
-		s := s
-		if _, dup := x.specs[s.Name]; dup {
-			t.Fatalf("duplicate spec %s", s.Name)
-		}
-		x.specs[s.Name] = &s
+	table, err := command.NewTable(Specs(), extra)
+	if err != nil {
+		t.Fatal(err)
 	}
+	x.table = table
 	return x
 }
 
 // advance moves the clock forward by ms milliseconds.
 func (x *tester) advance(ms int64) { x.now += ms }
 
-// lookup finds the spec for args as the broker does, subcommands included.
-func (x *tester) lookup(args [][]byte) (*command.Spec, error) {
-	name := strings.ToUpper(string(args[0]))
-	s := x.specs[name]
-	if s == nil {
-		return nil, fmt.Errorf("unknown command %s", name)
-	}
-	if len(s.Subcommands) > 0 {
-		if len(args) < 2 {
-			return nil, command.ErrWrongArgs(name)
-		}
-		sub := strings.ToUpper(string(args[1]))
-		for i := range s.Subcommands {
-			if s.Subcommands[i].Name == name+"|"+sub {
-				s = &s.Subcommands[i]
-				if !s.ArityOK(len(args)) {
-					return nil, command.ErrWrongArgs(strings.ToLower(name + "|" + sub))
-				}
-				return s, nil
-			}
-		}
-		return nil, command.Error("ERR unknown subcommand '" + string(args[1]) + "'. Try " + name + " HELP.")
-	}
-	if !s.ArityOK(len(args)) {
-		return nil, command.ErrWrongArgs(name)
-	}
-	return s, nil
-}
+// lookup resolves args as the broker does (command.Table), subcommands
+// and arity included.
+func (x *tester) lookup(args [][]byte) (*command.Spec, error) { return x.table.Resolve(args) }
 
 // exec runs args against store on database db and returns the raw reply.
 func (x *tester) exec(store *Store, db int, args [][]byte, loading bool) []byte {

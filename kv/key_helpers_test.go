@@ -31,8 +31,7 @@ func (v *otherValue) Clone() command.Value {
 //
 //	SEED key type value   (type "string" makes a String, anything else a otherValue)
 func newKeyTester(t *testing.T) *tester {
-	x := newTester(t)
-	x.specs["SEED"] = &command.Spec{Name: "SEED", Arity: 4, Flags: command.Write, Keys: command.FirstKey,
+	return newTester(t, command.Spec{Name: "SEED", Arity: 4, Flags: command.Write, Keys: command.FirstKey,
 		Run: func(c *command.Ctx) error {
 			var v command.Value
 			if typ := string(c.Args[2]); typ == "string" {
@@ -44,8 +43,7 @@ func newKeyTester(t *testing.T) *tester {
 			c.EmitArgs()
 			c.Out.OK()
 			return nil
-		}}
-	return x
+		}})
 }
 
 // seedKeys creates string keys k=k (one SEED each) in the current database.

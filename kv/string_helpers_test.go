@@ -20,15 +20,13 @@ func (l *listStub) Clone() command.Value { return &listStub{items: append([]stri
 //
 //	MKLIST key item
 func newStringTester(t *testing.T) *tester {
-	x := newTester(t)
-	x.specs["MKLIST"] = &command.Spec{Name: "MKLIST", Arity: 3, Flags: command.Write, Keys: command.FirstKey,
+	return newTester(t, command.Spec{Name: "MKLIST", Arity: 3, Flags: command.Write, Keys: command.FirstKey,
 		Run: func(c *command.Ctx) error {
 			database(c).Put(c.Args[1], &listStub{items: []string{string(c.Args[2])}})
 			c.EmitArgs()
 			c.Out.OK()
 			return nil
-		}}
-	return x
+		}})
 }
 
 // wantEffects runs line, checks its reply, and checks the effects it

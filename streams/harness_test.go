@@ -19,7 +19,7 @@ import (
 type tester struct {
 	t         *testing.T
 	store     *fakeStore
-	specs     map[string]*command.Spec
+	table     *command.Table
 	now       int64
 	db        int
 	proto     int
@@ -42,47 +42,19 @@ func (x *tester) Emit(db int, args [][]byte) {
 }
 
 func newTester(t *testing.T) *tester {
-	x := &tester{t: t, now: 1_700_000_000_000, proto: 2, specs: map[string]*command.Spec{}}
+	x := &tester{t: t, now: 1_700_000_000_000, proto: 2}
 	x.store = newFakeStore(func() int64 { return x.now })
-	for _, group := range [][]command.Spec{Specs(), fakeSpecs()} {
-		for _, s := range group {
-			s := s
-			if _, dup := x.specs[s.Name]; dup {
-				t.Fatalf("duplicate spec %s", s.Name)
-			}
-			x.specs[s.Name] = &s
-		}
+	table, err := command.NewTable(Specs(), fakeSpecs())
+	if err != nil {
+		t.Fatal(err)
 	}
+	x.table = table
 	return x
 }
 
-func (x *tester) lookup(args [][]byte) (*command.Spec, error) {
-	name := strings.ToUpper(string(args[0]))
-	s := x.specs[name]
-	if s == nil {
-		return nil, fmt.Errorf("unknown command %s", name)
-	}
-	if len(s.Subcommands) > 0 {
-		if len(args) < 2 {
-			return nil, command.ErrWrongArgs(name)
-		}
-		sub := strings.ToUpper(string(args[1]))
-		for i := range s.Subcommands {
-			if s.Subcommands[i].Name == name+"|"+sub {
-				s = &s.Subcommands[i]
-				if !s.ArityOK(len(args)) {
-					return nil, command.ErrWrongArgs(strings.ToLower(name + "|" + sub))
-				}
-				return s, nil
-			}
-		}
-		return nil, command.Error("ERR unknown subcommand '" + string(args[1]) + "'. Try " + name + " HELP.")
-	}
-	if !s.ArityOK(len(args)) {
-		return nil, command.ErrWrongArgs(name)
-	}
-	return s, nil
-}
+// lookup resolves args as the broker does (command.Table), subcommands
+// and arity included.
+func (x *tester) lookup(args [][]byte) (*command.Spec, error) { return x.table.Resolve(args) }
 
 // exec runs args against store and returns the raw reply.
 func (x *tester) exec(store *fakeStore, db int, args [][]byte, loading, retrying bool) []byte {
