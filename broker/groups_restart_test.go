@@ -1,11 +1,8 @@
 package broker_test
 
 import (
-	"reflect"
-	"strings"
 	"testing"
 
-	"github.com/brokerd/brokerd/internal/brokertest"
 	"github.com/brokerd/brokerd/wal"
 )
 
@@ -30,23 +27,5 @@ var groupRestartScenarios = map[string][]string{
 }
 
 func TestGroupRestartPreservesEveryWrite(t *testing.T) {
-	for _, policy := range []wal.Policy{wal.Always, wal.No} {
-		for name, lines := range groupRestartScenarios {
-			t.Run(policy.String()+"/"+name, func(t *testing.T) {
-				s := brokertest.Start(t, brokertest.WithFsync(policy))
-				r := s.Dial()
-				for _, line := range lines {
-					if got := r.Do(line); strings.HasPrefix(got, "ERR") || strings.HasPrefix(got, "NOGROUP") || strings.HasPrefix(got, "WRONGTYPE") {
-						t.Fatalf("%s: %s", line, got)
-					}
-				}
-				before := dumpStreams(t, s.Dial())
-				s.Restart()
-				after := dumpStreams(t, s.Dial())
-				if !reflect.DeepEqual(before, after) {
-					t.Fatalf("groups changed across restart\nbefore: %v\n after: %v", before, after)
-				}
-			})
-		}
-	}
+	checkRestarts(t, []wal.Policy{wal.Always, wal.No}, groupRestartScenarios, dumpStreams, nil)
 }

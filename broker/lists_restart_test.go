@@ -36,24 +36,7 @@ var listRestartScenarios = map[string][]string{
 }
 
 func TestListRestartPreservesEveryWrite(t *testing.T) {
-	for _, policy := range []wal.Policy{wal.Always, wal.EverySec, wal.No} {
-		for name, lines := range listRestartScenarios {
-			t.Run(policy.String()+"/"+name, func(t *testing.T) {
-				s := brokertest.Start(t, brokertest.WithFsync(policy))
-				r := s.Dial()
-				for _, line := range lines {
-					if got := r.Do(line); strings.HasPrefix(got, "ERR") || strings.HasPrefix(got, "WRONGTYPE") {
-						t.Fatalf("%.60s: %s", line, got)
-					}
-				}
-				before := dumpLists(t, s.Dial())
-				s.Restart()
-				if after := dumpLists(t, s.Dial()); !reflect.DeepEqual(before, after) {
-					t.Fatalf("lists changed across restart\nbefore: %.2000v\n after: %.2000v", before, after)
-				}
-			})
-		}
-	}
+	checkRestarts(t, []wal.Policy{wal.Always, wal.EverySec, wal.No}, listRestartScenarios, dumpLists, nil)
 }
 
 // dumpLists describes every key of every database; lists by their

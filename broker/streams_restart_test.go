@@ -1,7 +1,6 @@
 package broker_test
 
 import (
-	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,44 +34,20 @@ var streamRestartScenarios = map[string][]string{
 }
 
 func TestStreamRestartPreservesEveryWrite(t *testing.T) {
-	for _, policy := range []wal.Policy{wal.Always, wal.No} {
-		for name, lines := range streamRestartScenarios {
-			t.Run(policy.String()+"/"+name, func(t *testing.T) {
-				s := brokertest.Start(t, brokertest.WithFsync(policy))
-				r := s.Dial()
-				for _, line := range lines {
-					n := 1
-					if head, rest, ok := strings.Cut(line, "* "); ok {
-						if k, err := strconv.Atoi(head); err == nil {
-							n, line = k, rest
-						}
-					}
-					for i := 0; i < n; i++ {
-						if got := r.Do(line); strings.HasPrefix(got, "ERR") || strings.HasPrefix(got, "WRONGTYPE") {
-							t.Fatalf("%s: %s", line, got)
-						}
-					}
-				}
-				if name == "XDEL compaction" {
-					// Delete most of a block, and a whole one, through XRANGE's IDs.
-					for _, key := range []string{"s", "t"} {
-						ids := strings.Fields(strings.NewReplacer("[", " ", "]", " ", "\"f\"", "", "\"v\"", "").Replace(r.Do("XRANGE " + key + " - +")))
-						for i, id := range ids {
-							if i%5 != 4 || key == "t" {
-								r.Do("XDEL " + key + " " + id)
-							}
-						}
-					}
-				}
-				before := dumpStreams(t, s.Dial())
-				s.Restart()
-				after := dumpStreams(t, s.Dial())
-				if !reflect.DeepEqual(before, after) {
-					t.Fatalf("streams changed across restart\nbefore: %v\n after: %v", before, after)
-				}
-			})
+	checkRestarts(t, []wal.Policy{wal.Always, wal.No}, streamRestartScenarios, dumpStreams, func(name string, r *brokertest.Raw) {
+		if name != "XDEL compaction" {
+			return
 		}
-	}
+		// Delete most of a block, and a whole one, through XRANGE's IDs.
+		for _, key := range []string{"s", "t"} {
+			ids := strings.Fields(strings.NewReplacer("[", " ", "]", " ", "\"f\"", "", "\"v\"", "").Replace(r.Do("XRANGE " + key + " - +")))
+			for i, id := range ids {
+				if i%5 != 4 || key == "t" {
+					r.Do("XDEL " + key + " " + id)
+				}
+			}
+		}
+	})
 }
 
 // dumpStreams describes every key of every database: type, expiry and,
