@@ -47,9 +47,9 @@ func pubsubSpecs(s *Server) []command.Spec {
 	}
 }
 
-// repliesViaOutbox lists the commands whose replies are confirmations
-// sent through the subscriber's outbox, in order with its messages.
-func repliesViaOutbox(spec *command.Spec) bool {
+// subscribes lists the commands that make a connection a subscriber (or
+// stop it being one): they need a real connection with an outbox.
+func subscribes(spec *command.Spec) bool {
 	switch spec.Name {
 	case "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE":
 		return true

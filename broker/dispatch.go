@@ -154,12 +154,8 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	c.Args = args
 	if spec.Has(command.PubSub) {
 		// Pub/sub state has its own lock; the keyspace is not involved.
-		// A client's replies go through the outbox once it has one,
-		// after the replies owed.
-		if repliesViaOutbox(spec) && !s.flushOwed(cl, cl.conn) {
-			cl.closeAfterReply = true
-			return nil
-		}
+		// Confirmations are part of the reply (pubsub.Confirmer), which
+		// joins the replies owed in the outbox once the client has one.
 		run(spec, c)
 		return nil
 	}

@@ -48,7 +48,7 @@ func (s *Server) Exec(db int, args ...[]byte) ([]byte, error) {
 	}
 	cl := ie.cl
 	spec, err := s.table.Resolve(args)
-	if err == nil && repliesViaOutbox(spec) {
+	if err == nil && subscribes(spec) {
 		return nil, ErrNotForInternal
 	}
 	cl.out.Reset()
