@@ -60,9 +60,14 @@ func (p Policy) String() string {
 func (p Policy) valid() bool { return p >= Always && p <= No }
 
 // DefaultSegmentSize is the segment size used when Options.SegmentSize is 0.
-const DefaultSegmentSize = 8 << 20
+// 1 MiB because tidwall/wal holds the current segment and the previous one
+// in memory (with append's spare capacity, up to four times this): at 8 MiB
+// that was ~20 MB of live heap, a third of the resident memory of 1M
+// stream entries. Measured with no loss of throughput (XADD and LPUSH at
+// pipeline 16 1.05x and 1.07x of 8 MiB segments, RSS 0.62x).
+const DefaultSegmentSize = 1 << 20
 
-// Options configures Open. The zero value is usable: Always, 8 MiB
+// Options configures Open. The zero value is usable: Always, 1 MiB
 // segments, slog.Default().
 type Options struct {
 	// Fsync is the durability policy. Default Always (the zero value). It
@@ -71,7 +76,7 @@ type Options struct {
 
 	// SegmentSize is the size in bytes at which tidwall/wal closes a
 	// segment file and starts the next one; a segment ends with the first
-	// record that reaches it, so it may be a little larger. Default 8 MiB
+	// record that reaches it, so it may be a little larger. Default 1 MiB
 	// (DefaultSegmentSize). Costs: tidwall/wal keeps the whole current
 	// segment in memory, so this is also the log's resident memory; each
 	// segment change costs an fsync of the full segment and of the
