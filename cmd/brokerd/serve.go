@@ -8,8 +8,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/brokerd/brokerd/broker"
+	"github.com/brokerd/brokerd/internal/gcbudget"
 	"github.com/brokerd/brokerd/wal"
 	"github.com/urfave/cli/v2"
 )
@@ -29,6 +31,9 @@ func serveAction(env map[string]string, start func(options) error) cli.ActionFun
 		return start(o)
 	}
 }
+
+// gcBudgetInterval is how often the GC percent is reconsidered.
+const gcBudgetInterval = 250 * time.Millisecond
 
 // runServer runs the server until SIGINT, SIGTERM or a client's SHUTDOWN,
 // then shuts it down gracefully: it stops accepting, lets commands in
@@ -58,6 +63,9 @@ func runServer(o options) error {
 	defer signal.Stop(sigc)
 	done := make(chan struct{})
 	defer close(done)
+	if os.Getenv("GOGC") == "" { // a GOGC the user set is kept as it is
+		go gcbudget.Run(gcbudget.Default(), gcBudgetInterval, done, logger)
+	}
 	go func() {
 		select {
 		case sig := <-sigc:

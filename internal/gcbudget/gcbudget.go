@@ -1,0 +1,125 @@
+// Package gcbudget spends a bounded share of the process's CPU on garbage
+// collection and turns the rest of Go's default headroom back into memory.
+//
+// Go's default (GOGC=100) lets the heap grow to twice what is live before
+// it collects. For brokerd's big values that is pure overhead: a stream's
+// blocks and a list's chunks are byte slices without pointers, so marking
+// them is nearly free and collecting more often costs little CPU, while the
+// headroom doubles the resident memory of a million queued jobs. For a heap
+// of a million small string keys the opposite holds: marking is expensive
+// and a low GOGC costs a third of the throughput (measured: SET at
+// pipeline 16 0.68x with GOGC=25). No fixed GOGC suits both, so the
+// controller measures what collection costs and picks the GC percent: lower
+// while GC takes less than Low of the CPU the process uses, higher when it
+// takes more than High, always within [Min, Max].
+package gcbudget
+
+import (
+	"log/slog"
+	"runtime/debug"
+	"runtime/metrics"
+	"time"
+)
+
+// Controller decides the GC percent from the GC's share of CPU. The zero
+// value is not usable; start from Default.
+type Controller struct {
+	Min, Max  int     // bounds of the GC percent
+	Low, High float64 // band of the GC's share of used CPU
+	percent   int
+}
+
+// Default starts at Go's own GC percent and may go down to 25 (the heap
+// grows by a quarter of what is live between collections) while the GC
+// takes under 5% of the CPU the process uses, and back up to 100 above 10%.
+func Default() *Controller {
+	return &Controller{Min: 25, Max: 100, Low: 0.05, High: 0.10, percent: 100}
+}
+
+// Percent is the GC percent the controller last chose.
+func (c *Controller) Percent() int { return c.percent }
+
+// Next returns the GC percent for the next period, given the GC's share of
+// the CPU the process used in the last one. It moves by a fifth down and
+// by half up, so that a rising cost is answered faster than memory is
+// reclaimed.
+func (c *Controller) Next(share float64) int {
+	switch {
+	case share > c.High:
+		c.percent = min(c.Max, max(c.percent+1, c.percent*3/2))
+	case share < c.Low:
+		c.percent = max(c.Min, c.percent*4/5)
+	}
+	return c.percent
+}
+
+// cpuSample is the runtime's cumulative CPU accounting at one moment.
+type cpuSample struct {
+	gc, used float64 // CPU seconds: spent collecting, spent running at all
+	cycles   uint64  // completed GC cycles
+}
+
+var metricNames = []string{
+	"/cpu/classes/gc/total:cpu-seconds",
+	"/cpu/classes/gc/mark/idle:cpu-seconds",
+	"/cpu/classes/total:cpu-seconds",
+	"/cpu/classes/idle:cpu-seconds",
+	"/gc/cycles/total:gc-cycles",
+}
+
+// readCPU reads the runtime's CPU classes. Marking done by otherwise idle
+// processors is left out of both figures: it only uses time nothing else
+// wanted.
+func readCPU(samples []metrics.Sample) cpuSample {
+	metrics.Read(samples)
+	f := func(i int) float64 {
+		if samples[i].Value.Kind() == metrics.KindFloat64 {
+			return samples[i].Value.Float64()
+		}
+		return 0
+	}
+	var cycles uint64
+	if samples[4].Value.Kind() == metrics.KindUint64 {
+		cycles = samples[4].Value.Uint64()
+	}
+	gc, idleMark, total, idle := f(0), f(1), f(2), f(3)
+	return cpuSample{gc: gc - idleMark, used: total - idle - idleMark, cycles: cycles}
+}
+
+// minUsedCPU is how much CPU a period must have used before it is judged:
+// the share of an almost idle process says nothing about the cost of
+// collecting under load.
+const minUsedCPU = 0.02
+
+// Run adjusts the GC percent every interval until stop is closed, deciding
+// only after at least one collection finished (the runtime updates its CPU
+// accounting when a cycle ends).
+func Run(c *Controller, interval time.Duration, stop <-chan struct{}, logger *slog.Logger) {
+	samples := make([]metrics.Sample, len(metricNames))
+	for i, name := range metricNames {
+		samples[i].Name = name
+	}
+	debug.SetGCPercent(c.percent)
+	last := readCPU(samples)
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+		now := readCPU(samples)
+		used := now.used - last.used
+		if now.cycles == last.cycles || used < minUsedCPU {
+			continue
+		}
+		share := (now.gc - last.gc) / used
+		last = now
+		before := c.percent
+		if after := c.Next(share); after != before {
+			debug.SetGCPercent(after)
+			logger.Debug("gc percent", "from", before, "to", after, "gc_cpu_share", share)
+		}
+	}
+}
