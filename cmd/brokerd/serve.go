@@ -33,7 +33,7 @@ func serveAction(env map[string]string, start func(options) error) cli.ActionFun
 }
 
 // gcBudgetInterval is how often the GC percent is reconsidered.
-const gcBudgetInterval = 250 * time.Millisecond
+const gcBudgetInterval = 100 * time.Millisecond
 
 // runServer runs the server until SIGINT, SIGTERM or a client's SHUTDOWN,
 // then shuts it down gracefully: it stops accepting, lets commands in

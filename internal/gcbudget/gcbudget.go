@@ -53,24 +53,28 @@ func (c *Controller) Next(share float64) int {
 	return c.percent
 }
 
-// cpuSample is the runtime's cumulative CPU accounting at one moment.
-type cpuSample struct {
-	gc, used float64 // CPU seconds: spent collecting, spent running at all
-	cycles   uint64  // completed GC cycles
-}
-
 var metricNames = []string{
 	"/cpu/classes/gc/total:cpu-seconds",
 	"/cpu/classes/gc/mark/idle:cpu-seconds",
 	"/cpu/classes/total:cpu-seconds",
 	"/cpu/classes/idle:cpu-seconds",
 	"/gc/cycles/total:gc-cycles",
+	"/gc/heap/allocs:bytes",
+	"/memory/classes/heap/free:bytes",
 }
 
-// readCPU reads the runtime's CPU classes. Marking done by otherwise idle
-// processors is left out of both figures: it only uses time nothing else
-// wanted.
-func readCPU(samples []metrics.Sample) cpuSample {
+// sample is the runtime's cumulative accounting at one moment.
+type sample struct {
+	gc, used float64 // CPU seconds: spent collecting, spent running at all
+	cycles   uint64  // completed GC cycles
+	allocs   uint64  // bytes ever allocated on the heap
+	free     uint64  // heap bytes free and still held from the OS
+}
+
+// read reads the runtime's metrics. Marking done by otherwise idle
+// processors is left out of both CPU figures: it only uses time nothing
+// else wanted.
+func read(samples []metrics.Sample) sample {
 	metrics.Read(samples)
 	f := func(i int) float64 {
 		if samples[i].Value.Kind() == metrics.KindFloat64 {
@@ -78,12 +82,14 @@ func readCPU(samples []metrics.Sample) cpuSample {
 		}
 		return 0
 	}
-	var cycles uint64
-	if samples[4].Value.Kind() == metrics.KindUint64 {
-		cycles = samples[4].Value.Uint64()
+	u := func(i int) uint64 {
+		if samples[i].Value.Kind() == metrics.KindUint64 {
+			return samples[i].Value.Uint64()
+		}
+		return 0
 	}
 	gc, idleMark, total, idle := f(0), f(1), f(2), f(3)
-	return cpuSample{gc: gc - idleMark, used: total - idle - idleMark, cycles: cycles}
+	return sample{gc: gc - idleMark, used: total - idle - idleMark, cycles: u(4), allocs: u(5), free: u(6)}
 }
 
 // minUsedCPU is how much CPU a period must have used before it is judged:
@@ -91,16 +97,28 @@ func readCPU(samples []metrics.Sample) cpuSample {
 // collecting under load.
 const minUsedCPU = 0.02
 
+// A server is quiet when it allocated less than quietAllocs in one
+// interval; then, if more than releaseMin of the heap is free, it is handed
+// back to the OS at once rather than over the minutes the runtime's
+// background scavenger takes (jemalloc's decay does the same for Redis).
+// Once per burst of activity: the release costs a collection.
+const (
+	quietAllocs = 256 << 10
+	releaseMin  = 4 << 20
+)
+
 // Run adjusts the GC percent every interval until stop is closed, deciding
 // only after at least one collection finished (the runtime updates its CPU
-// accounting when a cycle ends).
+// accounting when a cycle ends), and returns free memory to the OS when the
+// server goes quiet.
 func Run(c *Controller, interval time.Duration, stop <-chan struct{}, logger *slog.Logger) {
 	samples := make([]metrics.Sample, len(metricNames))
 	for i, name := range metricNames {
 		samples[i].Name = name
 	}
 	debug.SetGCPercent(c.percent)
-	last := readCPU(samples)
+	last := read(samples)
+	prevAllocs, released := last.allocs, false
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
@@ -109,7 +127,17 @@ func Run(c *Controller, interval time.Duration, stop <-chan struct{}, logger *sl
 			return
 		case <-tick.C:
 		}
-		now := readCPU(samples)
+		now := read(samples)
+		quiet := now.allocs-prevAllocs < quietAllocs
+		prevAllocs = now.allocs
+		switch {
+		case !quiet:
+			released = false
+		case !released && now.free > releaseMin:
+			debug.FreeOSMemory()
+			released = true
+			logger.Debug("returned free heap to the OS", "bytes", now.free)
+		}
 		used := now.used - last.used
 		if now.cycles == last.cycles || used < minUsedCPU {
 			continue
