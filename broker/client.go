@@ -49,6 +49,10 @@ type client struct {
 	// internal marks the server's own client (Exec): no socket, never
 	// blocks.
 	internal bool
+	// notedCmd and notedMs are the command and coarse-clock time last
+	// written to info (see noteCommandOnce).
+	notedCmd *command.Spec
+	notedMs  int64
 
 	info struct {
 		mu       sync.Mutex
@@ -65,8 +69,12 @@ type client struct {
 	killed atomic.Bool
 }
 
+// authRequired reports whether cl must authenticate before it runs
+// commands. An authenticated client (every client connected while no
+// password was required, see newClient) answers without the settings
+// lock, which every command would otherwise take.
 func (cl *client) authRequired() bool {
-	return cl.srv.requirePass() != "" && !cl.authed.Load()
+	return !cl.authed.Load() && cl.srv.requirePass() != ""
 }
 
 // name returns the client's name (CLIENT SETNAME).

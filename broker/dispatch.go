@@ -15,6 +15,10 @@ func (s *Server) newClient(conn redcon.Conn) *client {
 	}
 	s.bindContext(cl)
 	cl.multiQueued.Store(-1)
+	// As in Redis, a client that connects while no password is required
+	// is authenticated (as the nopass default user); CONFIG SET
+	// requirepass does the same for the clients connected before it.
+	cl.authed.Store(s.requirePass() == "")
 	now := timeNow()
 	cl.info.addr = conn.RemoteAddr()
 	cl.info.created, cl.info.lastTime = now, now
@@ -140,7 +144,7 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 		cl.rejectInMulti(command.ErrNoAuth)
 		return nil
 	}
-	cl.noteCommand(spec)
+	cl.noteCommandOnce(spec)
 	if cl.subscribedRESP2() && !spec.Has(command.SubscribedOK) {
 		cl.out.Error(string(errSubscribedContext(spec)))
 		return nil
@@ -193,6 +197,18 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	}
 	s.serveReady()
 	return w
+}
+
+// noteCommandOnce is noteCommand for the command path: CLIENT LIST shows
+// the last command and its time at the coarse clock's resolution, so the
+// info lock is taken only when either changed.
+func (cl *client) noteCommandOnce(spec *command.Spec) {
+	ms := cl.srv.clock.ms.Load()
+	if spec == cl.notedCmd && ms == cl.notedMs {
+		return
+	}
+	cl.notedCmd, cl.notedMs = spec, ms
+	cl.noteCommand(spec)
 }
 
 // run calls the handler and turns a returned error into the reply, after

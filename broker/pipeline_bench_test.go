@@ -2,10 +2,13 @@ package broker_test
 
 import (
 	"bufio"
+	"io"
 	"net"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/brokerd/brokerd/internal/brokertest"
 	"github.com/brokerd/brokerd/wal"
@@ -16,12 +19,23 @@ import (
 // so a CPU profile of the benchmark shows the server's per-command cost
 // (`go test ./broker -run '^$' -bench Pipelined -cpuprofile cpu.out`).
 func benchPipelined(b *testing.B, cmd []byte, conns, depth int) {
+	benchPipelinedAfter(b, cmd, conns, depth, nil)
+}
+
+// benchPipelinedAfter is benchPipelined with a setup that runs against the
+// server before the timer starts (filling a list, adding a subscriber).
+func benchPipelinedAfter(b *testing.B, cmd []byte, conns, depth int, setup func(s *brokertest.Server)) {
 	s := brokertest.Start(b, brokertest.WithFsync(wal.EverySec))
+	if setup != nil {
+		setup(s)
+	}
+	b.ReportAllocs()
 	batch := make([]byte, 0, len(cmd)*depth)
 	for range depth {
 		batch = append(batch, cmd...)
 	}
 	per := b.N/(conns*depth) + 1
+	cpu0 := processCPU(b)
 	b.ResetTimer()
 	var wg sync.WaitGroup
 	for range conns {
@@ -49,6 +63,20 @@ func benchPipelined(b *testing.B, cmd []byte, conns, depth int) {
 		}()
 	}
 	wg.Wait()
+	b.StopTimer()
+	// CPU time is what bounds throughput at pipeline 16 (PERFORMANCE.md);
+	// on a shared machine it is also steadier than ns/op. It counts the
+	// clients as well as the server.
+	b.ReportMetric(float64(processCPU(b)-cpu0)/float64(per*conns*depth), "cpu-ns/op")
+}
+
+// processCPU is the user and system CPU time the process has used.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func BenchmarkPipelinedSET(b *testing.B) {
@@ -61,4 +89,59 @@ func BenchmarkPipelinedGET(b *testing.B) {
 
 func BenchmarkPipelinedXADD(b *testing.B) {
 	benchPipelined(b, []byte("*5\r\n$4\r\nXADD\r\n$1\r\ns\r\n$1\r\n*\r\n$1\r\nf\r\n$"+strconv.Itoa(16)+"\r\nvalue-0123456789\r\n"), 50, 16)
+}
+
+func BenchmarkPipelinedLPUSH(b *testing.B) {
+	benchPipelined(b, []byte("*3\r\n$5\r\nLPUSH\r\n$4\r\nlist\r\n$16\r\nvalue-0123456789\r\n"), 50, 16)
+}
+
+// BenchmarkPipelinedRPOP pops from a list filled beforehand with more
+// elements than the benchmark pops, so no RPOP finds it empty.
+func BenchmarkPipelinedRPOP(b *testing.B) {
+	benchPipelinedAfter(b, []byte("*2\r\n$4\r\nRPOP\r\n$4\r\nlist\r\n"), 50, 16, func(s *brokertest.Server) {
+		fillList(b, s.Addr, "list", b.N+50*16)
+	})
+}
+
+// BenchmarkPipelinedPUBLISH publishes to a channel nobody listens to.
+func BenchmarkPipelinedPUBLISH(b *testing.B) {
+	benchPipelined(b, []byte("*3\r\n$7\r\nPUBLISH\r\n$4\r\nchan\r\n$16\r\nvalue-0123456789\r\n"), 50, 16)
+}
+
+// BenchmarkPipelinedPUBLISHSubscribed publishes to a channel with one
+// subscriber, which reads and discards everything it is sent.
+func BenchmarkPipelinedPUBLISHSubscribed(b *testing.B) {
+	benchPipelinedAfter(b, []byte("*3\r\n$7\r\nPUBLISH\r\n$4\r\nchan\r\n$16\r\nvalue-0123456789\r\n"), 50, 16, func(s *brokertest.Server) {
+		sub := s.Dial()
+		if got := sub.Do("SUBSCRIBE chan"); got == "" {
+			b.Fatal("no SUBSCRIBE confirmation")
+		}
+		sub.Conn.SetReadDeadline(time.Time{})
+		go io.Copy(io.Discard, sub.Conn)
+	})
+}
+
+// fillList pushes n elements onto key, in batches of 1000 per LPUSH.
+func fillList(b *testing.B, addr, key string, n int) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	r := bufio.NewReader(c)
+	val := []byte("value-0123456789")
+	for n > 0 {
+		k := min(n, 1000)
+		n -= k
+		args := [][]byte{[]byte("LPUSH"), []byte(key)}
+		for range k {
+			args = append(args, val)
+		}
+		if _, err := io.WriteString(c, brokertest.Encode(args...)); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.ReadSlice('\n'); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -73,6 +73,16 @@ func (o *Outbox) Deliver(frame []byte) {
 // unlockQueued ends a change to what is queued: it applies the limits,
 // unlocks mu and wakes Run.
 func (o *Outbox) unlockQueued() {
+	// Below both limits there is nothing to time, so the common case reads
+	// no clock (a clock read costs as much as a small command here).
+	l := o.limits()
+	size := int64(len(o.pending) + len(o.heldBuf) + o.inFlight)
+	if (l.Hard <= 0 || size <= l.Hard) && (l.Soft <= 0 || size <= l.Soft) {
+		o.softSince = time.Time{}
+		o.mu.Unlock()
+		o.signal()
+		return
+	}
 	if o.overLimit(time.Now()) {
 		o.closed = true
 		o.pending, o.heldBuf = nil, nil

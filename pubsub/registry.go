@@ -3,6 +3,7 @@ package pubsub
 import (
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/brokerd/brokerd/internal/glob"
 )
@@ -11,7 +12,8 @@ import (
 type Subscriber interface {
 	// Deliver queues a complete RESP frame for the connection. It is
 	// called with the registry locked, so it must neither block nor call
-	// back into the registry.
+	// back into the registry. NB: the frame is valid only during the call
+	// (publishers reuse its buffer); Deliver copies what it keeps.
 	Deliver(frame []byte)
 	// Resp3 reports whether the connection speaks RESP3 (push frames).
 	Resp3() bool
@@ -57,6 +59,10 @@ type Registry struct {
 	mu    sync.RWMutex
 	names [3]map[string]map[Subscriber]struct{} // kind → name → subscribers
 	subs  map[Subscriber]*subscriptions
+	// live mirrors len(names[kind]), stored under mu, so a publish to a
+	// space nobody subscribes to returns without touching mu: a read lock
+	// is an atomic add on a cache line every publisher shares.
+	live [3]atomic.Int32
 }
 
 // subscriptions are one subscriber's names, per kind, in subscription
@@ -101,6 +107,7 @@ func (r *Registry) Subscribe(sub Subscriber, kind Kind, names [][]byte) int {
 		if set == nil {
 			set = map[Subscriber]struct{}{}
 			r.names[kind][name] = set
+			r.live[kind].Store(int32(len(r.names[kind])))
 		}
 		if _, dup := set[sub]; !dup {
 			set[sub] = struct{}{}
@@ -159,6 +166,7 @@ func (r *Registry) remove(sub Subscriber, st *subscriptions, kind Kind, name str
 	delete(set, sub)
 	if len(set) == 0 {
 		delete(r.names[kind], name)
+		r.live[kind].Store(int32(len(r.names[kind])))
 	}
 	for i, n := range st.names[kind] {
 		if n == name {
@@ -200,9 +208,13 @@ func (r *Registry) total(sub Subscriber) int {
 // subscribed both ways counts twice, as in Redis). It never blocks on a
 // subscriber.
 func (r *Registry) Publish(channel, payload []byte) int {
+	if r.live[Channels].Load() == 0 && r.live[Patterns].Load() == 0 {
+		return 0
+	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	var enc encodings
+	defer enc.release()
 	n := 0
 	for sub := range r.names[Channels][string(channel)] {
 		sub.Deliver(enc.get(sub.Resp3(), "message", nil, channel, payload))
@@ -218,15 +230,20 @@ func (r *Registry) Publish(channel, payload []byte) int {
 			sub.Deliver(penc.get(sub.Resp3(), "pmessage", p, channel, payload))
 			n++
 		}
+		penc.release()
 	}
 	return n
 }
 
 // ShardPublish delivers payload to the SSUBSCRIBE clients of channel.
 func (r *Registry) ShardPublish(channel, payload []byte) int {
+	if r.live[ShardChannels].Load() == 0 {
+		return 0
+	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	var enc encodings
+	defer enc.release()
 	n := 0
 	for sub := range r.names[ShardChannels][string(channel)] {
 		sub.Deliver(enc.get(sub.Resp3(), "smessage", nil, channel, payload))
@@ -236,8 +253,15 @@ func (r *Registry) ShardPublish(channel, payload []byte) int {
 }
 
 // encodings caches a message's frame per protocol: a publish encodes it
-// at most twice whatever the number of subscribers.
-type encodings struct{ resp2, resp3 []byte }
+// at most twice whatever the number of subscribers. The frames live in
+// pooled buffers (Deliver copies what it keeps), returned by release.
+type encodings struct{ resp2, resp3 *[]byte }
+
+// framePool holds frame buffers; one is taken per protocol per publish.
+var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+
+// maxPooledFrame is the largest frame buffer put back in the pool.
+const maxPooledFrame = 64 << 10
 
 func (e *encodings) get(resp3 bool, kind string, pattern, channel, payload []byte) []byte {
 	p := &e.resp2
@@ -245,9 +269,22 @@ func (e *encodings) get(resp3 bool, kind string, pattern, channel, payload []byt
 		p = &e.resp3
 	}
 	if *p == nil {
-		*p = messageFrame(nil, resp3, kind, pattern, channel, payload)
+		b := framePool.Get().(*[]byte)
+		*b = messageFrame((*b)[:0], resp3, kind, pattern, channel, payload)
+		*p = b
 	}
-	return *p
+	return **p
+}
+
+// release returns the frame buffers to the pool; the frames are invalid
+// after it.
+func (e *encodings) release() {
+	for _, b := range []*[]byte{e.resp2, e.resp3} {
+		if b != nil && cap(*b) <= maxPooledFrame {
+			framePool.Put(b)
+		}
+	}
+	e.resp2, e.resp3 = nil, nil
 }
 
 // Names lists the names of kind with at least one subscriber, matching

@@ -55,6 +55,14 @@ func TestRegistry(t *testing.T) {
 		{func() int { return reg.Unsubscribe(a, Patterns, nil) }, 0, `["punsubscribe" (nil) (int) 0]`, ""},
 		{func() int { reg.RemoveAll(b); return reg.NumPatterns() }, 0, "", ""},
 		{func() int { return len(reg.Names(ShardChannels, nil)) }, 0, "", ""},
+		// Nobody subscribes any more (the publish skips the lock), then
+		// someone does again.
+		{func() int { return reg.Publish([]byte("x"), []byte("m")) }, 0, "", ""},
+		{func() int { return reg.ShardPublish([]byte("x"), []byte("s")) }, 0, "", ""},
+		{func() int { return reg.Subscribe(a, Channels, names("x")) }, 1, `["subscribe" "x" (int) 1]`, ""},
+		{func() int { reg.Publish([]byte("x"), []byte("m1")); return reg.Publish([]byte("x"), []byte("m2")) }, 1,
+			`["message" "x" "m1"] ["message" "x" "m2"]`, ""},
+		{func() int { return reg.Unsubscribe(a, Channels, nil) }, 0, `["unsubscribe" "x" (int) 0]`, ""},
 	}
 	for i, st := range steps {
 		if got := st.do(); got != st.want {
