@@ -145,3 +145,17 @@ func fillList(b *testing.B, addr, key string, n int) {
 		}
 	}
 }
+
+// BenchmarkUnpipelinedPUBLISHSubscribed is BenchmarkPipelinedPUBLISHSubscribed
+// at pipeline 1, where the subscriber's writes cost as much as the
+// publishers' own.
+func BenchmarkUnpipelinedPUBLISHSubscribed(b *testing.B) {
+	benchPipelinedAfter(b, []byte("*3\r\n$7\r\nPUBLISH\r\n$4\r\nchan\r\n$16\r\nvalue-0123456789\r\n"), 50, 1, func(s *brokertest.Server) {
+		sub := s.Dial()
+		if got := sub.Do("SUBSCRIBE chan"); got == "" {
+			b.Fatal("no SUBSCRIBE confirmation")
+		}
+		sub.Conn.SetReadDeadline(time.Time{})
+		go io.Copy(io.Discard, sub.Conn)
+	})
+}
