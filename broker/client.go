@@ -53,6 +53,10 @@ type client struct {
 	// written to info (see noteCommandOnce).
 	notedCmd *command.Spec
 	notedMs  int64
+	// lastName and lastSpec are the last command name resolved and its
+	// spec (see Server.resolve).
+	lastName []byte
+	lastSpec *command.Spec
 
 	info struct {
 		mu       sync.Mutex

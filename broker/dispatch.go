@@ -1,6 +1,8 @@
 package broker
 
 import (
+	"strings"
+
 	"github.com/brokerd/brokerd/command"
 	"github.com/tidwall/redcon"
 )
@@ -135,7 +137,7 @@ func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
 // execute runs one command for cl: resolve, check, lock, run, log. It
 // returns the waiter when the command parked the client.
 func (s *Server) execute(cl *client, args [][]byte) *waiter {
-	spec, err := s.table.Resolve(args)
+	spec, err := s.resolve(cl, args)
 	if err != nil {
 		cl.rejectInMulti(command.Error(command.Translate(err)))
 		return nil
@@ -198,6 +200,26 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	s.serveReady()
 	return w
 }
+
+// resolve is s.table.Resolve with a one-entry cache per client: a
+// pipeline mostly repeats one command, and comparing its name with the
+// last one costs less than hashing it into the table. Only commands
+// resolved by their name alone (no subcommand) are cached; an arity error
+// goes through the table for its reply.
+func (s *Server) resolve(cl *client, args [][]byte) (*command.Spec, error) {
+	if spec := cl.lastSpec; spec != nil && string(args[0]) == string(cl.lastName) && spec.ArityOK(len(args)) {
+		return spec, nil
+	}
+	spec, err := s.table.Resolve(args)
+	if err == nil && len(spec.Subcommands) == 0 && !strings.Contains(spec.Name, "|") && len(args[0]) <= maxCachedName {
+		cl.lastName = append(cl.lastName[:0], args[0]...)
+		cl.lastSpec = spec
+	}
+	return spec, err
+}
+
+// maxCachedName bounds the name resolve keeps (command names are short).
+const maxCachedName = 32
 
 // noteCommandOnce is noteCommand for the command path: CLIENT LIST shows
 // the last command and its time at the coarse clock's resolution, so the

@@ -28,6 +28,7 @@ type Ctx struct {
 	Retrying bool
 
 	sink      EffectSink
+	keeper    ArgsKeeper // sink as an ArgsKeeper, or nil
 	notifier  Notifier
 	blockable bool
 	block     *BlockRequest
@@ -40,12 +41,28 @@ type EffectSink interface {
 	Emit(db int, args [][]byte)
 }
 
+// ArgsKeeper is an EffectSink that can take a command's own arguments
+// (EmitArgs) as they are, without copying them: the sink's owner
+// guarantees that Ctx.Args stay unchanged until it has encoded the
+// effects (the broker encodes them before the command's request is
+// released). Handlers never modify Args in place.
+type ArgsKeeper interface {
+	EmitKept(db int, args [][]byte)
+}
+
 // NewCtx builds a context; the broker calls it once per connection and
 // reuses it.
-func NewCtx(out *Reply, sink EffectSink) *Ctx { return &Ctx{Out: out, sink: sink} }
+func NewCtx(out *Reply, sink EffectSink) *Ctx {
+	c := &Ctx{Out: out}
+	c.SetSink(sink)
+	return c
+}
 
 // SetSink replaces the effect sink (for tests and for replay).
-func (c *Ctx) SetSink(s EffectSink) { c.sink = s }
+func (c *Ctx) SetSink(s EffectSink) {
+	c.sink = s
+	c.keeper, _ = s.(ArgsKeeper)
+}
 
 // Name is the command name in upper case.
 func (c *Ctx) Name() string { return strings.ToUpper(string(c.Args[0])) }
@@ -62,7 +79,15 @@ func (c *Ctx) Emit(args ...[]byte) {
 
 // EmitArgs logs the command itself as its effect, for commands that are
 // already deterministic (SET k v, DEL k, ...).
-func (c *Ctx) EmitArgs() { c.Emit(c.Args...) }
+func (c *Ctx) EmitArgs() {
+	switch {
+	case c.sink == nil || c.Loading:
+	case c.keeper != nil:
+		c.keeper.EmitKept(c.DB.Index(), c.Args)
+	default:
+		c.sink.Emit(c.DB.Index(), c.Args)
+	}
+}
 
 // EmitIn logs args as an effect on database db (MOVE, COPY ... DB n).
 func (c *Ctx) EmitIn(db int, args ...[]byte) {
