@@ -43,9 +43,14 @@ func (s *Server) save(c *command.Ctx) error {
 		s.snap.mu.Lock()
 		done := s.snap.done
 		s.snap.mu.Unlock()
+		// The running snapshot's copy takes the read lock between its
+		// steps, behind any writer queued on ours: wait without it.
+		s.mu.RUnlock()
 		<-done
+		s.mu.RLock()
 	}
 	img := s.captureLocked(snapSave)
+	img.locked = true // the copy runs under our read lock, at once
 	err := s.writeSnapshot(img)
 	s.finishSnapshot(img, err)
 	if err != nil {

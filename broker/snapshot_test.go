@@ -93,6 +93,9 @@ func TestSnapshotWhileWritingIsExactState(t *testing.T) {
 	for _, cmd := range []string{"BGSAVE", "BGREWRITEAOF"} {
 		t.Run(cmd, func(t *testing.T) {
 			s := brokertest.Start(t, brokertest.WithConfig(smallSegments), brokertest.WithFsync(wal.No))
+			// Copy a few keys per step, so that the writers run between
+			// the steps of every snapshot (copy-before-write).
+			s.StepSnapshots(8).Release()
 			r := s.Dial()
 			stop := make(chan struct{})
 			wg := writeLoad(t, s, stop)

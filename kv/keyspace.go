@@ -133,6 +133,10 @@ type DB struct {
 	// INFO keyspace's expires count.
 	expires map[string]*entry
 	order   *btree.BTreeG[scanKey]
+	// capture is the snapshot capture copying this table, if one is in
+	// progress and has not reached its end (capture.go); every change to
+	// a key tells it first.
+	capture *tableCapture
 }
 
 func newDB(s *Store, index int) *DB {
@@ -175,6 +179,10 @@ func (db *DB) getWrite(key []byte) *entry {
 	if db.expired(e) {
 		db.expire(string(key))
 		return nil
+	}
+	if db.capture != nil {
+		// The caller may change the value in place.
+		db.capture.save(string(key), e, true)
 	}
 	e.access.Store(db.store.accessNow())
 	return e
@@ -224,6 +232,9 @@ func (db *DB) putFound(e *entry, key []byte, v command.Value) {
 		db.insert(string(key), v, 0)
 		return
 	}
+	if db.capture != nil {
+		db.capture.save(string(key), e, false)
+	}
 	e.value = v
 	if e.expireAt != 0 {
 		e.expireAt = 0
@@ -250,6 +261,9 @@ func (db *DB) flushed() {
 // SETRANGE, APPEND on an existing key).
 func (db *DB) PutKeepTTL(key []byte, v command.Value) {
 	if e := db.keys[string(key)]; e != nil {
+		if db.capture != nil {
+			db.capture.save(string(key), e, false)
+		}
 		e.value = v
 		e.access.Store(db.store.accessNow())
 		db.written(key)
@@ -268,6 +282,9 @@ func (db *DB) insert(key string, v command.Value, expireAt int64) *entry {
 		db.expires[key] = e
 	}
 	db.order.Set(scanKey{db.hash(key), key})
+	if db.capture != nil {
+		db.capture.created(key)
+	}
 	if db.store.hooks.Written != nil {
 		db.written([]byte(key))
 	}
@@ -298,6 +315,9 @@ func (db *DB) remove(key string) {
 	e := db.keys[key]
 	if e == nil {
 		return
+	}
+	if db.capture != nil {
+		db.capture.save(key, e, false)
 	}
 	delete(db.keys, key)
 	if e.expireAt != 0 {
@@ -344,8 +364,10 @@ func (db *DB) Size() int { return len(db.keys) }
 // ExpiresCount is the number of keys with a TTL.
 func (db *DB) ExpiresCount() int { return len(db.expires) }
 
-// Flush removes every key. Caller holds the write lock.
+// Flush removes every key. Caller holds the write lock. A capture in
+// progress keeps the old table, which nothing changes any more.
 func (db *DB) Flush() {
+	db.capture = nil
 	db.keys = make(map[string]*entry)
 	db.expires = make(map[string]*entry)
 	db.order = btree.NewBTreeGOptions(scanLess, btree.Options{NoLocks: true})
@@ -358,6 +380,7 @@ func (db *DB) Swap(other *DB) {
 	db.keys, other.keys = other.keys, db.keys
 	db.expires, other.expires = other.expires, db.expires
 	db.order, other.order = other.order, db.order
+	db.capture, other.capture = other.capture, db.capture
 	db.flushed()
 	other.flushed()
 }

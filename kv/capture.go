@@ -1,0 +1,202 @@
+package kv
+
+import (
+	"hash/maphash"
+	"strings"
+
+	"github.com/tidwall/btree"
+)
+
+// Capture is a copy of the keyspace as it was at one moment (a
+// snapshot's WAL index), taken a few keys at a time so that writers run
+// in between: copy-before-write, the way fork's copy-on-write pages give
+// Redis its point-in-time image without stopping the server.
+//
+// Each database's table is copied in scan order (scanKey: hash, then key),
+// so "the copy has reached this key" is one comparison with a cursor, and
+// no entry needs a mark. Every change to a key passes one of the choke
+// points of keyspace.go first: getWrite (which hands a value out to be
+// changed in place), putFound and PutKeepTTL (which replace it), remove
+// (which drops it) and insert (which creates a key). Each tells the
+// table's capture, which
+//
+//   - saves the key's pre-image (its value and TTL as they were at the
+//     start) if the copy has not reached it yet and has not saved it
+//     before, and marks it to be skipped when the copy gets there;
+//   - marks a key created since the start to be skipped.
+//
+// A value handed out by getWrite is deep-copied, since it is about to be
+// changed in place; a value being replaced or removed is saved as it is,
+// since nothing changes it any more (NB: code that moves a value object to
+// another key, as RENAME and MOVE do, must look the source up with
+// getWrite first, which all of them do).
+//
+// FLUSHDB and FLUSHALL replace a database's table: the old one, which
+// nothing changes any more, stays with its capture, which goes on copying
+// it. SWAPDB moves each table's capture with the table, so that a write
+// through either number saves the pre-image into the right database.
+//
+// The copies share no memory with the live keyspace; the Capture may be
+// read and written out with no lock once Next has returned them.
+type Capture struct {
+	store  *Store
+	tables []*tableCapture // by database number at the start
+	cur    int             // tables[:cur] are copied
+	keys   int             // at the start
+}
+
+// tableCapture is the capture of one database's table. Guarded by the
+// keyspace lock: writers use it under the write lock, the copy (Next)
+// under at least the read lock.
+type tableCapture struct {
+	db    int // the database the table was at the start
+	seed  maphash.Seed
+	keys  map[string]*entry
+	order *btree.BTreeG[scanKey]
+	// next is the first key not yet copied: keys before it are either in
+	// the copy or were created since the start.
+	next scanKey
+	done bool // every key is copied
+	// skip holds the keys at or after next that the copy must pass over:
+	// saved before a change (their pre-image is in saved or was handed
+	// out) or created since the start.
+	skip  map[string]struct{}
+	saved []Entry // pre-images not yet handed out by Next
+}
+
+// BeginCapture starts a capture of every database as it is now. Caller
+// holds the keyspace lock, in a mode that excludes writers (read or
+// write), and takes it again for each Next; only one capture may run at a
+// time, and it must end (Next returned true, or Abort) before the next.
+func (s *Store) BeginCapture() *Capture {
+	c := &Capture{store: s, tables: make([]*tableCapture, len(s.dbs))}
+	for i, db := range s.dbs {
+		t := &tableCapture{db: i, seed: s.seed, keys: db.keys, order: db.order, skip: map[string]struct{}{}}
+		c.keys += len(db.keys)
+		if len(db.keys) == 0 {
+			t.done = true
+		} else {
+			db.capture = t
+		}
+		c.tables[i] = t
+	}
+	return c
+}
+
+// Keys is the number of keys at the start, expired ones not yet removed
+// included.
+func (c *Capture) Keys() int { return c.keys }
+
+// Next copies up to n more keys (n > 0) with their TTLs and appends them
+// to out[db], out having one slice per database, together with the
+// pre-images writers saved since the last call. The copies share no memory
+// with the live keyspace: they may be used with no lock once Next
+// returns. It reports whether the capture is complete; once it is, the
+// capture is detached from the store and writers no longer pay for it.
+// Keys that have expired but were not yet removed are included with their
+// TTL, as the log has no DEL for them yet. Caller holds the keyspace lock
+// (read or write).
+func (c *Capture) Next(out [][]Entry, n int) bool {
+	for _, t := range c.tables {
+		if len(t.saved) > 0 {
+			out[t.db] = append(out[t.db], t.saved...)
+			clear(t.saved)
+			t.saved = t.saved[:0]
+		}
+	}
+	for n > 0 && c.cur < len(c.tables) {
+		t := c.tables[c.cur]
+		if !t.done {
+			n -= t.copyNext(&out[t.db], n)
+		}
+		if t.done {
+			c.cur++
+		}
+	}
+	if c.cur < len(c.tables) {
+		return false
+	}
+	c.detach()
+	return true
+}
+
+// Abort ends the capture unfinished. Caller holds the keyspace lock (read
+// or write).
+func (c *Capture) Abort() { c.detach() }
+
+// detach unhooks every table's capture from the store and lets go of the
+// tables.
+func (c *Capture) detach() {
+	for _, db := range c.store.dbs {
+		for _, t := range c.tables {
+			if db.capture == t {
+				db.capture = nil
+			}
+		}
+	}
+	for _, t := range c.tables {
+		t.done, t.keys, t.order, t.skip, t.saved = true, nil, nil, nil, nil
+	}
+	c.cur = len(c.tables)
+}
+
+// copyNext copies up to n keys from next on into dst, skipping those in
+// skip, and reports how many keys it visited.
+func (t *tableCapture) copyNext(dst *[]Entry, n int) int {
+	start, visited, more := len(*dst), 0, false
+	t.order.Ascend(t.next, func(k scanKey) bool {
+		if visited >= n {
+			t.next, more = k, true
+			return false
+		}
+		visited++
+		if _, ok := t.skip[k.key]; ok {
+			delete(t.skip, k.key) // the cursor passes it: never asked again
+			return true
+		}
+		if e := t.keys[k.key]; e != nil {
+			*dst = append(*dst, Entry{Key: k.key, Value: e.value, ExpireAt: e.expireAt})
+		}
+		return true
+	})
+	if !more {
+		t.done, t.skip = true, nil
+	}
+	copyValues((*dst)[start:])
+	return visited
+}
+
+// reached reports whether the copy has passed key: a change to it is then
+// no concern of the capture's.
+func (t *tableCapture) reached(key string) bool {
+	return t.done || scanLess(scanKey{maphash.String(t.seed, key), key}, t.next)
+}
+
+// save records the pre-image of key, whose entry e is about to be changed
+// in place (clone) or replaced or removed (!clone), unless the copy has
+// reached it or it was saved or created since the start. Caller holds the
+// keyspace write lock.
+func (t *tableCapture) save(key string, e *entry, clone bool) {
+	if t.reached(key) {
+		return
+	}
+	if _, ok := t.skip[key]; ok {
+		return
+	}
+	k := strings.Clone(key)
+	t.skip[k] = struct{}{}
+	v := e.value
+	if clone {
+		v = copyValue(v)
+	}
+	t.saved = append(t.saved, Entry{Key: k, Value: v, ExpireAt: e.expireAt})
+}
+
+// created records that key, a fresh string owned by the table, was
+// created since the start, so that the copy skips it. Caller holds the
+// keyspace write lock.
+func (t *tableCapture) created(key string) {
+	if !t.reached(key) {
+		t.skip[key] = struct{}{}
+	}
+}
