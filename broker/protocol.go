@@ -169,20 +169,29 @@ func (g *respGuard) wholeRequests(in []byte) int {
 	return done
 }
 
-// headerAt parses the "*N\r\n" or "$N\r\n" line starting at in[at] as
-// headerValue does, and returns N and the offset after the line; ok is
-// false for a malformed or incomplete line.
+// headerAt parses the "*N\r\n" or "$N\r\n" line starting at in[at] and
+// returns N and the offset after the line. It takes only the plain form,
+// "0" or up to 10 digits without a leading zero, which headerValue reads
+// the same way; ok is false for anything else (a sign, a malformed or
+// incomplete line), which filter's state machine then judges.
 func headerAt(in []byte, at int) (n int64, next int, ok bool) {
-	nl := indexByte(in[at:], '\n')
-	if nl < 0 {
+	i := at + 1
+	end := min(len(in), i+11)
+	for ; i < end; i++ {
+		c := in[i]
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + int64(c-'0')
+	}
+	digits := i - at - 1
+	switch {
+	case digits == 0 || digits > 10 || digits > 1 && in[at+1] == '0':
+		return 0, 0, false
+	case i+1 >= len(in) || in[i] != '\r' || in[i+1] != '\n':
 		return 0, 0, false
 	}
-	line := in[at : at+nl+1]
-	if len(line) < 3 || line[len(line)-2] != '\r' {
-		return 0, 0, false
-	}
-	n, ok = command.ParseInt(line[1 : len(line)-2])
-	return n, at + nl + 1, ok
+	return n, i + 2, true
 }
 
 func (g *respGuard) authPending() bool { return g.needsAuth != nil && g.needsAuth() }

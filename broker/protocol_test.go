@@ -151,3 +151,34 @@ func FuzzRESPReader(f *testing.F) {
 		}
 	})
 }
+
+// TestRESPGuardWholeRequests checks where filter's fast path stops: after
+// the last complete plain request, before anything the state machine has
+// to judge.
+func TestRESPGuardWholeRequests(t *testing.T) {
+	ping := "*1\r\n$4\r\nPING\r\n"
+	tests := []struct {
+		name string
+		in   string
+		want int
+	}{
+		{"whole requests", ping + ping, 2 * len(ping)},
+		{"cut in a bulk", ping + "*1\r\n$4\r\nPI", len(ping)},
+		{"cut in a header", ping + "*1\r\n$", len(ping)},
+		{"cut before the CRLF of a bulk", ping + "*1\r\n$4\r\nPING", len(ping)},
+		{"empty multibulk", ping + "*0\r\n" + ping, len(ping)},
+		{"leading zero", "*01\r\n$4\r\nPING\r\n", 0},
+		{"sign", "*+1\r\n$4\r\nPING\r\n", 0},
+		{"inline", "PING\r\n", 0},
+		{"empty bulk", "*2\r\n$4\r\nECHO\r\n$0\r\n\r\n", 20},
+		{"eleven digits", "*1\r\n$10000000000\r\n", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := respGuard{}
+			if got := g.wholeRequests([]byte(tt.in)); got != tt.want {
+				t.Fatalf("wholeRequests = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
