@@ -40,6 +40,9 @@ func (s *Server) bindContext(cl *client) {
 	cl.ctx.SetNotifier(&s.notify)
 	cl.ctx.Conn = cl
 	cl.ctx.Keyspace = s.store
+	if !cl.internal {
+		cl.ctx.CacheClock() // reset per pipeline (handOver) and wait
+	}
 }
 
 // serveRESP is redcon's handler: it runs one command of a client's
@@ -66,7 +69,9 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 		if cl.sub != nil {
 			cl.sub.outbox.Release(nil) // messages flow while it waits
 		}
-		if !s.awaitUnblock(cl, conn, wt) {
+		ok := s.awaitUnblock(cl, conn, wt)
+		cl.ctx.ResetClock() // time passed while it waited
+		if !ok {
 			cl.out.Reset()
 			cl.closeAfterReply = true
 			conn.Close()
@@ -105,6 +110,7 @@ const maxKeptReplyBuffer = 1 << 20
 // handOver moves the client's buffered replies to redcon's writer, which
 // sends them when it flushes.
 func (s *Server) handOver(cl *client, conn redcon.Conn) {
+	cl.ctx.ResetClock() // the next pipeline reads the clock afresh
 	if cl.out.Len() > 0 {
 		conn.WriteRaw(cl.out.Bytes())
 	}

@@ -32,6 +32,34 @@ type Ctx struct {
 	notifier  Notifier
 	blockable bool
 	block     *BlockRequest
+	// batchClock and batchMs: see CacheClock.
+	batchClock bool
+	batchMs    int64
+}
+
+// CacheClock makes the command clock (CachedMillis/CacheMillis) a
+// snapshot taken by the first command that reads it and kept until
+// ResetClock. The broker turns it on for connections and resets it at the
+// end of every pipeline and after every wait, so the commands of one
+// pipeline share one clock read, as Redis's commands share its cached
+// command time; a clock read costs as much as a small command here.
+// Without it (the families' testers) every read goes to the clock.
+func (c *Ctx) CacheClock() { c.batchClock, c.batchMs = true, 0 }
+
+// ResetClock drops the clock snapshot.
+func (c *Ctx) ResetClock() { c.batchMs = 0 }
+
+// CachedMillis returns the clock snapshot in Unix milliseconds, if there
+// is one. A parked command run again (Retrying) always reads the clock: it
+// runs outside its own pipeline, at a later time.
+func (c *Ctx) CachedMillis() (int64, bool) { return c.batchMs, c.batchMs != 0 && !c.Retrying }
+
+// CacheMillis records ms, just read from the clock, as the snapshot when
+// the context caches its clock.
+func (c *Ctx) CacheMillis(ms int64) {
+	if c.batchClock && !c.Retrying {
+		c.batchMs = ms
+	}
 }
 
 // EffectSink receives the deterministic effects of write commands, in

@@ -92,11 +92,20 @@ func asStream(v command.Value) (*Stream, error) {
 // set; XADD "*" takes its milliseconds from it.
 type clock interface{ Now() int64 }
 
+// nowMillis is the command clock: the keyspace's, read once per pipeline
+// when the broker caches it (command.Ctx.CacheClock).
 func nowMillis(c *command.Ctx) uint64 {
-	if k, ok := c.Keyspace.(clock); ok {
-		return uint64(k.Now())
+	if ms, ok := c.CachedMillis(); ok {
+		return uint64(ms)
 	}
-	return uint64(time.Now().UnixMilli())
+	var ms int64
+	if k, ok := c.Keyspace.(clock); ok {
+		ms = k.Now()
+	} else {
+		ms = time.Now().UnixMilli()
+	}
+	c.CacheMillis(ms)
+	return uint64(ms)
 }
 
 // parseRangeID parses an XRANGE bound: "-", "+", "<ms>[-<seq>]" with the
