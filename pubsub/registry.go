@@ -57,7 +57,7 @@ var verbs = [...]struct{ sub, unsub, message string }{
 // Registry holds every subscription. It is safe for concurrent use.
 type Registry struct {
 	mu    sync.RWMutex
-	names [3]map[string]map[Subscriber]struct{} // kind → name → subscribers
+	names [3]map[string]*subscriberSet // kind → name → subscribers
 	subs  map[Subscriber]*subscriptions
 	// live mirrors len(names[kind]), stored under mu, so a publish to a
 	// space nobody subscribes to returns without touching mu: a read lock
@@ -83,7 +83,7 @@ func (s *subscriptions) count(k Kind) int {
 func NewRegistry() *Registry {
 	r := &Registry{subs: map[Subscriber]*subscriptions{}}
 	for i := range r.names {
-		r.names[i] = map[string]map[Subscriber]struct{}{}
+		r.names[i] = map[string]*subscriberSet{}
 	}
 	return r
 }
@@ -105,12 +105,11 @@ func (r *Registry) Subscribe(sub Subscriber, kind Kind, names [][]byte) int {
 		name := string(n)
 		set := r.names[kind][name]
 		if set == nil {
-			set = map[Subscriber]struct{}{}
+			set = &subscriberSet{index: map[Subscriber]int{}}
 			r.names[kind][name] = set
 			r.live[kind].Store(int32(len(r.names[kind])))
 		}
-		if _, dup := set[sub]; !dup {
-			set[sub] = struct{}{}
+		if set.add(sub) {
 			st.names[kind] = append(st.names[kind], name)
 		}
 		frame = confirmFrame(frame[:0], sub.Resp3(), verbs[kind].sub, n, st.count(kind))
@@ -160,11 +159,10 @@ func (r *Registry) Unsubscribe(sub Subscriber, kind Kind, names [][]byte) int {
 // remove drops one subscription. Caller holds the write lock.
 func (r *Registry) remove(sub Subscriber, st *subscriptions, kind Kind, name string) {
 	set := r.names[kind][name]
-	if _, ok := set[sub]; !ok {
+	if set == nil || !set.remove(sub) {
 		return
 	}
-	delete(set, sub)
-	if len(set) == 0 {
+	if len(set.list) == 0 {
 		delete(r.names[kind], name)
 		r.live[kind].Store(int32(len(r.names[kind])))
 	}
@@ -216,9 +214,14 @@ func (r *Registry) Publish(channel, payload []byte) int {
 	var enc encodings
 	defer enc.release()
 	n := 0
-	for sub := range r.names[Channels][string(channel)] {
-		sub.Deliver(enc.get(sub.Resp3(), "message", nil, channel, payload))
-		n++
+	if set := r.names[Channels][string(channel)]; set != nil {
+		for _, sub := range set.list {
+			sub.Deliver(enc.get(sub.Resp3(), "message", nil, channel, payload))
+			n++
+		}
+	}
+	if r.live[Patterns].Load() == 0 {
+		return n
 	}
 	for pattern, set := range r.names[Patterns] {
 		if !glob.MatchString(pattern, string(channel), false) {
@@ -226,7 +229,7 @@ func (r *Registry) Publish(channel, payload []byte) int {
 		}
 		var penc encodings
 		p := []byte(pattern)
-		for sub := range set {
+		for _, sub := range set.list {
 			sub.Deliver(penc.get(sub.Resp3(), "pmessage", p, channel, payload))
 			n++
 		}
@@ -245,11 +248,47 @@ func (r *Registry) ShardPublish(channel, payload []byte) int {
 	var enc encodings
 	defer enc.release()
 	n := 0
-	for sub := range r.names[ShardChannels][string(channel)] {
-		sub.Deliver(enc.get(sub.Resp3(), "smessage", nil, channel, payload))
-		n++
+	if set := r.names[ShardChannels][string(channel)]; set != nil {
+		for _, sub := range set.list {
+			sub.Deliver(enc.get(sub.Resp3(), "smessage", nil, channel, payload))
+			n++
+		}
 	}
 	return n
+}
+
+// subscriberSet is the subscribers of one name: a slice, which a
+// publish walks at the cost of a loop (a map's iteration costs more than
+// the delivery to a single subscriber), and each one's index in it.
+type subscriberSet struct {
+	list  []Subscriber
+	index map[Subscriber]int
+}
+
+// add adds sub and reports whether it was new.
+func (s *subscriberSet) add(sub Subscriber) bool {
+	if _, dup := s.index[sub]; dup {
+		return false
+	}
+	s.index[sub] = len(s.list)
+	s.list = append(s.list, sub)
+	return true
+}
+
+// remove removes sub and reports whether it was there; the last
+// subscriber takes its place.
+func (s *subscriberSet) remove(sub Subscriber) bool {
+	i, ok := s.index[sub]
+	if !ok {
+		return false
+	}
+	last := len(s.list) - 1
+	s.list[i] = s.list[last]
+	s.index[s.list[i]] = i
+	s.list[last] = nil
+	s.list = s.list[:last]
+	delete(s.index, sub)
+	return true
 }
 
 // encodings caches a message's frame per protocol: a publish encodes it
@@ -306,7 +345,10 @@ func (r *Registry) Names(kind Kind, pattern []byte) []string {
 func (r *Registry) NumSub(kind Kind, name []byte) int {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return len(r.names[kind][string(name)])
+	if set := r.names[kind][string(name)]; set != nil {
+		return len(set.list)
+	}
+	return 0
 }
 
 // NumPatterns is the number of distinct subscribed patterns (PUBSUB

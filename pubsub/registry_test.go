@@ -102,3 +102,30 @@ func TestBinaryChannelNames(t *testing.T) {
 		t.Fatalf("got %s", got)
 	}
 }
+
+func TestPublishAfterRemovalFromTheMiddle(t *testing.T) {
+	reg := NewRegistry()
+	subs := []*recorder{{}, {}, {}, {}}
+	for _, r := range subs {
+		reg.Subscribe(r, Channels, names("x"))
+		r.take()
+	}
+	reg.Unsubscribe(subs[1], Channels, names("x"))
+	reg.RemoveAll(subs[0])
+	subs[1].take()
+	if n := reg.Publish([]byte("x"), []byte("m")); n != 2 {
+		t.Fatalf("Publish reached %d subscribers, want 2", n)
+	}
+	for i, r := range subs {
+		want := ""
+		if i >= 2 {
+			want = `["message" "x" "m"]`
+		}
+		if got := r.take(); got != want {
+			t.Fatalf("subscriber %d got %q, want %q", i, got, want)
+		}
+	}
+	if n := reg.NumSub(Channels, []byte("x")); n != 2 {
+		t.Fatalf("NumSub = %d, want 2", n)
+	}
+}
