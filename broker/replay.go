@@ -11,9 +11,10 @@ import (
 )
 
 // load rebuilds the keyspace at start-up: the newest intact snapshot (see
-// loadSnapshot), then the log records after it, and leaves the log open
-// in s.log. (Durability engine: the snapshot step and the coverage check
-// were added around the original log replay.)
+// loadSnapshot), then the log records after it, replayed as wal.OpenReplay
+// opens the log, and leaves the log open in s.log. (Durability engine:
+// the snapshot step and the coverage check were added around the original
+// log replay.)
 func (s *Server) load(dir string, opts wal.Options) error {
 	start := time.Now()
 	defer loadGC.begin()()
@@ -28,23 +29,8 @@ func (s *Server) load(dir string, opts wal.Options) error {
 		return err
 	}
 	opts.SnapshotIndex = snapIndex
-	log, err := wal.Open(dir, opts)
-	if err != nil {
-		return err
-	}
-	s.log = log
-	if first := log.FirstIndex(); first > snapIndex+1 {
-		log.Close()
-		what := "there is no intact snapshot"
-		if snapIndex > 0 {
-			what = fmt.Sprintf("the newest intact snapshot holds records up to %d", snapIndex)
-		}
-		return fmt.Errorf("%w: the log in %s starts at index %d but %s: records %d-%d are missing "+
-			"(restore the snapshots directory from a backup; `brokerd wal check` shows what is there)",
-			wal.ErrNoSnapshot, dir, first, what, snapIndex+1, first-1)
-	}
 	records, ops := 0, r.ops
-	replayed, err := log.ReplayFrom(snapIndex+1, func(index uint64, rec []wal.Op) error {
+	log, replayed, err := wal.OpenReplay(dir, opts, func(index uint64, rec []wal.Op) error {
 		records++
 		for _, op := range rec {
 			if err := r.apply("", index, op); err != nil {
@@ -54,8 +40,19 @@ func (s *Server) load(dir string, opts wal.Options) error {
 		return nil
 	})
 	if err != nil {
-		log.Close()
 		return err
+	}
+	s.log = log
+	if first := log.FirstIndex(); first > snapIndex+1 {
+		// OpenReplay replayed nothing.
+		log.Close()
+		what := "there is no intact snapshot"
+		if snapIndex > 0 {
+			what = fmt.Sprintf("the newest intact snapshot holds records up to %d", snapIndex)
+		}
+		return fmt.Errorf("%w: the log in %s starts at index %d but %s: records %d-%d are missing "+
+			"(restore the snapshots directory from a backup; `brokerd wal check` shows what is there)",
+			wal.ErrNoSnapshot, dir, first, what, snapIndex+1, first-1)
 	}
 	s.snap.replayed = replayed
 	keys := 0

@@ -147,6 +147,11 @@ func (p *Pending) Done() <-chan struct{} { return p.done }
 // repair command. It then starts the writer and syncer goroutines, which
 // Close stops. Call Replay before the first Append.
 func Open(dir string, opts Options) (*Log, error) {
+	return openWith(dir, opts, nil)
+}
+
+// openWith is Open, and with r OpenReplay.
+func openWith(dir string, opts Options, r *logReplay) (*Log, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
@@ -166,7 +171,7 @@ func Open(dir string, opts Options) (*Log, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, err := open(dir, opts, lk)
+	l, err := open(dir, opts, lk, r)
 	if err != nil {
 		lk.unlock()
 		return nil, err
@@ -174,9 +179,9 @@ func Open(dir string, opts Options) (*Log, error) {
 	return l, nil
 }
 
-// open does Open's work once dir is locked.
-func open(dir string, opts Options, lk *dirLock) (*Log, error) {
-	torn, rep, err := recoverTail(dir, opts.Logger)
+// open does Open's work once dir is locked, and with r OpenReplay's.
+func open(dir string, opts Options, lk *dirLock, r *logReplay) (*Log, error) {
+	torn, rep, err := r.recover(dir, opts)
 	if err != nil {
 		return nil, err
 	}

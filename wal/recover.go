@@ -264,17 +264,26 @@ func recoverTail(dir string, logger *slog.Logger) (bool, Report, error) {
 	if !p.TornTail {
 		return false, rep, p.Err
 	}
+	if err := cutTornTail(dir, &rep, p, logger); err != nil {
+		return false, rep, err
+	}
+	rep.Problem = nil
+	return true, rep, nil
+}
+
+// cutTornTail truncates the torn tail p of the last segment of the log rep
+// describes, and sets that segment's size in rep.
+func cutTornTail(dir string, rep *Report, p *Problem, logger *slog.Logger) error {
 	last := &rep.Segments[len(rep.Segments)-1]
 	size := last.Size
 	if err := truncateFile(filepath.Join(dir, p.Segment), p.Offset); err != nil {
-		return false, rep, err
+		return err
 	}
 	last.Size = p.Offset
-	rep.Problem = nil
 	logger.Warn("wal: truncated a torn tail left by a crash",
 		"segment", p.Segment, "index", p.Index, "offset", p.Offset,
 		"dropped_bytes", size-p.Offset, "reason", p.Reason)
-	return true, rep, nil
+	return nil
 }
 
 // truncateFile cuts path to size and fsyncs it, so that a crash right after
@@ -345,45 +354,6 @@ func walkLog(dir string, from uint64, progress *progress, fn func(index uint64, 
 	if err != nil {
 		return 0, err
 	}
-	var buf []byte
-	var d decoder
-	var next, bytes uint64
-	for i, s := range segs {
-		if i > 0 && s.first != next {
-			return bytes, corruptAt(dir, s.name, next, fmt.Sprintf("segment starts at index %d, want %d", s.first, next))
-		}
-		if i+1 < len(segs) && segs[i+1].first <= from {
-			next = segs[i+1].first // every record of s is before from
-			continue
-		}
-		buf, err = readFile(s.path, buf)
-		if err != nil {
-			return bytes, fmt.Errorf("wal: read segment: %w", err)
-		}
-		r := entryReader{data: buf}
-		index := s.first
-		for {
-			rec, err := r.next()
-			if err == io.EOF {
-				break
-			}
-			var ops []Op
-			if err == nil {
-				ops, err = d.decode(rec)
-			}
-			if err != nil {
-				return bytes, corruptAt(dir, s.name, index, reason(err))
-			}
-			progress.record(s.name)
-			if index >= from {
-				bytes += uint64(r.off - r.start)
-				if err := fn(index, ops); err != nil {
-					return bytes, err
-				}
-			}
-			index++
-		}
-		next = index
-	}
-	return bytes, nil
+	sc := logScan{dir: dir, segs: segs, from: from, skipBefore: true, replay: true}
+	return sc.run(progress, fn)
 }

@@ -119,56 +119,68 @@ func TestRepairTornTail(t *testing.T) {
 	}
 }
 
+// midLogDamage is damage that a crash cannot explain, each case with the
+// segment and index the error must name.
+var midLogDamage = []struct {
+	name  string
+	seg   int
+	setup func(t *testing.T, dir string) (segment string, index uint64)
+}{
+	{"flipBitInMiddleRecord", 0, func(t *testing.T, dir string) (string, uint64) {
+		path := segPath(dir, 1)
+		ents := entries(t, path)
+		flipBitInMiddleRecord(t, path, ents)
+		return segmentName(1), uint64(len(ents)/2) + 1
+	}},
+	{"flipBitInMiddleLength", 0, func(t *testing.T, dir string) (string, uint64) {
+		path := segPath(dir, 1)
+		ents := entries(t, path)
+		flipBitInMiddleLength(t, path, ents)
+		return segmentName(1), uint64(len(ents)/2) + 1
+	}},
+	{"flipBitInLastRecordOfFirstSegment", tinySegments, func(t *testing.T, dir string) (string, uint64) {
+		path := segPath(dir, 1)
+		ents := entries(t, path)
+		flipBitInLastRecord(t, path, ents)
+		return segmentName(1), uint64(len(ents))
+	}},
+	{"truncateFirstSegment", tinySegments, func(t *testing.T, dir string) (string, uint64) {
+		path := segPath(dir, 1)
+		ents := entries(t, path)
+		truncateMidPayload(t, path, ents)
+		return segmentName(1), uint64(len(ents))
+	}},
+	{"zeroFillSecondSegment", tinySegments, func(t *testing.T, dir string) (string, uint64) {
+		name := segmentFiles(t, dir)[1]
+		path := dir + "/" + name
+		ents := entries(t, path)
+		zeroFillTail(t, path, ents)
+		first := segFirst(t, name)
+		return name, first + uint64(len(ents)) - 1
+	}},
+	{"missingSegment", tinySegments, func(t *testing.T, dir string) (string, uint64) {
+		names := segmentFiles(t, dir)
+		if err := os.Remove(dir + "/" + names[1]); err != nil {
+			t.Fatal(err)
+		}
+		return names[2], segFirst(t, names[1])
+	}},
+}
+
 // TestOpenRefusesMidLogCorruption covers damage that a crash cannot
 // explain: Open must fail loudly, naming the segment and the index, and
 // leave the files alone.
 func TestOpenRefusesMidLogCorruption(t *testing.T) {
-	tests := []struct {
-		name  string
-		seg   int
-		setup func(t *testing.T, dir string) (segment string, index uint64)
-	}{
-		{"flipBitInMiddleRecord", 0, func(t *testing.T, dir string) (string, uint64) {
-			path := segPath(dir, 1)
-			ents := entries(t, path)
-			flipBitInMiddleRecord(t, path, ents)
-			return segmentName(1), uint64(len(ents)/2) + 1
-		}},
-		{"flipBitInMiddleLength", 0, func(t *testing.T, dir string) (string, uint64) {
-			path := segPath(dir, 1)
-			ents := entries(t, path)
-			flipBitInMiddleLength(t, path, ents)
-			return segmentName(1), uint64(len(ents)/2) + 1
-		}},
-		{"flipBitInLastRecordOfFirstSegment", tinySegments, func(t *testing.T, dir string) (string, uint64) {
-			path := segPath(dir, 1)
-			ents := entries(t, path)
-			flipBitInLastRecord(t, path, ents)
-			return segmentName(1), uint64(len(ents))
-		}},
-		{"truncateFirstSegment", tinySegments, func(t *testing.T, dir string) (string, uint64) {
-			path := segPath(dir, 1)
-			ents := entries(t, path)
-			truncateMidPayload(t, path, ents)
-			return segmentName(1), uint64(len(ents))
-		}},
-		{"zeroFillSecondSegment", tinySegments, func(t *testing.T, dir string) (string, uint64) {
-			name := segmentFiles(t, dir)[1]
-			path := dir + "/" + name
-			ents := entries(t, path)
-			zeroFillTail(t, path, ents)
-			first := segFirst(t, name)
-			return name, first + uint64(len(ents)) - 1
-		}},
-		{"missingSegment", tinySegments, func(t *testing.T, dir string) (string, uint64) {
-			names := segmentFiles(t, dir)
-			if err := os.Remove(dir + "/" + names[1]); err != nil {
-				t.Fatal(err)
-			}
-			return names[2], segFirst(t, names[1])
-		}},
-	}
-	for _, tt := range tests {
+	testRefusesMidLogCorruption(t, func(dir string) (*Log, error) {
+		return Open(dir, Options{Logger: quietLogger()})
+	})
+}
+
+// testRefusesMidLogCorruption runs open on each case of midLogDamage: it
+// must fail loudly, naming the segment and the index, and leave the files
+// and the directory lock alone.
+func testRefusesMidLogCorruption(t *testing.T, open func(dir string) (*Log, error)) {
+	for _, tt := range midLogDamage {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			opts := Options{Fsync: No, SegmentSize: tt.seg}
@@ -178,7 +190,7 @@ func TestOpenRefusesMidLogCorruption(t *testing.T) {
 			segment, index := tt.setup(t, dir)
 			before := snapshotDir(t, dir)
 
-			l, err := Open(dir, Options{Logger: quietLogger()})
+			l, err := open(dir)
 			if err == nil {
 				l.Close()
 				t.Fatal("Open succeeded on a damaged log")
@@ -197,7 +209,7 @@ func TestOpenRefusesMidLogCorruption(t *testing.T) {
 			if after := snapshotDir(t, dir); after != before {
 				t.Errorf("a failed Open changed the directory:\nbefore %s\nafter  %s", before, after)
 			}
-			if _, err := Open(dir, Options{Logger: quietLogger()}); !errors.Is(err, ErrCorrupt) {
+			if _, err := open(dir); !errors.Is(err, ErrCorrupt) {
 				t.Errorf("a failed Open left the directory locked: %v", err)
 			}
 		})
