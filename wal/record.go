@@ -227,8 +227,15 @@ func (d *decoder) decode(rec []byte) ([]Op, error) {
 	if cap(d.args) < nargs {
 		d.args = make([][]byte, nargs)
 	}
-	ops, args := d.ops[:nops], d.args[:nargs]
-	// The structure is verified, so the second pass ignores errors.
+	ops := d.ops[:nops]
+	fillOps(rec, ops, d.args[:nargs])
+	return ops, nil
+}
+
+// fillOps decodes rec, whose structure checkRecord has verified, into ops
+// and args, which have exactly the room checkRecord counted. The ops'
+// Args are slices of args, and the argument bytes alias rec.
+func fillOps(rec []byte, ops []Op, args [][]byte) {
 	p := rec[headerSize:]
 	readUvarint(&p)
 	a := 0
@@ -247,5 +254,4 @@ func (d *decoder) decode(rec []byte) ([]Op, error) {
 		}
 		ops[i] = op
 	}
-	return ops, nil
 }

@@ -66,30 +66,6 @@ func (b *replayBatch) records(fn func(i int, ops []Op) error) error {
 	return nil
 }
 
-// fillOps decodes rec, whose structure checkRecord has verified, into ops
-// and args, which have exactly the room checkRecord counted. It is the
-// second pass of decoder.decode, into a batch's arrays.
-func fillOps(rec []byte, ops []Op, args [][]byte) {
-	p := rec[headerSize:]
-	readUvarint(&p)
-	a := 0
-	for i := range ops {
-		db, _ := readUvarint(&p)
-		argc, _ := readUvarint(&p)
-		op := Op{DB: int(db)}
-		if argc > 0 {
-			op.Args = args[a : a+int(argc) : a+int(argc)]
-			for j := range op.Args {
-				n, _ := readUvarint(&p)
-				op.Args[j] = p[:n:n]
-				p = p[n:]
-			}
-			a += int(argc)
-		}
-		ops[i] = op
-	}
-}
-
 // pipe carries batches from a replay's reading goroutine to the caller's.
 type pipe struct {
 	full chan *replayBatch // filled, in order; closed when the reader ends

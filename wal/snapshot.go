@@ -227,84 +227,140 @@ func ReadSnapshot(path string, fn func(ops []Op) error) (SnapshotInfo, error) {
 }
 
 func readSnapshot(path string, prog *progress, fn func(ops []Op) error) (SnapshotInfo, error) {
-	info := SnapshotInfo{Path: path}
+	sr := snapshotRead{info: SnapshotInfo{Path: path}, name: filepath.Base(path)}
 	f, err := os.Open(path)
 	if err != nil {
-		return info, fmt.Errorf("wal: snapshot: %w", err)
+		return sr.info, fmt.Errorf("wal: snapshot: %w", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return info, fmt.Errorf("wal: snapshot: %w", err)
+		return sr.info, fmt.Errorf("wal: snapshot: %w", err)
 	}
-	info.Size = fi.Size()
-	name := filepath.Base(path)
+	sr.info.Size = fi.Size()
+	sr.r = bufio.NewReaderSize(f, snapshotBufSize)
+	// The reading goroutine decodes the next records while fn applies
+	// these (see runPipe).
+	err = runPipe(sr.read, func(b *replayBatch) error {
+		if prog != nil {
+			for range b.read {
+				prog.record(b.file)
+			}
+		}
+		if fn != nil {
+			if err := b.records(func(_ int, ops []Op) error { return fn(ops) }); err != nil {
+				return err
+			}
+		}
+		return b.err
+	})
+	return sr.info, err
+}
+
+// snapshotBatchBytes is the size of a snapshot replay's batches.
+const snapshotBatchBytes = 1 << 20
+
+// snapshotRead is one reading of a snapshot file.
+type snapshotRead struct {
+	name string
+	r    *bufio.Reader
+	info SnapshotInfo // set by the reading goroutine before it ends
+}
+
+// read is the reading goroutine of readSnapshot: it checks and decodes the
+// records into batches of about snapshotBatchBytes, the last one carrying
+// the error that ended the reading, if any.
+func (sr *snapshotRead) read(p *pipe) {
+	info, name := &sr.info, sr.name
 	bad := func(n uint64, why string) error {
 		return fmt.Errorf("%w: snapshot %s record %d: %s", ErrCorrupt, name, n, why)
 	}
-	r := bufio.NewReaderSize(f, snapshotBufSize)
-	var buf []byte
-	var d decoder
+	b, ok := p.get(name)
+	if !ok {
+		return
+	}
+	fail := func(err error) {
+		b.err = err
+		p.send(b)
+	}
 	remaining := info.Size
 	for n := uint64(0); ; n++ {
-		size, err := binary.ReadUvarint(r)
+		size, err := binary.ReadUvarint(sr.r)
 		switch {
 		case err == io.EOF && n > 0:
-			return info, bad(n, "the file ends before its end record (an incomplete snapshot)")
+			fail(bad(n, "the file ends before its end record (an incomplete snapshot)"))
+			return
 		case err == io.EOF || err == io.ErrUnexpectedEOF:
-			return info, bad(n, "entry length cut short")
+			fail(bad(n, "entry length cut short"))
+			return
 		case err != nil:
-			return info, bad(n, "malformed entry length: "+err.Error())
+			fail(bad(n, "malformed entry length: "+err.Error()))
+			return
 		}
 		remaining -= int64(uvarintLen(size))
 		if size > uint64(remaining) {
-			return info, bad(n, "entry cut short")
+			fail(bad(n, "entry cut short"))
+			return
 		}
 		remaining -= int64(size)
-		if uint64(cap(buf)) < size {
-			buf = make([]byte, size)
+		// The ops of the batch alias its data, which must not move: a
+		// record that does not fit goes to the next batch.
+		if used := len(b.data); uint64(cap(b.data)-used) < size {
+			if used > 0 {
+				if !p.send(b) {
+					return
+				}
+				if b, ok = p.get(name); !ok {
+					return
+				}
+			}
+			if uint64(cap(b.data)) < size {
+				b.data = make([]byte, 0, max(size, snapshotBatchBytes))
+			}
 		}
-		buf = buf[:size]
-		if _, err := io.ReadFull(r, buf); err != nil {
-			return info, fmt.Errorf("wal: snapshot: %w", err)
+		used := len(b.data)
+		rec := b.data[used : used+int(size)]
+		if _, err := io.ReadFull(sr.r, rec); err != nil {
+			fail(fmt.Errorf("wal: snapshot: %w", err))
+			return
 		}
-		prog.record(name)
+		b.data = b.data[:used+int(size)]
+		b.read++
 		if n == 0 {
-			v, err := checkMeta(buf, recordTypeSnapHead, 2)
+			v, err := checkMeta(rec, recordTypeSnapHead, 2)
 			if err != nil {
-				return info, bad(n, "bad head record: "+reason(err))
+				fail(bad(n, "bad head record: "+reason(err)))
+				return
 			}
 			info.Index, info.Created = v[0], time.UnixMilli(int64(v[1]))
 			if want := snapshotName(info.Index); name != want && name != want+snapshotTemp {
-				return info, bad(n, fmt.Sprintf("head says index %d, which does not match the file name", info.Index))
+				fail(bad(n, fmt.Sprintf("head says index %d, which does not match the file name", info.Index)))
+				return
 			}
 			continue
 		}
-		if len(buf) > 1 && buf[1] == recordTypeSnapEnd {
-			v, err := checkMeta(buf, recordTypeSnapEnd, 2)
-			if err != nil {
-				return info, bad(n, "bad end record: "+reason(err))
+		if len(rec) > 1 && rec[1] == recordTypeSnapEnd {
+			v, err := checkMeta(rec, recordTypeSnapEnd, 2)
+			switch {
+			case err != nil:
+				fail(bad(n, "bad end record: "+reason(err)))
+			case v[0] != info.Records || v[1] != info.Ops:
+				fail(bad(n, fmt.Sprintf("end record counts %d records and %d ops, the file has %d and %d",
+					v[0], v[1], info.Records, info.Ops)))
+			case remaining != 0:
+				fail(bad(n+1, fmt.Sprintf("%d bytes after the end record", remaining)))
+			default:
+				p.send(b)
 			}
-			if v[0] != info.Records || v[1] != info.Ops {
-				return info, bad(n, fmt.Sprintf("end record counts %d records and %d ops, the file has %d and %d",
-					v[0], v[1], info.Records, info.Ops))
-			}
-			if remaining != 0 {
-				return info, bad(n+1, fmt.Sprintf("%d bytes after the end record", remaining))
-			}
-			return info, nil
+			return
 		}
-		ops, err := d.decode(buf)
-		if err != nil {
-			return info, bad(n, reason(err))
+		ops := len(b.ops)
+		if err := b.add(rec, int(size)); err != nil {
+			fail(bad(n, reason(err)))
+			return
 		}
 		info.Records++
-		info.Ops += uint64(len(ops))
-		if fn != nil {
-			if err := fn(ops); err != nil {
-				return info, err
-			}
-		}
+		info.Ops += uint64(len(b.ops) - ops)
 	}
 }
 

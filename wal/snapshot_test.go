@@ -1,7 +1,9 @@
 package wal
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"testing"
@@ -58,6 +60,49 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}
 	if info.Index != 42 || info.Created.UnixMilli() != 1700000000123 || info.Records != 50 {
 		t.Errorf("info = %+v", info)
+	}
+}
+
+// TestSnapshotManyBatches: a snapshot larger than a replay batch, with a
+// record larger than one, reads back as written, and an error from fn
+// stops the reading with that error.
+func TestSnapshotManyBatches(t *testing.T) {
+	dir := t.TempDir()
+	w, err := CreateSnapshot(dir, 9, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want [][]Op
+	for i := 0; i < 3000; i++ {
+		size := 1000
+		if i == 1500 {
+			size = 2*snapshotBatchBytes + 1
+		}
+		ops := []Op{{DB: i % 3, Args: [][]byte{[]byte("SET"), []byte(fmt.Sprint("key:", i)), bytes.Repeat([]byte{byte(i)}, size)}}}
+		if err := w.Write(ops); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, copyOps(ops))
+	}
+	info, err := w.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := readAll(info.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("snapshot records differ from what was written")
+	}
+	stop, n := errors.New("stop"), 0
+	if _, err := ReadSnapshot(info.Path, func([]Op) error {
+		if n++; n == 2000 {
+			return stop
+		}
+		return nil
+	}); err != stop || n != 2000 {
+		t.Fatalf("ReadSnapshot = %v after %d records, want stop after 2000", err, n)
 	}
 }
 
