@@ -102,21 +102,6 @@ func TestRestartAfterLazyExpiry(t *testing.T) {
 	}
 }
 
-// dumpKeyspace describes every key of every database: type, value and
-// absolute expiry.
-func dumpKeyspace(t *testing.T, r *brokertest.Raw) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for db := 0; db < 16; db++ {
-		r.Do("SELECT " + strconv.Itoa(db))
-		for _, key := range scanKeys(t, r) {
-			q := strconv.Quote(key)
-			out[fmt.Sprintf("%d/%s", db, key)] = r.Do("TYPE "+q) + " " + r.Do("GET "+q) + " " + r.Do("PEXPIRETIME "+q)
-		}
-	}
-	return out
-}
-
 func scanKeys(t *testing.T, r *brokertest.Raw) []string {
 	t.Helper()
 	reply := r.Do("KEYS *")
@@ -226,4 +211,31 @@ func verifyAcked(t *testing.T, addr string, acked []map[string]string, counters,
 			t.Fatalf("counter %d = %d after kill -9: acknowledged %d, sent at most %d", w, n, counters[w], attempts[w])
 		}
 	}
+}
+
+// dumpKeyspace describes every key of every database by its type, expiry
+// and whole value: strings by GET, lists by LRANGE, streams by XINFO
+// STREAM FULL (entries, groups, consumers and pending entries).
+func dumpKeyspace(t *testing.T, r *brokertest.Raw) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for db := 0; db < 16; db++ {
+		r.Do("SELECT " + strconv.Itoa(db))
+		for _, key := range scanKeys(t, r) {
+			q := strconv.Quote(key)
+			typ := r.Do("TYPE " + q)
+			desc := typ + " " + r.Do("PEXPIRETIME "+q) + " "
+			switch typ {
+			case "string":
+				desc += r.Do("GET " + q)
+			case "list":
+				desc += r.Do("LRANGE " + q + " 0 -1")
+			case "stream":
+				desc += r.Do("XINFO STREAM " + q + " FULL COUNT 0")
+			}
+			out[strconv.Itoa(db)+"/"+key] = desc
+		}
+	}
+	r.Do("SELECT 0")
+	return out
 }

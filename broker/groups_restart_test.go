@@ -27,5 +27,5 @@ var groupRestartScenarios = map[string][]string{
 }
 
 func TestGroupRestartPreservesEveryWrite(t *testing.T) {
-	checkRestarts(t, []wal.Policy{wal.Always, wal.No}, groupRestartScenarios, dumpStreams, nil)
+	checkRestarts(t, []wal.Policy{wal.Always, wal.No}, groupRestartScenarios, dumpKeyspace, nil)
 }

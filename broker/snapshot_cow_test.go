@@ -2,40 +2,12 @@ package broker_test
 
 import (
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/brokerd/brokerd/internal/brokertest"
 	"github.com/brokerd/brokerd/wal"
 )
-
-// dumpValues describes every key of every database by its type, expiry
-// and whole value: strings by GET, lists by LRANGE, streams by XINFO
-// STREAM FULL (entries, groups, consumers and pending entries).
-func dumpValues(t *testing.T, r *brokertest.Raw) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for db := 0; db < 16; db++ {
-		r.Do("SELECT " + strconv.Itoa(db))
-		for _, key := range scanKeys(t, r) {
-			q := strconv.Quote(key)
-			typ := r.Do("TYPE " + q)
-			desc := typ + " " + r.Do("PEXPIRETIME "+q) + " "
-			switch typ {
-			case "string":
-				desc += r.Do("GET " + q)
-			case "list":
-				desc += r.Do("LRANGE " + q + " 0 -1")
-			case "stream":
-				desc += r.Do("XINFO STREAM " + q + " FULL COUNT 0")
-			}
-			out[strconv.Itoa(db)+"/"+key] = desc
-		}
-	}
-	r.Do("SELECT 0")
-	return out
-}
 
 // isErrorReply reports whether a formatted reply is an error.
 func isErrorReply(got string) bool {
@@ -59,7 +31,7 @@ func snapshotContents(t *testing.T, s *brokertest.Server) map[string]string {
 	if err := fresh.LoadSnapshotFile(snaps[0].Path); err != nil {
 		t.Fatal(err)
 	}
-	return dumpValues(t, fresh.Dial())
+	return dumpKeyspace(t, fresh.Dial())
 }
 
 // cowSetup is the keyspace the copy-before-write cases start from: every
@@ -115,7 +87,7 @@ func TestSnapshotCopyBeforeWrite(t *testing.T) {
 				for i, b := range tc.blocked {
 					waiters = append(waiters, startBlocking(t, s, i, strings.Fields(b)...))
 				}
-				want := dumpValues(t, r)
+				want := dumpKeyspace(t, r)
 				step := s.StepSnapshots(1)
 				defer step.Release()
 				if got := r.Do("BGSAVE"); got != "Background saving started" {
@@ -144,9 +116,9 @@ func TestSnapshotCopyBeforeWrite(t *testing.T) {
 				if got := snapshotContents(t, s); !reflect.DeepEqual(got, want) {
 					t.Errorf("snapshot is not the keyspace at its start\n got: %v\nwant: %v", got, want)
 				}
-				live := dumpValues(t, r)
+				live := dumpKeyspace(t, r)
 				s.Restart()
-				if got := dumpValues(t, s.Dial()); !reflect.DeepEqual(got, live) {
+				if got := dumpKeyspace(t, s.Dial()); !reflect.DeepEqual(got, live) {
 					t.Errorf("snapshot + log is not the live keyspace\n got: %v\nwant: %v", got, live)
 				}
 			})

@@ -54,9 +54,9 @@ func snapshotAndRestart(t *testing.T, s *brokertest.Server, cmd string) (before,
 	if len(snapshotFiles(t, s.Dir)) == 0 {
 		t.Fatalf("%s wrote no snapshot", cmd)
 	}
-	before = dumpStreams(t, s.Dial())
+	before = dumpKeyspace(t, s.Dial())
 	s.Restart()
-	return before, dumpStreams(t, s.Dial())
+	return before, dumpKeyspace(t, s.Dial())
 }
 
 // repacked are the scenarios whose streams come back from a snapshot in

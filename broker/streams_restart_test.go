@@ -1,7 +1,6 @@
 package broker_test
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 
@@ -34,7 +33,7 @@ var streamRestartScenarios = map[string][]string{
 }
 
 func TestStreamRestartPreservesEveryWrite(t *testing.T) {
-	checkRestarts(t, []wal.Policy{wal.Always, wal.No}, streamRestartScenarios, dumpStreams, func(name string, r *brokertest.Raw) {
+	checkRestarts(t, []wal.Policy{wal.Always, wal.No}, streamRestartScenarios, dumpKeyspace, func(name string, r *brokertest.Raw) {
 		if name != "XDEL compaction" {
 			return
 		}
@@ -48,23 +47,4 @@ func TestStreamRestartPreservesEveryWrite(t *testing.T) {
 			}
 		}
 	})
-}
-
-// dumpStreams describes every key of every database: type, expiry and,
-// for a stream, XINFO STREAM FULL with every entry.
-func dumpStreams(t *testing.T, r *brokertest.Raw) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for db := 0; db < 16; db++ {
-		r.Do("SELECT " + strconv.Itoa(db))
-		for _, key := range scanKeys(t, r) {
-			q := strconv.Quote(key)
-			desc := r.Do("TYPE "+q) + " " + r.Do("PEXPIRETIME "+q)
-			if strings.HasPrefix(desc, "stream") {
-				desc += " " + r.Do("XINFO STREAM "+q+" FULL COUNT 0")
-			}
-			out[strconv.Itoa(db)+"/"+key] = desc
-		}
-	}
-	return out
 }
