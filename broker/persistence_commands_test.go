@@ -3,7 +3,6 @@ package broker
 import (
 	"io"
 	"log/slog"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -162,10 +161,7 @@ func TestSnapshotRefusesValueWithoutRewriter(t *testing.T) {
 //
 //	go test ./broker -run '^$' -bench Snapshot1M -benchtime 1x
 func BenchmarkSnapshot1M(b *testing.B) {
-	cfg := DefaultConfig()
-	cfg.Port, cfg.Dir, cfg.SnapshotLogBytes = 0, b.TempDir(), 0
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := New(cfg)
+	s, err := New(benchConfig(b.TempDir()))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -217,21 +213,8 @@ func threadCPU() time.Duration {
 //	go test ./broker -run '^$' -bench Startup1M -benchtime 1x
 func BenchmarkStartup1M(b *testing.B) {
 	dir := b.TempDir()
-	l, err := wal.Open(filepath.Join(dir, "wal"), wal.Options{Fsync: wal.No})
-	if err != nil {
-		b.Fatal(err)
-	}
-	var last *wal.Pending
-	for i := 0; i < 1_000_000; i++ {
-		last = l.Append([]wal.Op{{Args: [][]byte{[]byte("SET"), []byte("key:" + strconv.Itoa(i%500_000)), []byte("value-of-sixteen")}}})
-	}
-	if err := last.Wait(); err != nil {
-		b.Fatal(err)
-	}
-	l.Close()
-	cfg := DefaultConfig()
-	cfg.Port, cfg.Dir, cfg.SnapshotLogBytes = 0, dir, 0
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	writeSETLog(b, dir, 1_000_000, 500_000)
+	cfg := benchConfig(dir)
 	open := func() (*Server, time.Duration) {
 		start := time.Now()
 		s, err := New(cfg)

@@ -27,21 +27,8 @@ func processCPU() time.Duration {
 // shared with other work still gives a usable figure.
 func benchLoad(b *testing.B, records, keys int, prepare func(s *Server)) {
 	dir := b.TempDir()
-	l, err := wal.Open(filepath.Join(dir, "wal"), wal.Options{Fsync: wal.No})
-	if err != nil {
-		b.Fatal(err)
-	}
-	var last *wal.Pending
-	for i := 0; i < records; i++ {
-		last = l.Append([]wal.Op{{Args: [][]byte{[]byte("SET"), []byte("key:" + strconv.Itoa(i%keys)), []byte("value-0123456789")}}})
-	}
-	if err := last.Wait(); err != nil {
-		b.Fatal(err)
-	}
-	l.Close()
-	cfg := DefaultConfig()
-	cfg.Port, cfg.Dir, cfg.SnapshotLogBytes = 0, dir, 0
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	writeSETLog(b, dir, records, keys)
+	cfg := benchConfig(dir)
 	if prepare != nil {
 		s, err := New(cfg)
 		if err != nil {
@@ -85,4 +72,30 @@ func BenchmarkLoadSnapshot1M(b *testing.B) {
 			}
 		}
 	})
+}
+
+// writeSETLog writes a log of records one-SET records over keys distinct
+// keys, with 16-byte values, into data directory dir.
+func writeSETLog(b *testing.B, dir string, records, keys int) {
+	l, err := wal.Open(filepath.Join(dir, "wal"), wal.Options{Fsync: wal.No})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var last *wal.Pending
+	for i := 0; i < records; i++ {
+		last = l.Append([]wal.Op{{Args: [][]byte{[]byte("SET"), []byte("key:" + strconv.Itoa(i%keys)), []byte("value-0123456789")}}})
+	}
+	if err := last.Wait(); err != nil {
+		b.Fatal(err)
+	}
+	l.Close()
+}
+
+// benchConfig is a benchmark server's configuration: data in dir, any
+// port, snapshots only on command, no logging.
+func benchConfig(dir string) Config {
+	cfg := DefaultConfig()
+	cfg.Port, cfg.Dir, cfg.SnapshotLogBytes = 0, dir, 0
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	return cfg
 }

@@ -1,8 +1,6 @@
 package broker
 
 import (
-	"io"
-	"log/slog"
 	"math/rand"
 	"slices"
 	"strconv"
@@ -21,10 +19,7 @@ import (
 //
 //	go test ./broker -run '^$' -bench SnapshotWriters1M -benchtime 2x -count 3
 func BenchmarkSnapshotWriters1M(b *testing.B) {
-	cfg := DefaultConfig()
-	cfg.Port, cfg.Dir, cfg.SnapshotLogBytes = 0, b.TempDir(), 0
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := New(cfg)
+	s, err := New(benchConfig(b.TempDir()))
 	if err != nil {
 		b.Fatal(err)
 	}
