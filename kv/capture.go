@@ -71,7 +71,7 @@ type tableCapture struct {
 func (s *Store) BeginCapture() *Capture {
 	c := &Capture{store: s, tables: make([]*tableCapture, len(s.dbs))}
 	for i, db := range s.dbs {
-		t := &tableCapture{db: i, seed: s.seed, keys: db.keys, order: db.order, skip: map[string]struct{}{}}
+		t := &tableCapture{db: i, seed: s.seed, keys: db.keys, order: db.scanOrder(), skip: map[string]struct{}{}}
 		c.keys += len(db.keys)
 		if len(db.keys) == 0 {
 			t.done = true

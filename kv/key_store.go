@@ -36,7 +36,7 @@ func (db *DB) rename(src, dst []byte) {
 // eachKey calls fn for every live key in scan order, for KEYS. Caller
 // holds at least the read lock; fn must not change the database.
 func (db *DB) eachKey(fn func(key string)) {
-	db.order.Scan(func(k scanKey) bool {
+	db.scanOrder().Scan(func(k scanKey) bool {
 		if e := db.keys[k.key]; e != nil && !db.expired(e) {
 			fn(k.key)
 		}
