@@ -214,8 +214,8 @@ func verifyAcked(t *testing.T, addr string, acked []map[string]string, counters,
 }
 
 // dumpKeyspace describes every key of every database by its type, expiry
-// and whole value: strings by GET, lists by LRANGE, streams by XINFO
-// STREAM FULL (entries, groups, consumers and pending entries).
+// and whole value: strings by GET, lists by encoding and LRANGE, streams
+// by XINFO STREAM FULL (entries, groups, consumers and pending entries).
 func dumpKeyspace(t *testing.T, r *brokertest.Raw) map[string]string {
 	t.Helper()
 	out := map[string]string{}
@@ -229,7 +229,7 @@ func dumpKeyspace(t *testing.T, r *brokertest.Raw) map[string]string {
 			case "string":
 				desc += r.Do("GET " + q)
 			case "list":
-				desc += r.Do("LRANGE " + q + " 0 -1")
+				desc += r.Do("OBJECT ENCODING "+q) + " " + r.Do("LRANGE "+q+" 0 -1")
 			case "stream":
 				desc += r.Do("XINFO STREAM " + q + " FULL COUNT 0")
 			}

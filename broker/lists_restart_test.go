@@ -1,7 +1,6 @@
 package broker_test
 
 import (
-	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -36,26 +35,7 @@ var listRestartScenarios = map[string][]string{
 }
 
 func TestListRestartPreservesEveryWrite(t *testing.T) {
-	checkRestarts(t, []wal.Policy{wal.Always, wal.EverySec, wal.No}, listRestartScenarios, dumpLists, nil)
-}
-
-// dumpLists describes every key of every database; lists by their
-// elements and encoding, anything else by its type.
-func dumpLists(t *testing.T, r *brokertest.Raw) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for db := 0; db < 16; db++ {
-		r.Do("SELECT " + strconv.Itoa(db))
-		for _, key := range scanKeys(t, r) {
-			q := strconv.Quote(key)
-			desc := r.Do("TYPE "+q) + " " + r.Do("PEXPIRETIME "+q)
-			if r.Do("TYPE "+q) == "list" {
-				desc += " " + r.Do("OBJECT ENCODING "+q) + " " + r.Do("LRANGE "+q+" 0 -1")
-			}
-			out[fmt.Sprintf("%d/%s", db, key)] = desc
-		}
-	}
-	return out
+	checkRestarts(t, []wal.Policy{wal.Always, wal.EverySec, wal.No}, listRestartScenarios, dumpKeyspace, nil)
 }
 
 // TestListRestartAfterServingWaiters: pops handed to parked clients are
@@ -75,12 +55,12 @@ func TestListRestartAfterServingWaiters(t *testing.T) {
 			t.Errorf("got %s, want %s", got, tt.want)
 		}
 	}
-	before := dumpLists(t, w)
+	before := dumpKeyspace(t, w)
 	if before["0/q"] == "" || before["0/work"] == "" {
 		t.Fatalf("unexpected keyspace %v", before)
 	}
 	s.Restart()
-	if after := dumpLists(t, s.Dial()); !reflect.DeepEqual(before, after) {
+	if after := dumpKeyspace(t, s.Dial()); !reflect.DeepEqual(before, after) {
 		t.Fatalf("lists changed across restart\nbefore: %v\n after: %v", before, after)
 	}
 }
