@@ -30,6 +30,7 @@ type waiter struct {
 	keys      []*keyQueue
 	deadline  time.Time // zero: wait forever
 	onTimeout func(*command.Reply)
+	ready     func() bool // BlockRequest.Ready of the latest attempt; nil: always retry
 
 	// Guarded by the keyspace write lock.
 	// out holds the reply a retry writes: the client's own buffer belongs
@@ -76,6 +77,7 @@ func (b *blockingRegistry) park(cl *client, spec *command.Spec, args [][]byte, r
 		args:      copyArgs(args),
 		db:        cl.db,
 		onTimeout: req.OnTimeout,
+		ready:     req.Ready,
 		out:       command.NewReply(cl.proto),
 		done:      make(chan struct{}),
 	}
@@ -153,6 +155,10 @@ func (s *Server) serveReady() {
 		q.ready = false
 		for j := 0; j < len(q.waiters); {
 			w := q.waiters[j]
+			if w.ready != nil && !w.ready() {
+				j++ // a retry would find nothing: it keeps its place
+				continue
+			}
 			if s.retry(w) {
 				continue // w left q.waiters
 			}
@@ -176,8 +182,9 @@ func (s *Server) retry(w *waiter) bool {
 	// Whatever the retry wrote is logged now, served or not, so it never
 	// rides along in the next command's record.
 	pending := s.commitEffects()
-	if c.TakeBlock() != nil {
+	if req := c.TakeBlock(); req != nil {
 		w.out.Truncate(0)
+		w.ready = req.Ready
 		return false
 	}
 	s.blocking.unpark(w)

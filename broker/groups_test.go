@@ -196,3 +196,53 @@ func TestGroupsBlockedReaderErrors(t *testing.T) {
 		t.Errorf("XREADGROUP BLOCK in MULTI: %v", err)
 	}
 }
+
+// TestGroupsBlockedReaderWakesOnAnyChange: a parked XREADGROUP skips the
+// retries that could not serve it (BlockRequest.Ready), but never one that
+// could: a new entry on its second stream, a group moved back by SETID, a
+// key replaced by another type.
+func TestGroupsBlockedReaderWakesOnAnyChange(t *testing.T) {
+	s := brokertest.Start(t)
+	ctx := context.Background()
+	w := s.Client()
+	for _, k := range []string{"a", "b"} {
+		w.XGroupCreateMkStream(ctx, k, "g", "$")
+	}
+	read := func() chan readResult {
+		ch := make(chan readResult, 1)
+		rdb := s.Client()
+		go func() {
+			r, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "g", Consumer: "c",
+				Streams: []string{"a", "b", ">", ">"}, Block: 0}).Result()
+			ch <- readResult{r, err}
+		}()
+		waitBlocked(t, s, 1)
+		return ch
+	}
+
+	ch := read()
+	w.XAdd(ctx, &redis.XAddArgs{Stream: "b", ID: "1-0", Values: []any{"n", "1"}})
+	if got := <-ch; got.err != nil || len(got.streams) != 1 || got.streams[0].Stream != "b" || got.streams[0].Messages[0].ID != "1-0" {
+		t.Fatalf("XADD to the second stream: got %v %v", got.streams, got.err)
+	}
+
+	// An XADD the group has already been given (a no-op retry) leaves it
+	// parked; moving the group back then serves the entry again.
+	ch = read()
+	w.XAck(ctx, "b", "g", "1-0")
+	if err := w.Do(ctx, "XGROUP", "SETID", "b", "g", "0").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-ch; got.err != nil || len(got.streams) != 1 || got.streams[0].Messages[0].ID != "1-0" {
+		t.Fatalf("after XGROUP SETID 0: got %v %v", got.streams, got.err)
+	}
+
+	ch = read()
+	pipe := w.TxPipeline()
+	pipe.Del(ctx, "a")
+	pipe.Set(ctx, "a", "x", 0)
+	if _, err := pipe.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkErr(t, "blocked XREADGROUP after its key became a string", (<-ch).err, "UNBLOCKED the stream key no longer exists")
+}

@@ -25,6 +25,13 @@ type BlockRequest struct {
 	// the call (XREAD's "$" becomes the stream's last ID). The broker
 	// copies them.
 	Args [][]byte
+	// Ready, when set, is asked before each retry, under the write lock:
+	// false says a retry would find nothing and park again, so the broker
+	// skips it (a retry that finds nothing leaves no trace, so skipping it
+	// changes nothing). It must answer true whenever in doubt: the key is
+	// gone, holds another value, or anything the command depends on
+	// changed. A retry that parks again hands over a fresh Ready.
+	Ready func() bool
 	// OnTimeout writes the reply sent when the timeout passes; nil sends
 	// the null array (Redis's reply for BLPOP, BLMPOP, BZPOPMIN, XREAD).
 	OnTimeout func(out *Reply)

@@ -143,6 +143,10 @@ type DB interface {
 	// Lookup returns the live value at key or nil. It never changes the
 	// keyspace: an expired key reads as absent.
 	Lookup(key []byte) Value
+	// Peek is Lookup for checks the server makes on a client's behalf
+	// (is a parked client's command worth running again?): it neither
+	// reports a miss nor marks the key as accessed.
+	Peek(key []byte) Value
 	// LookupWrite is Lookup for write commands: an expired key is removed
 	// (and the removal logged) before the command sees the keyspace, so a
 	// replay of the log makes the same decisions. Caller holds the write

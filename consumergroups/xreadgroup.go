@@ -56,7 +56,7 @@ func xreadgroup(c *command.Ctx) error {
 			// first attempt creates the consumers and marks them seen.
 			touchConsumers(c, &a, now)
 		}
-		c.Block(command.BlockRequest{Keys: a.keys, Timeout: time.Duration(a.timeout) * time.Millisecond})
+		c.Block(command.BlockRequest{Keys: a.keys, Timeout: time.Duration(a.timeout) * time.Millisecond, Ready: readyCheck(c.DB, &a)})
 		return nil
 	}
 	consumers := touchConsumers(c, &a, now)
@@ -101,6 +101,31 @@ func touchConsumers(c *command.Ctx, a *readArgs, now int64) []*Consumer {
 		}
 	}
 	return out
+}
+
+// readyCheck is a parked XREADGROUP's BlockRequest.Ready: a write to one
+// of its keys is worth a retry only if that key no longer holds the same
+// stream with the same group (the retry then replies Redis's error), or
+// the stream has an entry the group has not been given. Every consumer of
+// a busy group is woken by each XADD, and all but the first find nothing:
+// without this check each of them parsed and looked up its command again.
+func readyCheck(db command.DB, a *readArgs) func() bool {
+	// The arguments may point into the client's read buffer, which the
+	// broker reuses while the client waits: the check keeps its own copy.
+	keys := make([][]byte, len(a.keys))
+	for i, k := range a.keys {
+		keys[i] = append([]byte(nil), k...)
+	}
+	targets, group := a.targets, append([]byte(nil), a.group...)
+	return func() bool {
+		for i, t := range targets {
+			s, ok := db.Peek(keys[i]).(*streams.Stream)
+			if !ok || s != t.s || of(s).lookup(group) != t.g || hasNew(t.s, t.g) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // hasNew reports whether s has an entry the group has not been given.

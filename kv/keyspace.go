@@ -263,6 +263,15 @@ func (db *DB) Lookup(key []byte) command.Value {
 	return nil
 }
 
+// Peek implements command.DB.
+func (db *DB) Peek(key []byte) command.Value {
+	e := db.keys[string(key)]
+	if e == nil || db.expired(e) {
+		return nil
+	}
+	return e.value
+}
+
 // getRead is get for a read command's lookup, which reports a miss (the
 // "keymiss" notification, as Redis's lookupKeyRead).
 func (db *DB) getRead(key []byte) *entry {

@@ -37,6 +37,7 @@ func (s *fakeStore) Now() int64          { return s.now() }
 func (db *fakeDB) Index() int                           { return db.index }
 func (db *fakeDB) Lookup(key []byte) command.Value      { return db.keys[string(key)] }
 func (db *fakeDB) LookupWrite(key []byte) command.Value { return db.keys[string(key)] }
+func (db *fakeDB) Peek(key []byte) command.Value        { return db.keys[string(key)] }
 func (db *fakeDB) Put(key []byte, v command.Value)      { db.keys[string(key)] = v; db.touch(key) }
 func (db *fakeDB) Update(key []byte)                    { db.touch(key) }
 func (db *fakeDB) touch([]byte)                         { db.store.written++ }
