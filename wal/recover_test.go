@@ -65,7 +65,7 @@ func truncate(t *testing.T, path string, size int) {
 }
 
 // TestRepairTornTail covers what a crash leaves at the end of the log:
-// Open drops the damaged last record and keeps everything before it, and,
+// Open (and OpenReplay) drops the damaged last record and keeps everything before it, and,
 // the failure class that matters most, records appended after the repair
 // survive the next restart.
 func TestRepairTornTail(t *testing.T) {
@@ -80,43 +80,58 @@ func TestRepairTornTail(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, seg := range []int{tinySegments, 0} {
-			t.Run(fmt.Sprintf("%s/segment size %d", tt.name, seg), func(t *testing.T) {
-				dir := t.TempDir()
-				opts := Options{Fsync: Always, SegmentSize: seg}
-				l := mustOpen(t, dir, opts)
-				// The last record, testOps(4), has a two-byte length prefix.
-				want := appendAll(t, l, 0, 5)
-				l.Close()
-				segs := segmentFiles(t, dir)
-				if seg == tinySegments && len(segs) < 2 {
-					t.Fatalf("tiny segments: %d segment files", len(segs))
-				}
-				lastSeg := dir + "/" + segs[len(segs)-1]
-				ents := entries(t, lastSeg)
-				if len(ents) == 0 {
-					t.Fatal("the last segment is empty")
-				}
-				tt.corrupt(t, lastSeg, ents)
+			for _, o := range logOpeners {
+				t.Run(fmt.Sprintf("%s/segment size %d/%s", tt.name, seg, o.name), func(t *testing.T) {
+					dir := t.TempDir()
+					opts := Options{Fsync: Always, SegmentSize: seg}
+					l := mustOpen(t, dir, opts)
+					// The last record, testOps(4), has a two-byte length prefix.
+					want := appendAll(t, l, 0, 5)
+					l.Close()
+					segs := segmentFiles(t, dir)
+					if seg == tinySegments && len(segs) < 2 {
+						t.Fatalf("tiny segments: %d segment files", len(segs))
+					}
+					lastSeg := dir + "/" + segs[len(segs)-1]
+					ents := entries(t, lastSeg)
+					if len(ents) == 0 {
+						t.Fatal("the last segment is empty")
+					}
+					tt.corrupt(t, lastSeg, ents)
 
-				l = mustOpen(t, dir, opts)
-				checkRecords(t, replayAll(t, l), want[:len(want)-1])
-				if st := l.Stats(); st.TornTailsTruncated != 1 || st.LastIndex != uint64(len(want)-1) {
-					t.Errorf("Stats = %+v, want one torn tail and LastIndex %d", st, len(want)-1)
-				}
-				more := appendAll(t, l, 10, 14)
-				if err := l.Close(); err != nil {
-					t.Fatal(err)
-				}
+					l, got := o.open(t, dir, opts)
+					checkRecords(t, got, want[:len(want)-1])
+					if st := l.Stats(); st.TornTailsTruncated != 1 || st.LastIndex != uint64(len(want)-1) {
+						t.Errorf("Stats = %+v, want one torn tail and LastIndex %d", st, len(want)-1)
+					}
+					more := appendAll(t, l, 10, 14)
+					if err := l.Close(); err != nil {
+						t.Fatal(err)
+					}
 
-				l = mustOpen(t, dir, opts)
-				defer l.Close()
-				checkRecords(t, replayAll(t, l), append(want[:len(want)-1], more...))
-				if st := l.Stats(); st.TornTailsTruncated != 0 {
-					t.Errorf("second reopen truncated again: %+v", st)
-				}
-			})
+					l, got = o.open(t, dir, opts)
+					defer l.Close()
+					checkRecords(t, got, append(want[:len(want)-1], more...))
+					if st := l.Stats(); st.TornTailsTruncated != 0 {
+						t.Errorf("second reopen truncated again: %+v", st)
+					}
+				})
+			}
 		}
 	}
+}
+
+// logOpeners are the two ways a log is opened and read: Open then Replay,
+// and OpenReplay, which does both in one reading.
+var logOpeners = []struct {
+	name string
+	open func(t *testing.T, dir string, opts Options) (*Log, []record)
+}{
+	{"Open", func(t *testing.T, dir string, opts Options) (*Log, []record) {
+		l := mustOpen(t, dir, opts)
+		return l, replayAll(t, l)
+	}},
+	{"OpenReplay", openReplay},
 }
 
 // midLogDamage is damage that a crash cannot explain, each case with the

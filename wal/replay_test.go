@@ -2,7 +2,6 @@ package wal
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"testing"
 )
@@ -49,45 +48,6 @@ func TestOpenReplay(t *testing.T) {
 				t.Errorf("LastIndex %d, want %d", st.LastIndex, len(want))
 			}
 		})
-	}
-}
-
-// TestOpenReplayTornTail: OpenReplay cuts a torn tail as Open does and
-// replays the records before it.
-func TestOpenReplayTornTail(t *testing.T) {
-	for _, tt := range []struct {
-		name    string
-		corrupt corruptor
-	}{
-		{"truncateMidLength", truncateMidLength},
-		{"zeroFillTail", zeroFillTail},
-		{"flipBitInLastRecord", flipBitInLastRecord},
-	} {
-		for _, seg := range []int{tinySegments, 0} {
-			t.Run(fmt.Sprintf("%s/segment size %d", tt.name, seg), func(t *testing.T) {
-				dir := t.TempDir()
-				opts := Options{Fsync: No, SegmentSize: seg}
-				l := mustOpen(t, dir, opts)
-				want := appendAll(t, l, 0, 5)
-				l.Close()
-				segs := segmentFiles(t, dir)
-				lastSeg := dir + "/" + segs[len(segs)-1]
-				tt.corrupt(t, lastSeg, entries(t, lastSeg))
-
-				l, got := openReplay(t, dir, opts)
-				checkRecords(t, got, want[:len(want)-1])
-				if st := l.Stats(); st.TornTailsTruncated != 1 || st.LastIndex != uint64(len(want)-1) {
-					t.Errorf("Stats = %+v, want one torn tail and LastIndex %d", st, len(want)-1)
-				}
-				more := appendAll(t, l, 10, 14)
-				if err := l.Close(); err != nil {
-					t.Fatal(err)
-				}
-				l, got = openReplay(t, dir, opts)
-				defer l.Close()
-				checkRecords(t, got, append(want[:len(want)-1], more...))
-			})
-		}
 	}
 }
 
