@@ -110,13 +110,9 @@ func touchConsumers(c *command.Ctx, a *readArgs, now int64) []*Consumer {
 // a busy group is woken by each XADD, and all but the first find nothing:
 // without this check each of them parsed and looked up its command again.
 func readyCheck(db command.DB, a *readArgs) func() bool {
-	// The arguments may point into the client's read buffer, which the
-	// broker reuses while the client waits: the check keeps its own copy.
-	keys := make([][]byte, len(a.keys))
-	for i, k := range a.keys {
-		keys[i] = append([]byte(nil), k...)
-	}
-	targets, group := a.targets, append([]byte(nil), a.group...)
+	// The arguments are the request's own (redcon copies each request; a
+	// retry's are the waiter's copy), so the check may keep them.
+	keys, targets, group := a.keys, a.targets, a.group
 	return func() bool {
 		for i, t := range targets {
 			s, ok := db.Peek(keys[i]).(*streams.Stream)
