@@ -2,11 +2,10 @@ package broker
 
 import (
 	"fmt"
-	"runtime/debug"
-	"sync"
 	"time"
 
 	"github.com/brokerd/brokerd/command"
+	"github.com/brokerd/brokerd/internal/gcbudget"
 	"github.com/brokerd/brokerd/wal"
 )
 
@@ -17,7 +16,7 @@ import (
 // log replay.)
 func (s *Server) load(dir string, opts wal.Options) error {
 	start := time.Now()
-	defer loadGC.begin()()
+	defer gcbudget.Raise(loadGCPercent)()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.store.SetLoading(true)
@@ -72,39 +71,6 @@ func (s *Server) load(dir string, opts wal.Options) error {
 // heap at the end of a load is mostly the keyspace itself, so the peak
 // stays close to what the loaded server holds anyway.
 const loadGCPercent = 400
-
-// loadGC raises the GC percent while at least one server loads (tests
-// run several in one process) and restores the previous one after the
-// last. A GC percent already higher, or off, is kept.
-var loadGC gcDuringLoad
-
-type gcDuringLoad struct {
-	sync.Mutex
-	loading int // loads running
-	prev    int // the GC percent before the first of them
-}
-
-// begin raises the GC percent for a load; call the function it returns
-// when the load ends.
-func (g *gcDuringLoad) begin() (end func()) {
-	g.Lock()
-	if g.loading == 0 {
-		g.prev = debug.SetGCPercent(loadGCPercent)
-		if g.prev < 0 || g.prev > loadGCPercent {
-			debug.SetGCPercent(g.prev)
-		}
-	}
-	g.loading++
-	g.Unlock()
-	return func() {
-		g.Lock()
-		g.loading--
-		if g.loading == 0 {
-			debug.SetGCPercent(g.prev)
-		}
-		g.Unlock()
-	}
-}
 
 // replayer runs logged effects (or a snapshot's ops). Every effect is
 // deterministic by construction, so each is run through its command's

@@ -1,4 +1,4 @@
-// Package gcbudget spends a bounded share of the process's CPU on garbage
+// Package gcbudget owns the process's GC percent. It spends a bounded share of the process's CPU on garbage
 // collection and turns the rest of Go's default headroom back into memory.
 //
 // Go's default (GOGC=100) lets the heap grow to twice what is live before
@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync"
 	"time"
 )
 
@@ -149,5 +150,38 @@ func Run(c *Controller, interval time.Duration, stop <-chan struct{}, logger *sl
 			debug.SetGCPercent(after)
 			logger.Debug("gc percent", "from", before, "to", after, "gc_cpu_share", share)
 		}
+	}
+}
+
+// raised is the state of Raise: how many raises are in force (tests run
+// several servers, each loading, in one process) and the GC percent before
+// the first of them.
+var raised struct {
+	sync.Mutex
+	count int
+	prev  int
+}
+
+// Raise sets the GC percent to at least percent until the function it
+// returns is called (a start-up load, which allocates almost nothing but
+// live data, collects less often). A GC percent already higher, or off,
+// is kept; the one before the first raise comes back after the last.
+func Raise(percent int) (restore func()) {
+	raised.Lock()
+	if raised.count == 0 {
+		raised.prev = debug.SetGCPercent(percent)
+		if raised.prev < 0 || raised.prev > percent {
+			debug.SetGCPercent(raised.prev)
+		}
+	}
+	raised.count++
+	raised.Unlock()
+	return func() {
+		raised.Lock()
+		raised.count--
+		if raised.count == 0 {
+			debug.SetGCPercent(raised.prev)
+		}
+		raised.Unlock()
 	}
 }

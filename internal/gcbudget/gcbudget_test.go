@@ -119,3 +119,25 @@ func TestRunReturnsFreeHeapWhenQuiet(t *testing.T) {
 		runtime.Gosched()
 	}
 }
+
+func TestRaiseKeepsHigherAndRestores(t *testing.T) {
+	defer debugSetGCPercent(debugSetGCPercent(100))
+	end1 := Raise(400)
+	end2 := Raise(400) // a second load at the same time
+	end1()
+	if got := debugSetGCPercent(400); got != 400 {
+		t.Fatalf("GC percent with one raise left = %d, want 400", got)
+	}
+	end2()
+	if got := debugSetGCPercent(800); got != 100 {
+		t.Fatalf("GC percent after the last raise = %d, want the 100 before it", got)
+	}
+	end := Raise(400)
+	if got := debugSetGCPercent(800); got != 800 {
+		t.Fatalf("Raise(400) over 800 left %d, want 800 kept", got)
+	}
+	end()
+	if got := debugSetGCPercent(100); got != 800 {
+		t.Fatalf("GC percent after the raise over 800 = %d, want 800", got)
+	}
+}
