@@ -1,5 +1,6 @@
-// Package gcbudget owns the process's GC percent. It spends a bounded share of the process's CPU on garbage
-// collection and turns the rest of Go's default headroom back into memory.
+// Package gcbudget owns the process's GC percent. It spends a bounded
+// share of the process's CPU on garbage collection and turns the rest of
+// Go's default headroom back into memory.
 //
 // Go's default (GOGC=100) lets the heap grow to twice what is live before
 // it collects. For brokerd's big values that is pure overhead: a stream's
