@@ -80,9 +80,9 @@ type Options struct {
 	// (DefaultSegmentSize). Costs: tidwall/wal keeps the whole current
 	// segment in memory, so this is also the log's resident memory; each
 	// segment change costs an fsync of the full segment and of the
-	// directory, and each segment is one file. Whatever the size, Open reads
-	// every segment to check it and Replay reads them again, so start-up
-	// time follows the log's total size (snapshots will bound that).
+	// directory, and each segment is one file. Whatever the size, start-up
+	// (OpenReplay) reads every segment after the snapshot once, so its time
+	// follows the size of the log the snapshot does not cover.
 	SegmentSize int
 
 	// Logger receives recovery warnings and write failures. Default
