@@ -14,7 +14,7 @@ import (
 const maxRetained = 4 << 20
 
 // batch is the set of records appended between two writes. Two batches
-// alternate: Append fills one under Log.mu while the writer goroutine
+// alternate: Append fills one under Log.mu while the commit token's holder
 // writes and fsyncs the other (double buffering), so appends never wait for
 // I/O and a slow fsync only makes the next batch bigger.
 type batch struct {
@@ -34,7 +34,7 @@ func (b *batch) reset() {
 	b.pending = nil
 }
 
-// writer is the state only the writer goroutine touches.
+// writer is the state only the commit token's holder touches.
 type writer struct {
 	spare     *batch       // the batch to queue into next; empty
 	tb        tidwal.Batch // reused for every WriteBatch
@@ -79,21 +79,32 @@ func (t *tailMirror) advance(first uint64, sizes []int) bool {
 	return cycled
 }
 
-// runWriter is the writer goroutine, the only caller of tidwall/wal's
-// WriteBatch. It owns l.w. Close stops it once the queue is empty. While
+// LazyCommitInterval bounds how long a record nobody waits for (an expired
+// key's deletion, say) stays queued: the writer goroutine writes the queue
+// that often if nothing else has.
+const LazyCommitInterval = 10 * time.Millisecond
+
+// runWriter is the writer goroutine. It writes the queue when a waiting
+// client found the commit token busy (wake), and what nobody waits for
+// every LazyCommitInterval. Close stops it once the queue is empty. While
 // the log has failed it tries to write again every RetryInterval.
 func (l *Log) runWriter() {
 	defer l.wg.Done()
 	retry := time.NewTicker(l.opts.RetryInterval)
 	defer retry.Stop()
+	lazy := time.NewTicker(LazyCommitInterval)
+	defer lazy.Stop()
 	for {
 		select {
 		case <-l.wake:
-			for l.commitNext(false) {
-			}
+			l.commitQueue()
+		case <-lazy.C:
+			l.commitQueue()
 		case <-retry.C:
 			if l.Err() != nil {
+				l.token.Lock()
 				l.commitNext(true)
+				l.token.Unlock()
 			}
 		case <-l.stop:
 			return
@@ -101,10 +112,19 @@ func (l *Log) runWriter() {
 	}
 }
 
+// commitQueue takes the commit token and writes batches until the queue
+// is empty.
+func (l *Log) commitQueue() {
+	l.token.Lock()
+	defer l.token.Unlock()
+	for l.commitNext(false) {
+	}
+}
+
 // commitNext takes the queued batch, if it has anything, commits it and
 // completes its Pending; it reports whether there was a batch. With retry,
 // a failed log takes the queue even without a Pending (what was appended
-// while failed) and tries to write again. Runs on the writer goroutine.
+// while failed) and tries to write again. Caller holds the commit token.
 func (l *Log) commitNext(retry bool) bool {
 	l.mu.Lock()
 	q := l.mu.queue
@@ -128,8 +148,8 @@ func (l *Log) commitNext(retry bool) bool {
 // asks for it. A failure fails the whole batch and the log, whose records
 // are kept to be written again. On a failed log, commit keeps q's records
 // too, unless it is asked to retry (the retry ticker, or Close's final
-// batch), when it first tries to bring the log back. Runs on the writer
-// goroutine.
+// batch), when it first tries to bring the log back. Caller holds the
+// commit token.
 func (l *Log) commit(q *batch, retry bool) error {
 	if err := l.Err(); err != nil {
 		if !retry && !q.sync {
@@ -160,7 +180,7 @@ func (l *Log) commit(q *batch, retry bool) error {
 	return nil
 }
 
-// keep adds q's records to the retry batch. Runs on the writer goroutine.
+// keep adds q's records to the retry batch. Caller holds the commit token.
 func (w *writer) keep(q *batch) {
 	w.retry.data = append(w.retry.data, q.data...)
 	w.retry.sizes = append(w.retry.sizes, q.sizes...)
@@ -170,8 +190,8 @@ func (w *writer) keep(q *batch) {
 // write(2) per segment touched. If the write fails, l.w.lastIndex is
 // unchanged (the caller keeps q's records for the retry) and tidwall/wal's
 // state is no longer trusted (it has already added the batch to its
-// in-memory copy of the segment), so the retry reopens it. Runs on the
-// writer goroutine.
+// in-memory copy of the segment), so the retry reopens it. Caller holds
+// the commit token.
 func (l *Log) write(q *batch) error {
 	if f := l.opts.Faults; f != nil && f.Write != nil {
 		if err := f.Write(); err != nil {
@@ -212,7 +232,7 @@ func (l *Log) write(q *batch) error {
 
 // openTail switches l.fs.tail to the segment tidwall/wal just started. The
 // previous one needs no more fsyncs: tidwall/wal fsynced it before starting
-// the next. Runs on the writer goroutine.
+// the next. Caller holds the commit token.
 func (l *Log) openTail() error {
 	f, err := os.OpenFile(filepath.Join(l.dir, segmentName(l.w.tail.first)), os.O_WRONLY, 0)
 	if err != nil {
@@ -226,7 +246,7 @@ func (l *Log) openTail() error {
 	return nil
 }
 
-// syncTail fsyncs the current segment. Runs on the writer goroutine.
+// syncTail fsyncs the current segment. Caller holds the commit token.
 func (l *Log) syncTail() error {
 	l.fs.Lock()
 	defer l.fs.Unlock()
@@ -280,8 +300,8 @@ func (l *Log) runSyncer() {
 }
 
 // syncIfDirty fsyncs if something was written since the last fsync. It
-// holds l.fs through the fsync, which only the rare segment change on the
-// writer goroutine waits for. Runs on the syncer goroutine.
+// holds l.fs through the fsync, which only the rare segment change under
+// the commit token waits for. Runs on the syncer goroutine.
 func (l *Log) syncIfDirty() {
 	if l.Err() != nil {
 		return
@@ -302,8 +322,8 @@ func (l *Log) syncIfDirty() {
 // fail makes err the log's failure, so that every later Append fails at
 // once and the server answers writes with -MISCONF, and returns it. The
 // writer goroutine then tries to write again every RetryInterval and
-// clears the failure once it can (see recover). Runs on the writer or
-// syncer goroutine.
+// clears the failure once it can (see recover). Runs under the commit
+// token or on the syncer goroutine.
 func (l *Log) fail(err error) error {
 	l.mu.Lock()
 	first := l.mu.err == nil

@@ -3,6 +3,8 @@ package wal
 import (
 	"errors"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -50,6 +52,72 @@ func TestGroupCommitBatchesWhileWriting(t *testing.T) {
 		t.Errorf("Stats = %+v, want 2 fsyncs for 2 batches and LastIndex 4", st)
 	}
 	l.Close()
+}
+
+// TestWaitWritesItsOwnBatch checks who writes: a Wait that finds the
+// commit token free writes the batch on its own goroutine, with no
+// handover to the writer goroutine; a Wait that finds it busy gets its
+// record written once the holder is done; a record nobody waits for is
+// written by the writer goroutine.
+func TestWaitWritesItsOwnBatch(t *testing.T) {
+	var writers []string
+	entered, release := make(chan struct{}), make(chan struct{})
+	block := false
+	opts := Options{Fsync: Always, Faults: &Faults{Write: func() error {
+		buf := make([]byte, 64<<10)
+		stack := string(buf[:runtime.Stack(buf, false)])
+		if strings.Contains(stack, "runWriter") {
+			writers = append(writers, "writer goroutine")
+		} else {
+			writers = append(writers, "waiter")
+		}
+		if block {
+			block = false
+			entered <- struct{}{}
+			<-release
+		}
+		return nil
+	}}}
+	l := mustOpen(t, t.TempDir(), opts)
+	defer l.Close()
+
+	if err := l.Append(testOps(1)).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	block = true
+	first := make(chan error)
+	go func() { first <- l.Append(testOps(2)).Wait() }()
+	<-entered // the first waiter holds the token, inside its write
+	p := l.Append(testOps(3))
+	waited := make(chan error)
+	go func() { waited <- p.Wait() }()
+	select {
+	case <-p.Done():
+		t.Fatal("record 3 was written while the token's holder was still writing record 2")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-waited; err != nil {
+		t.Fatal(err)
+	}
+
+	unwaited := l.Append(testOps(4))
+	select {
+	case <-unwaited.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("a record nobody waits for was not written")
+	}
+	// Record 3 goes to the writer goroutine, or to its own waiter if that
+	// came to Wait only after the holder was done: either is right.
+	if len(writers) != 4 || writers[0] != "waiter" || writers[1] != "waiter" || writers[3] != "writer goroutine" {
+		t.Errorf("batches written by %q, want the waiters for 1 and 2 and the writer goroutine for 4", writers)
+	}
+	if st := l.Stats(); st.LastIndex != 4 || st.Syncs != 4 {
+		t.Errorf("Stats = %+v, want LastIndex 4 after 4 fsyncs", st)
+	}
 }
 
 func TestPolicyDecidesWhatWaitCovers(t *testing.T) {

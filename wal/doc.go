@@ -93,12 +93,15 @@
 //
 // # Durability
 //
-// One writer goroutine writes every record queued since its last write in
-// one batch, then, under the Always policy, fsyncs once for the whole batch
-// before any of its callers is answered (group commit). See Policy.
+// Whoever holds the commit token writes every record queued since the last
+// write in one batch, then, under the Always policy, fsyncs once for the
+// whole batch before any of its callers is answered (group commit). See
+// Policy. The token's holder is a caller waiting for its record when the
+// token is free (no handover at all when clients do not contend), and the
+// writer goroutine when it is busy: the batch waiting meanwhile grows.
 //
 // A failed write or fsync fails the batch's callers and the log (Err); the
-// writer keeps the records not known to be written and, every
+// log keeps the records not known to be written and, every
 // RetryInterval, cuts the tail back to the last record known good and
 // writes them again, clearing Err once that worked (see retry.go).
 package wal

@@ -26,11 +26,13 @@ var (
 )
 
 // Log is an open write-ahead log. Append is safe for concurrent use and
-// never blocks on I/O; one writer goroutine does the writing, in Append
-// order, and completes each record's Pending per the fsync Policy.
+// never blocks on I/O. The writing is done in Append order by whoever holds
+// the commit token: a client waiting for its record (Pending.Wait), or the
+// writer goroutine, which takes over when the token is busy and writes what
+// nobody waits for; each batch's Pending completes per the fsync Policy.
 //
-// Lock order: fs may be held while taking stats, and mu is never held while
-// taking another lock; nothing does I/O while holding mu.
+// Lock order: token, then fs, then stats; mu is never held while taking
+// another lock; nothing does I/O while holding mu.
 type Log struct {
 	dir    string
 	opts   Options
@@ -53,11 +55,17 @@ type Log struct {
 		next     uint64 // index of the next Append's record
 	}
 
-	wake chan struct{} // capacity 1: the queue needs the writer
+	wake chan struct{} // capacity 1: the queue needs the writer goroutine
 	stop chan struct{} // closed by Close after the last batch is committed
 	wg   sync.WaitGroup
 
-	w writer // owned by the writer goroutine
+	// token is the commit token: its holder owns w and writes the next
+	// batch. A client whose reply waits on its record takes it when it is
+	// free and writes the batch itself, saving the two goroutine switches
+	// of a handover to the writer goroutine: BenchmarkAppend/everysec went
+	// from 4.4-4.9 to 2.3-2.5 µs per record (see Pending.Wait).
+	token sync.Mutex
+	w     writer
 
 	// fs is the current segment file, opened by us only to fsync it:
 	// tidwall/wal's own Sync holds its mutex through the fsync, which would
@@ -107,12 +115,13 @@ type Stats struct {
 type Pending struct {
 	done chan struct{}
 	err  error // written before done is closed
+	log  *Log  // the log whose batch it is; nil when created completed
 }
 
-func newPending() *Pending { return &Pending{done: make(chan struct{})} }
+func newPending(l *Log) *Pending { return &Pending{done: make(chan struct{}), log: l} }
 
 func donePending(err error) *Pending {
-	p := newPending()
+	p := newPending(nil)
 	p.complete(err)
 	return p
 }
@@ -130,9 +139,38 @@ func (p *Pending) complete(err error) {
 // process). It returns the write or fsync error if that failed; the record
 // must then not be acknowledged. Wait may be called any number of times,
 // from any goroutine.
+//
+// If the commit token is free, Wait writes the queued batch, its own
+// record's, itself; otherwise it hands the queue to the writer goroutine,
+// which writes it once the token's holder is done.
 func (p *Pending) Wait() error {
+	select {
+	case <-p.done:
+		return p.err
+	default:
+	}
+	if l := p.log; l != nil {
+		if l.token.TryLock() {
+			// p's batch is the queue: every batch taken before it was
+			// committed, and its Pending completed, by an earlier holder.
+			for !p.completed() && l.commitNext(false) {
+			}
+			l.token.Unlock()
+		} else {
+			l.wakeWriter()
+		}
+	}
 	<-p.done
 	return p.err
+}
+
+func (p *Pending) completed() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // Done is closed when Wait would return without blocking.
@@ -233,7 +271,7 @@ func open(dir string, opts Options, lk *dirLock, r *logReplay) (*Log, error) {
 // the log reopens it after a failure.
 func twOptions(opts Options) *tidwal.Options {
 	return &tidwal.Options{
-		NoSync:           true, // the writer goroutine fsyncs per policy
+		NoSync:           true, // the commit token's holder fsyncs per policy
 		SegmentSize:      opts.SegmentSize,
 		SegmentCacheSize: 1,    // we never read through tidwall/wal
 		NoCopy:           true, // idem
@@ -350,9 +388,11 @@ func (l *Log) RemoveBefore(index uint64) (uint64, error) {
 	return removed, syncDir(l.dir)
 }
 
-// Append encodes ops as one record, queues it for the writer goroutine and
-// returns at once; it never does I/O or waits, because it runs under the
-// server's keyspace lock. Records are written in the order of the Append
+// Append encodes ops as one record, queues it and returns at once; it never
+// does I/O or waits, because it runs under the server's keyspace lock. The
+// record is written when the caller (or a later one) waits for its
+// Pending, or within LazyCommitInterval if nobody does. Records are
+// written in the order of the Append
 // calls. ops is not retained: its Args may be reused as soon as Append
 // returns. Every op's DB must be non-negative.
 //
@@ -389,18 +429,22 @@ func (l *Log) Append(ops []Op) *Pending {
 	return p
 }
 
-// joinLocked returns the Pending of the queued batch q, creating it and
-// waking the writer if q had none: the writer empties the queue before it
-// sleeps again, so one wakeup per batch is enough. Caller holds l.mu.
+// joinLocked returns the Pending of the queued batch q, creating it if q
+// had none. Caller holds l.mu.
 func (l *Log) joinLocked(q *batch) *Pending {
 	if q.pending == nil {
-		q.pending = newPending()
-		select {
-		case l.wake <- struct{}{}:
-		default: // a wakeup is already pending
-		}
+		q.pending = newPending(l)
 	}
 	return q.pending
+}
+
+// wakeWriter asks the writer goroutine to write the queue: it empties the
+// queue before it sleeps again, so one pending wakeup is enough.
+func (l *Log) wakeWriter() {
+	select {
+	case l.wake <- struct{}{}:
+	default: // a wakeup is already pending
+	}
 }
 
 // Sync writes everything appended so far and fsyncs it, whatever the

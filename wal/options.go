@@ -113,7 +113,7 @@ type Options struct {
 // DefaultRetryInterval is the RetryInterval used when it is 0.
 const DefaultRetryInterval = time.Second
 
-// Faults replaces the outcome of the writer goroutine's I/O calls, so that
+// Faults replaces the outcome of the log's own write and fsync calls, so that
 // write and fsync failures can be produced on demand. tidwall/wal opens and
 // writes its files itself and takes no file-system hook, so the faults are
 // injected at the level of our own writer: a failing Write stands for a

@@ -10,8 +10,8 @@ import (
 //
 // Redis keeps a failed AOF write in its buffer, answers writes with
 // -MISCONF, and retries once a second until a write succeeds. The log does
-// the same: the writer goroutine keeps every record not known to be written
-// (writer.retry), and every RetryInterval it
+// the same: it keeps every record not known to be written (writer.retry),
+// and every RetryInterval the writer goroutine
 //
 //  1. closes tidwall/wal, whose in-memory copy of the tail segment already
 //     holds the failed batch and so no longer matches the file;
@@ -28,7 +28,7 @@ import (
 
 // recover tries to bring a failed log back, writing the kept records and
 // then q, the oldest batch not yet kept. On failure q's records are kept
-// too. Runs on the writer goroutine.
+// too. Caller holds the commit token.
 func (l *Log) recover(q *batch) error {
 	l.w.keep(q)
 	if err := l.reopen(); err != nil {
@@ -60,6 +60,7 @@ func (l *Log) recover(q *batch) error {
 		// Appended during this retry, with a failed Pending: write them
 		// now rather than when the next Append comes.
 		l.joinLocked(l.mu.queue)
+		l.wakeWriter()
 	}
 	l.mu.Unlock()
 	l.logger.Warn("wal: writes resumed after a failure", "dir", l.dir, "rewritten_records", n)
@@ -78,7 +79,7 @@ func (l *Log) noteRetryFailure(err error) {
 
 // reopen closes tidwall/wal and opens it again on what is on disk, cut
 // back to the last record known to be written (l.w.lastIndex), and points
-// the fsync handle at its tail segment. Runs on the writer goroutine.
+// the fsync handle at its tail segment. Caller holds the commit token.
 func (l *Log) reopen() error {
 	if l.tw != nil {
 		l.tw.Close() // it fails if the file cannot be synced; nothing is lost by that
