@@ -52,7 +52,7 @@ func DefaultConfig() Config {
 		Duration: 2 * time.Second, Warmup: 300 * time.Millisecond, Rounds: 3,
 		Clients: 50, Pipeline: 1, Payload: 16, Fsync: "everysec",
 		Producers: 4, Workers: 8, Count: 10, Backlog: 1000, Subscribers: 10, Channels: 4,
-		RawPipelines: []int{1, 16}, RawCommands: RawCommands, Events: 1_000_000, ReplayPage: 1000, MemEntries: 1_000_000, StartupRecords: 1_000_000, CountCap: 30 * time.Second, Settle: 300 * time.Millisecond,
+		RawPipelines: []int{1, 16}, RawCommands: RawCommands, Events: 1_000_000, ReplayPage: 100, MemEntries: 1_000_000, StartupRecords: 1_000_000, CountCap: 30 * time.Second, Settle: 300 * time.Millisecond,
 		Driver: "resp",
 	}
 }
