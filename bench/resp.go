@@ -25,6 +25,7 @@ type Conn struct {
 	w   *bufio.Writer
 	num []byte // scratch for integer formatting
 	pfx []byte // scratch for bulkPrefix
+	req []byte // scratch for AppendArgs
 }
 
 // ReplyError is an error reply from the server ("-ERR ...").
@@ -70,12 +71,20 @@ func (c *Conn) Append(args ...string) {
 // AppendArgs buffers one command whose arguments are byte slices, for
 // callers that build arguments in reused buffers.
 func (c *Conn) AppendArgs(args [][]byte) {
-	c.header(len(args))
+	c.req = appendCommand(c.req[:0], args)
+	c.w.Write(c.req)
+}
+
+// appendCommand appends args to dst as a RESP multibulk request.
+func appendCommand(dst []byte, args [][]byte) []byte {
+	dst = strconv.AppendInt(append(dst, '*'), int64(len(args)), 10)
+	dst = append(dst, "\r\n"...)
 	for _, a := range args {
-		c.bulkHeader(len(a))
-		c.w.Write(a)
-		c.w.WriteString("\r\n")
+		dst = strconv.AppendInt(append(dst, '$'), int64(len(a)), 10)
+		dst = append(dst, "\r\n"...)
+		dst = append(append(dst, a...), "\r\n"...)
 	}
+	return dst
 }
 
 func (c *Conn) header(n int) {

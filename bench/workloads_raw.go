@@ -85,43 +85,43 @@ func (l rawLoad) run(rc *runCtx) (Sample, error) {
 	var empty atomic.Int64
 	n := cfg.Clients
 	if cmd == "PUBLISH" {
-		n++ // the subscriber
+		n++ // the subscriber, last
 	}
+	val := newPayload(cfg.Payload, false)
+	requests := func(id int) func() [][]byte {
+		return rawRequests(cmd, rand.New(rand.NewPCG(uint64(id), 7)), keys, val, list, stream, channel)
+	}
+	if cfg.Driver == "epoll" {
+		n = 1 // one thread drives every connection
+		if cmd == "PUBLISH" {
+			n++
+		}
+	}
+	subscriber := n - 1
 	s, err := runTimedDuring(rc, row, n, func(w *worker) error {
-		if w.id == cfg.Clients {
+		if cmd == "PUBLISH" && w.id == subscriber {
 			return drain(w, channel)
 		}
-		if cfg.Driver == "goredis" {
+		switch cfg.Driver {
+		case "goredis":
 			return rawGoRedis(w, cmd, pipe, keys, list, stream, channel, &empty)
+		case "epoll":
+			nulls, err := rawEpoll(w, cfg.Clients, pipe, func(i int) func([]byte) []byte {
+				next := requests(i)
+				return func(out []byte) []byte { return appendCommand(out, next()) }
+			})
+			empty.Add(nulls)
+			return err
 		}
 		c, err := w.dial()
 		if err != nil {
 			return err
 		}
-		rng := rand.New(rand.NewPCG(uint64(w.id), 7))
-		val := newPayload(cfg.Payload, false)
-		var key []byte
-		var args [][]byte
+		next := requests(w.id)
 		for !w.stopped() {
 			start := time.Now()
 			for range pipe {
-				switch cmd {
-				case "SET":
-					key = rawKey(key, rng.IntN(keys))
-					args = append(args[:0], []byte("SET"), key, val)
-				case "GET":
-					key = rawKey(key, rng.IntN(keys))
-					args = append(args[:0], []byte("GET"), key)
-				case "XADD":
-					args = append(args[:0], []byte("XADD"), []byte(stream), []byte("*"), []byte("f"), val)
-				case "LPUSH":
-					args = append(args[:0], []byte("LPUSH"), []byte(list), val)
-				case "RPOP":
-					args = append(args[:0], []byte("RPOP"), []byte(list))
-				case "PUBLISH":
-					args = append(args[:0], []byte("PUBLISH"), []byte(channel), val)
-				}
-				c.AppendArgs(args)
+				c.AppendArgs(next())
 			}
 			if err := c.Flush(); err != nil {
 				return err
@@ -143,6 +143,33 @@ func (l rawLoad) run(rc *runCtx) (Sample, error) {
 		s.Note = fmt.Sprintf("list ran empty: %d RPOPs found nothing", empty.Load())
 	}
 	return s, err
+}
+
+// rawRequests returns the arguments of one client's successive requests
+// of cmd: SET and GET pick their keys with rng among the first keys. The
+// slices are reused by the next call.
+func rawRequests(cmd string, rng *rand.Rand, keys int, val []byte, list, stream, channel string) func() [][]byte {
+	var key []byte
+	var args [][]byte
+	return func() [][]byte {
+		switch cmd {
+		case "SET":
+			key = rawKey(key, rng.IntN(keys))
+			args = append(args[:0], []byte("SET"), key, val)
+		case "GET":
+			key = rawKey(key, rng.IntN(keys))
+			args = append(args[:0], []byte("GET"), key)
+		case "XADD":
+			args = append(args[:0], []byte("XADD"), []byte(stream), []byte("*"), []byte("f"), val)
+		case "LPUSH":
+			args = append(args[:0], []byte("LPUSH"), []byte(list), val)
+		case "RPOP":
+			args = append(args[:0], []byte("RPOP"), []byte(list))
+		case "PUBLISH":
+			args = append(args[:0], []byte("PUBLISH"), []byte(channel), val)
+		}
+		return args
+	}
 }
 
 // rawSetup fills what GET and RPOP need, over one connection, with

@@ -79,7 +79,7 @@ func run(args []string) error {
 	fs.IntVar(&cfg.MemEntries, "mem-entries", def.MemEntries, "items per memory measurement (scaled to 1,000,000)")
 	fs.IntVar(&cfg.StartupRecords, "startup-records", def.StartupRecords, "keys written before timing start-up and snapshots (workload startup; --quick: 100,000)")
 	fs.DurationVar(&cfg.CountCap, "count-cap", def.CountCap, "time limit of each count-bound load (event appends, memory loads)")
-	fs.StringVar(&cfg.Driver, "client", def.Driver, "client of the raw rows: resp (bench's own) or goredis (go-redis v9)")
+	fs.StringVar(&cfg.Driver, "client", def.Driver, "client of the raw rows: resp (bench's own, a goroutine per connection), epoll (one thread driving every connection, as redis-benchmark does; Linux) or goredis (go-redis v9)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -116,8 +116,8 @@ func run(args []string) error {
 	if cfg.StartupRecords < 1 {
 		return fmt.Errorf("--startup-records must be positive")
 	}
-	if cfg.Driver != "resp" && cfg.Driver != "goredis" {
-		return fmt.Errorf("--client must be resp or goredis")
+	if cfg.Driver != "resp" && cfg.Driver != "epoll" && cfg.Driver != "goredis" {
+		return fmt.Errorf("--client must be resp, epoll or goredis")
 	}
 	groups, err := selectGroups(o)
 	if err != nil {
