@@ -156,7 +156,8 @@ func (p *Pending) Wait() error {
 			for !p.completed() && l.commitNext(false) {
 			}
 			l.token.Unlock()
-		} else {
+		}
+		if !p.completed() {
 			l.wakeWriter()
 		}
 	}
