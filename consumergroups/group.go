@@ -40,6 +40,9 @@ type Group struct {
 	consumers []*Consumer
 	byName    map[string]uint32
 	free      []uint32
+	// fx builds the group's effects (effects.go); nil until the first.
+	// Guarded by the keyspace write lock, as every emit is.
+	fx *effectArgs
 }
 
 // Consumer is one consumer of a group.
@@ -75,10 +78,19 @@ func (set *Set) lookup(name []byte) *Group {
 	return set.groups[i]
 }
 
+// search is slices.BinarySearchFunc written out: its comparison closure
+// converted name to a string on every step, an allocation per lookup.
 func (set *Set) search(name []byte) (int, bool) {
-	return slices.BinarySearchFunc(set.groups, name, func(g *Group, n []byte) int {
-		return strings.Compare(g.name, string(n))
-	})
+	lo, hi := 0, len(set.groups)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if set.groups[m].name < string(name) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(set.groups) && set.groups[lo].name == string(name)
 }
 
 // add inserts g unless a group of that name exists.
@@ -108,6 +120,7 @@ func (set *Set) Clone() streams.Groups {
 	c := &Set{groups: make([]*Group, len(set.groups))}
 	for i, g := range set.groups {
 		cg := *g
+		cg.fx = nil
 		cg.pel = g.pel.Clone()
 		cg.consumers = make([]*Consumer, len(g.consumers))
 		for j, cons := range g.consumers {

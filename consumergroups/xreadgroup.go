@@ -211,19 +211,22 @@ func lookupReadTarget(c *command.Ctx, key, name []byte) (*streams.Stream, *Group
 // deliverNew replies with the entries after the group's last delivered
 // ID (at most count when count > 0), hands them to cons and logs that.
 func deliverNew(c *command.Ctx, key []byte, t readTarget, cons *Consumer, count int64, noack bool, now int64) {
+	// One pass over the stream: seeking the start re-reads its block from
+	// the block's first entry, which a second pass (to count, then to
+	// reply) did twice.
 	start, _ := t.g.lastID.Next()
-	n := int64(0)
+	var fixed [16]streams.Entry
+	entries := fixed[:0]
 	it := t.s.Range(start, streams.MaxID, false)
-	for count == 0 || n < count {
-		if _, ok := it.Next(); !ok {
+	for count == 0 || int64(len(entries)) < count {
+		e, ok := it.Next()
+		if !ok {
 			break
 		}
-		n++
+		entries = append(entries, e)
 	}
-	c.Out.Array(int(n))
-	it = t.s.Range(start, streams.MaxID, false)
-	for i := int64(0); i < n; i++ {
-		e, _ := it.Next()
+	c.Out.Array(len(entries))
+	for _, e := range entries {
 		t.g.advance(t.s, e.ID)
 		e.WriteReply(c.Out)
 		if !noack {
@@ -232,7 +235,7 @@ func deliverNew(c *command.Ctx, key []byte, t readTarget, cons *Consumer, count 
 			emitClaim(c, key, t.g, p)
 		}
 	}
-	if n > 0 {
+	if len(entries) > 0 {
 		emitGroupID(c, key, t.g)
 	}
 }

@@ -1,6 +1,10 @@
 package consumergroups
 
 import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -131,4 +135,47 @@ func TestXReadGroupBlocking(t *testing.T) {
 		t.Errorf("blocked where blocking is not allowed")
 	}
 	y.checkReplay()
+}
+
+// TestXReadGroupEffects pins what a delivery logs, argument by argument:
+// the effects are built in buffers the group reuses (effectArgs), so each
+// must come out whole and unchanged by the next one.
+func TestXReadGroupEffects(t *testing.T) {
+	x := newTester(t)
+	x.wants(setup...)
+	x.wants("XGROUP CREATE s a-first 0", "OK", "XGROUP CREATE s z-last 0", "OK")
+	mark := len(x.effects)
+	x.want("XREADGROUP GROUP g alice COUNT 2 STREAMS s >", `[["s" [["1-1" ["f" "a"]] ["2-1" ["f" "b"]]]]]`)
+	now := fmt.Sprint(x.now)
+	want := []string{
+		"XCLAIM s g alice 0 1-1 TIME " + now + " RETRYCOUNT 1 FORCE JUSTID LASTID 1-1",
+		"XCLAIM s g alice 0 2-1 TIME " + now + " RETRYCOUNT 1 FORCE JUSTID LASTID 2-1",
+		"XGROUP SETID s g 2-1 ENTRIESREAD 2",
+		"XCLAIM s g alice 0 JUSTID SEENTIME " + now + " ACTIVETIME " + now,
+	}
+	var got []string
+	for _, e := range x.effects[mark:] {
+		got = append(got, string(bytes.Join(e, []byte(" "))))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("effects\n got: %q\nwant: %q", got, want)
+	}
+	x.checkReplay()
+}
+
+// TestXReadGroupManyEntries delivers more entries in one reply than the
+// single pass keeps on the stack.
+func TestXReadGroupManyEntries(t *testing.T) {
+	x := newTester(t)
+	x.want("XGROUP CREATE s g $ MKSTREAM", "OK")
+	var ids []string
+	for i := 1; i <= 40; i++ {
+		id := fmt.Sprintf("%d-1", i)
+		x.want("XADD s "+id+" f v", `"`+id+`"`)
+		ids = append(ids, `["`+id+`" ["f" "v"]]`)
+	}
+	x.want("XREADGROUP GROUP g alice COUNT 30 STREAMS s >", `[["s" [`+strings.Join(ids[:30], " ")+`]]]`)
+	x.want("XREADGROUP GROUP g bob STREAMS s >", `[["s" [`+strings.Join(ids[30:], " ")+`]]]`)
+	x.want("XPENDING s g", `[(int) 40 "1-1" "40-1" [["alice" "30"] ["bob" "10"]]]`)
+	x.checkReplay()
 }
