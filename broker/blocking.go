@@ -2,6 +2,7 @@ package broker
 
 import (
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -25,7 +26,8 @@ import (
 type waiter struct {
 	cl        *client
 	spec      *command.Spec
-	args      [][]byte // owned copy of the command to retry
+	args      [][]byte // owned copy of the command to retry, in arena
+	arena     []byte
 	db        int
 	keys      []*keyQueue
 	deadline  time.Time // zero: wait forever
@@ -40,6 +42,13 @@ type waiter struct {
 	served  bool
 	pending *wal.Pending  // the WAL record of what the retry wrote
 	done    chan struct{} // closed once served
+
+	// wake guards reading, which is set while the client's goroutine
+	// waits for w in a read of its socket (awaitRead): a serve then
+	// interrupts that read with a past deadline. The deadline is not
+	// socket I/O, so the serve may set it under the keyspace lock.
+	wake    sync.Mutex
+	reading bool
 }
 
 // keyQueue is the FIFO of waiters on one key.
@@ -71,16 +80,17 @@ func (b *blockingRegistry) park(cl *client, spec *command.Spec, args [][]byte, r
 	if req.Args != nil {
 		args = req.Args
 	}
-	w := &waiter{
-		cl:        cl,
-		spec:      spec,
-		args:      copyArgs(args),
-		db:        cl.db,
-		onTimeout: req.OnTimeout,
-		ready:     req.Ready,
-		out:       command.NewReply(cl.proto),
-		done:      make(chan struct{}),
+	w := waiterPool.Get().(*waiter)
+	w.cl, w.spec, w.db = cl, spec, cl.db
+	w.args, w.arena = copyArgsInto(w.args[:0], w.arena[:0], args)
+	w.onTimeout, w.ready = req.OnTimeout, req.Ready
+	if w.out == nil {
+		w.out = command.NewReply(cl.proto)
+	} else {
+		w.out.SetProto(cl.proto)
 	}
+	w.done = make(chan struct{})
+	w.deadline = time.Time{}
 	if req.Timeout > 0 {
 		w.deadline = time.Now().Add(req.Timeout)
 	}
@@ -118,8 +128,34 @@ func (b *blockingRegistry) unpark(w *waiter) {
 			b.waiting--
 		}
 	}
-	w.keys = nil
+	clear(w.keys)
+	w.keys = w.keys[:0]
 	b.blocked.Add(-1)
+}
+
+// waiterPool keeps waiters, with their buffers, between blocking calls:
+// a job queue's workers park once per job.
+var waiterPool = sync.Pool{New: func() any { return new(waiter) }}
+
+// maxKeptWaiterBuffer is the largest reply or argument buffer a pooled
+// waiter keeps.
+const maxKeptWaiterBuffer = 64 << 10
+
+// releaseWaiter returns w to the pool once its client is done with it: it
+// left its queues (served or unparked), so nothing else refers to it.
+func releaseWaiter(w *waiter) {
+	w.out.Reset()
+	if cap(w.out.Bytes()) > maxKeptWaiterBuffer {
+		w.out.Adopt(nil)
+	}
+	if cap(w.arena) > maxKeptWaiterBuffer {
+		w.arena = nil
+	}
+	clear(w.args)
+	w.args = w.args[:0]
+	w.cl, w.spec, w.onTimeout, w.ready, w.pending, w.done = nil, nil, nil, nil, nil, nil
+	w.parked, w.served, w.reading = false, false, false
+	waiterPool.Put(w)
 }
 
 // signal marks key ready if anyone waits on it. It is the kv Written hook,
@@ -190,7 +226,12 @@ func (s *Server) retry(w *waiter) bool {
 	s.blocking.unpark(w)
 	w.pending = pending
 	w.served = true
+	w.wake.Lock()
 	close(w.done)
+	if w.reading {
+		w.cl.guard.Conn.SetReadDeadline(aLongTimeAgo)
+	}
+	w.wake.Unlock()
 	return true
 }
 
@@ -210,15 +251,21 @@ func (s *Server) commitEffects() *wal.Pending {
 }
 
 func copyArgs(args [][]byte) [][]byte {
+	out, _ := copyArgsInto(make([][]byte, 0, len(args)), nil, args)
+	return out
+}
+
+// copyArgsInto copies args into arena and returns the copies in out, both
+// reused (a pooled waiter's).
+func copyArgsInto(out [][]byte, arena []byte, args [][]byte) ([][]byte, []byte) {
 	n := 0
 	for _, a := range args {
 		n += len(a)
 	}
-	arena := make([]byte, 0, n)
-	out := make([][]byte, len(args))
-	for i, a := range args {
+	arena = slices.Grow(arena[:0], n)
+	for _, a := range args {
 		arena = append(arena, a...)
-		out[i] = arena[len(arena)-len(a) : len(arena) : len(arena)]
+		out = append(out, arena[len(arena)-len(a):len(arena):len(arena)])
 	}
-	return out
+	return out, arena
 }

@@ -215,3 +215,48 @@ func TestFlushWakesWaitersToRetry(t *testing.T) {
 		t.Fatalf("got %s", got)
 	}
 }
+
+func TestCommandsSentWhileBlockedWaitTheirTurn(t *testing.T) {
+	s := startWithBtake(t)
+	r := s.Dial()
+	r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")))
+	waitBlocked(t, s, 1)
+	// Read ahead while the client waits, run only once it is served.
+	r.Send(brokertest.Encode([]byte("SET"), []byte("a"), []byte("1")) +
+		brokertest.Encode([]byte("GET"), []byte("a")))
+	w := s.Dial()
+	if got := w.Do("GET a"); got != "(nil)" {
+		t.Fatalf("a command sent after the blocked one ran first: a=%s", got)
+	}
+	waitBlocked(t, s, 1)
+	w.Do("SET k v")
+	for _, want := range []string{`"k"`, "OK", `"1"`} {
+		if got := r.Read(); got != want {
+			t.Fatalf("got %s, want %s", got, want)
+		}
+	}
+	waitBlocked(t, s, 0)
+}
+
+func TestBlockedClientTimesOutWithCommandsBuffered(t *testing.T) {
+	s := startWithBtake(t)
+	r := s.Dial()
+	r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0.05")))
+	r.Send(brokertest.Encode([]byte("PING")))
+	if got := r.Read(); got != "(nil array)" {
+		t.Fatalf("got %s", got)
+	}
+	if got := r.Read(); got != "PONG" {
+		t.Fatalf("got %s", got)
+	}
+	// Served after a timeout, the connection reads on as before.
+	r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")))
+	waitBlocked(t, s, 1)
+	s.Dial().Do("SET k v")
+	if got := r.Read(); got != `"k"` {
+		t.Fatalf("got %s", got)
+	}
+	if got := r.Do("PING"); got != "PONG" {
+		t.Fatalf("got %s", got)
+	}
+}
