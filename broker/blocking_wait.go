@@ -59,6 +59,10 @@ const (
 	waitUnread                 // awaitRead may read no further
 )
 
+// maxReadAhead bounds what a parked client may send before awaitRead
+// stops reading; past it a disconnect is noticed only at unblock.
+const maxReadAhead = 64 << 20
+
 // aLongTimeAgo is a read deadline in the past: it interrupts a read at
 // once.
 var aLongTimeAgo = time.Unix(1, 0)
