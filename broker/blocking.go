@@ -47,8 +47,21 @@ type waiter struct {
 	// waits for w in a read of its socket (awaitRead): a serve then
 	// interrupts that read with a past deadline. The deadline is not
 	// socket I/O, so the serve may set it under the keyspace lock.
+	// Unless direct is false: then nothing but the reply is owed to
+	// the client (it sent nothing after the blocking command), and the
+	// serve hands the reply to the serving client's goroutine, which
+	// writes it to the socket once durable (handOff) while the parked
+	// goroutine sleeps on in its read until the client sends again.
 	wake    sync.Mutex
 	reading bool
+	direct  bool
+	// handed is set, under wake, when the serve handed the reply over;
+	// written is then done once it was written, and rest holds what
+	// could not be (the client's goroutine sends it, or the whole reply
+	// when the log failed: awaitDurable then drops the connection).
+	handed  bool
+	written sync.WaitGroup
+	rest    []byte
 }
 
 // keyQueue is the FIFO of waiters on one key.
@@ -64,7 +77,8 @@ type keyQueue struct {
 type blockingRegistry struct {
 	byDB    []map[string]*keyQueue // per database, so a lookup by []byte key does not allocate
 	ready   []*keyQueue
-	waiting int // keys with at least one waiter, so writes skip the lookup when none
+	waiting int     // keys with at least one waiter, so writes skip the lookup when none
+	handTo  *client // during serveReadyFor: who writes direct replies
 	blocked atomic.Int64
 }
 
@@ -153,8 +167,8 @@ func releaseWaiter(w *waiter) {
 	}
 	clear(w.args)
 	w.args = w.args[:0]
-	w.cl, w.spec, w.onTimeout, w.ready, w.pending, w.done = nil, nil, nil, nil, nil, nil
-	w.parked, w.served, w.reading = false, false, false
+	w.cl, w.spec, w.onTimeout, w.ready, w.pending, w.done, w.rest = nil, nil, nil, nil, nil, nil, nil
+	w.parked, w.served, w.reading, w.direct, w.handed = false, false, false, false, false
 	waiterPool.Put(w)
 }
 
@@ -184,7 +198,19 @@ func (b *blockingRegistry) signalDB(db int) {
 // until no key is ready: a served retry may itself make keys ready (BLMOVE
 // pushes to its destination). Caller holds the write lock and has
 // committed the effects of the command that made the keys ready.
-func (s *Server) serveReady() {
+func (s *Server) serveReady() { s.serveReadyFor(nil) }
+
+// serveReadyFor is serveReady for a client's command: waiters whose
+// replies can go straight to their sockets are handed to cl (see
+// waiter.direct), which writes them after the lock (handOff). Only the
+// last command of a pipeline takes them, so they wait for no more of the
+// log than the client's own replies do; with cl nil every served waiter
+// is woken to reply itself.
+func (s *Server) serveReadyFor(cl *client) {
+	if cl != nil && (cl.internal || cl.conn == nil || len(cl.conn.PeekPipeline()) > 0) {
+		cl = nil
+	}
+	s.blocking.handTo = cl
 	b := &s.blocking
 	for i := 0; i < len(b.ready); i++ {
 		q := b.ready[i]
@@ -203,6 +229,7 @@ func (s *Server) serveReady() {
 	}
 	clear(b.ready)
 	b.ready = b.ready[:0]
+	b.handTo = nil
 }
 
 // retry runs a parked command again for its client and reports whether
@@ -227,10 +254,16 @@ func (s *Server) retry(w *waiter) bool {
 	w.pending = pending
 	w.served = true
 	w.wake.Lock()
-	close(w.done)
-	if w.reading {
+	switch {
+	case w.reading && w.direct && s.blocking.handTo != nil:
+		w.handed = true
+		w.written.Add(1)
+		to := s.blocking.handTo
+		to.handoffs = append(to.handoffs, w)
+	case w.reading:
 		w.cl.guard.Conn.SetReadDeadline(aLongTimeAgo)
 	}
+	close(w.done)
 	w.wake.Unlock()
 	return true
 }

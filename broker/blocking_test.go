@@ -260,3 +260,71 @@ func TestBlockedClientTimesOutWithCommandsBuffered(t *testing.T) {
 		t.Fatalf("got %s", got)
 	}
 }
+
+// The tests below cover the serve that writes a waiter's reply itself
+// (handOff) and the cases that must wake the waiter instead.
+
+func TestServedWaiterWithAPartialCommandBuffered(t *testing.T) {
+	s := startWithBtake(t)
+	w := s.Dial()
+	w.Do("SET a 1")
+	r := s.Dial()
+	get := brokertest.Encode([]byte("GET"), []byte("a"))
+	r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")) + get[:7])
+	waitBlocked(t, s, 1)
+	w.Do("SET k v")
+	if got := r.Read(); got != `"k"` {
+		t.Fatalf("got %s", got)
+	}
+	r.Send(get[7:])
+	if got := r.Read(); got != `"1"` {
+		t.Fatalf("the command completed after the serve: %s", got)
+	}
+}
+
+func TestServedWaiterAfterInlineRequests(t *testing.T) {
+	s := startWithBtake(t)
+	r := s.Dial()
+	r.Send("SET a 1\r\nPING\r\n")
+	if got := r.Read(); got != "OK" {
+		t.Fatalf("got %s", got)
+	}
+	if got := r.Read(); got != "PONG" {
+		t.Fatalf("got %s", got)
+	}
+	for range 2 {
+		r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")))
+		waitBlocked(t, s, 1)
+		s.Dial().Do("SET k v")
+		if got := r.Read(); got != `"k"` {
+			t.Fatalf("got %s", got)
+		}
+		r.Send("GET a\r\n")
+		if got := r.Read(); got != `"1"` {
+			t.Fatalf("got %s", got)
+		}
+	}
+}
+
+func TestLargeServedReplyToAClientNotReading(t *testing.T) {
+	s := startWithBtake(t)
+	w := s.Dial()
+	w.Do("XGROUP CREATE s g $ MKSTREAM")
+	r := s.Dial()
+	r.Send(brokertest.Encode([]byte("XREADGROUP"), []byte("GROUP"), []byte("g"), []byte("c"),
+		[]byte("BLOCK"), []byte("0"), []byte("STREAMS"), []byte("s"), []byte(">")))
+	waitBlocked(t, s, 1)
+	// More than the socket takes at once: the rest goes back to the
+	// waiter's goroutine, and the producer is answered meanwhile.
+	big := strings.Repeat("x", 8<<20)
+	if got := w.Do("XADD s 1-1 f " + big); got != `"1-1"` {
+		t.Fatalf("XADD: %.40s", got)
+	}
+	got := r.Read()
+	if want := `[["s" [["1-1" ["f" "` + big + `"]]]]]`; got != want {
+		t.Fatalf("got %d bytes: %.60s...", len(got), got)
+	}
+	if got := r.Do("XPENDING s g"); got != `[(int) 1 "1-1" "1-1" [["c" "1"]]]` {
+		t.Fatalf("got %s", got)
+	}
+}

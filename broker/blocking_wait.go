@@ -3,6 +3,7 @@ package broker
 import (
 	"errors"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/tidwall/redcon"
@@ -21,20 +22,27 @@ func (s *Server) awaitUnblock(cl *client, conn redcon.Conn, w *waiter) bool {
 	}
 	var end waitEnd
 	if cl.guard != nil {
-		end = s.awaitRead(cl.guard, w)
+		end = s.awaitRead(cl.guard, w, cl.sub == nil && nothingOwed(cl, conn))
 	} else {
 		end = s.awaitSignal(w)
 	}
 	served := end == waitServed || s.leave(w)
+	if served && w.handed {
+		w.written.Wait() // the serving client's goroutine is done with the socket
+	}
 	if cl.guard != nil {
-		// No serve can interrupt the read any more (w left its queues),
-		// so this deadline is the last word: none, as redcon expects
-		// unless it sets its idle timeout itself.
+		// No serve can interrupt the read any more (w left its queues,
+		// and a hand-off is done), so this deadline is the last word:
+		// none, as redcon expects unless it sets its idle timeout itself.
 		cl.guard.Conn.SetReadDeadline(time.Time{})
 	}
 	if served {
 		cl.pending = w.pending
-		cl.out.Raw(w.out.Bytes())
+		if w.handed {
+			cl.out.Raw(w.rest) // usually written already: nothing
+		} else {
+			cl.out.Raw(w.out.Bytes())
+		}
 		return true
 	}
 	if end == waitClosed || end == waitStopped {
@@ -78,7 +86,12 @@ var aLongTimeAgo = time.Unix(1, 0)
 // it stops reading and waits for a signal only: a disconnect is then
 // noticed at unblock. At shutdown redcon closes the connection, which
 // ends the read.
-func (s *Server) awaitRead(g *guardedConn, w *waiter) waitEnd {
+//
+// direct says that the client is owed nothing but w's reply (see
+// nothingOwed), so a serve may write that reply itself and leave this
+// goroutine asleep in its read; the first bytes the client sends revoke
+// it, since they must be run once w is served.
+func (s *Server) awaitRead(g *guardedConn, w *waiter, direct bool) waitEnd {
 	w.wake.Lock()
 	select {
 	case <-w.done:
@@ -89,11 +102,11 @@ func (s *Server) awaitRead(g *guardedConn, w *waiter) waitEnd {
 	// A blocked client is not subject to the idle timeout (as in Redis);
 	// redcon sets that deadline again before its next read.
 	g.Conn.SetReadDeadline(w.deadline)
-	w.reading = true
+	w.reading, w.direct = true, direct
 	w.wake.Unlock()
 	end := readUntilWoken(g, w)
 	w.wake.Lock()
-	w.reading = false
+	w.reading, w.direct = false, false
 	w.wake.Unlock()
 	if end == waitUnread {
 		return s.awaitSignal(w)
@@ -115,7 +128,16 @@ func readUntilWoken(g *guardedConn, w *waiter) waitEnd {
 		if g.err != nil || len(g.ready) >= maxReadAhead {
 			return waitUnread
 		}
-		if err := g.readOnce(); err != nil {
+		before := len(g.ready)
+		err := g.readOnce()
+		if len(g.ready) != before || g.err != nil {
+			// The client sent more: it runs once w is served, so
+			// this goroutine must be woken for the serve.
+			w.wake.Lock()
+			w.direct = false
+			w.wake.Unlock()
+		}
+		if err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) {
 				return waitTimeout
 			}
@@ -123,6 +145,71 @@ func readUntilWoken(g *guardedConn, w *waiter) waitEnd {
 			return waitClosed
 		}
 	}
+}
+
+// nothingOwed reports whether every byte the client sent has been run as
+// a command: nothing is left in redcon's parsed pipeline, in its read
+// buffers (bytes handed to redcon equal the raw bytes of the commands
+// served, counted only while every request was a multibulk, whose raw
+// form is the bytes received) or read ahead.
+func nothingOwed(cl *client, conn redcon.Conn) bool {
+	g := cl.guard
+	return !g.guard.sawInline && len(conn.PeekPipeline()) == 0 && len(g.ready) == 0 && g.handed == cl.consumed
+}
+
+// writeNow writes as much of p as the socket takes without waiting and
+// returns how much that was.
+func (c *guardedConn) writeNow(p []byte) int {
+	sc, ok := c.Conn.(syscall.Conn)
+	if !ok {
+		return 0
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	c.writeMu.Lock()
+	rc.Write(func(fd uintptr) bool {
+		for n < len(p) {
+			m, err := syscall.Write(int(fd), p[n:])
+			if err == syscall.EINTR {
+				continue
+			}
+			if err != nil || m <= 0 {
+				break
+			}
+			n += m
+		}
+		return true // never wait for the socket to drain
+	})
+	c.writeMu.Unlock()
+	c.stats.netOutput.Add(int64(n))
+	return n
+}
+
+// handOff writes the replies of the waiters cl's last command served
+// straight to their sockets (see waiter.direct), each once the log holds
+// its delivery. A reply that cannot be written at once, in full, goes
+// back to its client's goroutine, which is woken to send the rest: a slow
+// reader never holds up this client. Caller holds no lock.
+func (s *Server) handOff(cl *client) {
+	for i, w := range cl.handoffs {
+		cl.handoffs[i] = nil
+		out := w.out.Bytes()
+		if w.pending != nil && w.pending.Wait() != nil {
+			// Not durable: the client's goroutine drops the connection
+			// (awaitDurable) rather than acknowledge it.
+		} else {
+			out = out[w.cl.guard.writeNow(out):]
+		}
+		if len(out) > 0 {
+			w.rest = out
+			w.cl.guard.Conn.SetReadDeadline(aLongTimeAgo)
+		}
+		w.written.Done()
+	}
+	cl.handoffs = cl.handoffs[:0]
 }
 
 // awaitSignal waits for w without reading the connection: until it is

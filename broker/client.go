@@ -57,6 +57,11 @@ type client struct {
 	// spec (see Server.resolve).
 	lastName []byte
 	lastSpec *command.Spec
+	// consumed counts the raw bytes of the commands redcon handed over
+	// (see nothingOwed); handoffs are the waiters whose replies the last
+	// command's serve left to this goroutine to write (see handOff).
+	consumed int64
+	handoffs []*waiter
 
 	info struct {
 		mu       sync.Mutex

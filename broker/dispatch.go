@@ -54,6 +54,7 @@ func (s *Server) bindContext(cl *client) {
 // and nothing unlogged is acknowledged.
 func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 	cl := conn.Context().(*client)
+	cl.consumed += int64(len(cmd.Raw))
 	if cl.closeAfterReply || cl.killed.Load() {
 		// The connection is closed (QUIT, CLIENT KILL, a client that left
 		// while parked, a failed WAL): redcon still hands over the rest of
@@ -65,7 +66,11 @@ func (s *Server) serveRESP(conn redcon.Conn, cmd redcon.Command) {
 		// reply (see Outbox.Hold); a first subscription starts held.
 		cl.sub.outbox.Hold()
 	}
-	if wt := s.execute(cl, cmd.Args); wt != nil {
+	wt := s.execute(cl, cmd.Args)
+	if len(cl.handoffs) > 0 {
+		s.handOff(cl)
+	}
+	if wt != nil {
 		if cl.sub != nil {
 			cl.sub.outbox.Release(nil) // messages flow while it waits
 		}
@@ -203,7 +208,7 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	if p := s.commitEffects(); p != nil {
 		cl.pending = p
 	}
-	s.serveReady()
+	s.serveReadyFor(cl)
 	return w
 }
 

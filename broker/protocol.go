@@ -42,6 +42,10 @@ type respGuard struct {
 	argsLeft  int64  // bulks of the current multibulk not yet started
 	cmdBytes  int64  // size of the current request, for the query buffer limit
 	needsAuth func() bool
+	// sawInline is set once an inline request passed: redcon re-encodes
+	// those, so the raw size of the commands run no longer counts the
+	// bytes received (see nothingOwed).
+	sawInline bool
 }
 
 type guardState uint8
@@ -71,7 +75,7 @@ func (g *respGuard) filter(out, in []byte) ([]byte, error) {
 				g.state, g.line = stMultibulk, g.line[:0]
 				continue
 			}
-			g.state, g.line = stInline, g.line[:0]
+			g.state, g.line, g.sawInline = stInline, g.line[:0], true
 		case stInline:
 			n := indexByte(in, '\n')
 			chunk := in
@@ -279,6 +283,9 @@ type guardedConn struct {
 	writeMu sync.Mutex
 	// needsAuth is set by the broker once it has a client for this conn.
 	needsAuth atomic.Pointer[func() bool]
+
+	// handed counts the bytes redcon has read (see nothingOwed).
+	handed int64
 }
 
 func (c *guardedConn) Read(p []byte) (int, error) {
@@ -286,6 +293,7 @@ func (c *guardedConn) Read(p []byte) (int, error) {
 		if len(c.ready) > 0 {
 			n := copy(p, c.ready)
 			c.ready = c.ready[n:]
+			c.handed += int64(n)
 			return n, nil
 		}
 		if c.err != nil {
@@ -340,6 +348,9 @@ func (c *guardedConn) readOnce() error {
 
 // Write counts what goes out, for INFO's total_net_output_bytes.
 func (c *guardedConn) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil // redcon flushes after every pipeline, even one whose reply was handed off
+	}
 	c.writeMu.Lock()
 	n, err := c.Conn.Write(p)
 	c.writeMu.Unlock()
