@@ -13,8 +13,9 @@ import (
 )
 
 // Snapshots bound start-up time and disk use. A snapshot is the keyspace
-// at one WAL index, written as the commands that rebuild it (Redis's AOF
-// rewrite), in wal's snapshot file format. Taking one has three parts:
+// at one WAL index, in wal's snapshot file format: strings as values,
+// which loading puts straight into the keyspace, and other types as the
+// commands that rebuild them (Redis's AOF rewrite; snapshot_values.go). Taking one has three parts:
 //
 //   - start, under the keyspace lock: the WAL index, and a kv.Capture of
 //     the keyspace as it is then (Store.BeginCapture, O(databases)).
@@ -26,8 +27,9 @@ import (
 //     (copy-before-write, kv/capture.go), so the copy is still the
 //     keyspace at the WAL index. Each slice's copies are written out
 //     before the next slice, so the image is never whole in memory.
-//   - write, with no lock: each value's command.Rewriter commands and a
-//     PEXPIREAT per TTL, then fsync and rename; then older snapshots are
+//   - write, with no lock: each string as a value with its TTL, each
+//     other value's command.Rewriter commands and a PEXPIREAT per TTL,
+//     then fsync and rename; then older snapshots are
 //     pruned and the log segments before the older kept snapshot removed.
 //
 // snapshot_last_pause_usec is the longest writers waited for the snapshot
@@ -236,7 +238,7 @@ func (s *Server) finishSnapshot(img *snapshotImage, err error) {
 // step at a time.
 func (s *Server) writeSnapshot(img *snapshotImage) error {
 	defer s.endCapture(img)
-	w, err := wal.CreateSnapshot(s.log.Dir(), img.index, img.at)
+	w, err := wal.CreateSnapshot(s.log.Dir(), img.index, img.at, img.capture.DBKeys()...)
 	if err != nil {
 		return err
 	}
@@ -273,7 +275,7 @@ func (s *Server) writeImage(w *wal.SnapshotWriter, img *snapshotImage) error {
 	for done := false; !done; {
 		done = s.copyStep(img, out)
 		for db, ents := range out {
-			if err := s.writeEntries(db, ents, &buf, flush); err != nil {
+			if err := s.writeEntries(w, db, ents, &buf, flush); err != nil {
 				return err
 			}
 			if werr != nil {
@@ -292,9 +294,10 @@ func (s *Server) writeImage(w *wal.SnapshotWriter, img *snapshotImage) error {
 	return werr
 }
 
-// writeEntries emits the commands of db's copied entries into buf,
-// calling flush whenever a record is full.
-func (s *Server) writeEntries(db int, ents []kv.Entry, buf *effectBuffer, flush func()) error {
+// writeEntries writes db's copied entries into w: as values where their
+// type has a value kind, else as commands emitted into buf, calling flush
+// whenever a record is full.
+func (s *Server) writeEntries(w *wal.SnapshotWriter, db int, ents []kv.Entry, buf *effectBuffer, flush func()) error {
 	// A record is flushed as soon as it is full, inside a value's Rewrite
 	// too: one stream of a million entries must not gather a million
 	// commands in memory first.
@@ -305,6 +308,12 @@ func (s *Server) writeEntries(db int, ents []kv.Entry, buf *effectBuffer, flush 
 		}
 	}
 	for _, e := range ents {
+		if ok, err := writeValue(w, db, e); ok || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		rw, ok := e.Value.(command.Rewriter)
 		if !ok {
 			return fmt.Errorf("snapshot: key %q in db %d is a %s, which does not implement command.Rewriter",
@@ -406,17 +415,11 @@ func (s *Server) loadSnapshot(dir string, r *replayer) (uint64, error) {
 	}
 	for _, sn := range snaps {
 		start := time.Now()
-		info, err := wal.ReadSnapshot(sn.Path, func(ops []wal.Op) error {
-			for _, op := range ops {
-				if err := r.apply(sn.Name, 0, op); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		ld := snapshotLoad{s: s, name: sn.Name, r: r, l: s.store.NewLoader()}
+		info, err := ld.read(sn.Path)
 		if err == nil {
 			s.snap.lastIndex, s.snap.lastSave = info.Index, time.Now()
-			s.logger.Info("snapshot loaded", "file", sn.Name, "index", info.Index, "ops", info.Ops,
+			s.logger.Info("snapshot loaded", "file", sn.Name, "index", info.Index, "values", info.Values, "ops", info.Ops,
 				"took", time.Since(start).Round(time.Millisecond))
 			return info.Index, nil
 		}

@@ -2,8 +2,6 @@ package broker
 
 import (
 	"sync"
-
-	"github.com/brokerd/brokerd/wal"
 )
 
 // SnapshotStepper holds a background snapshot's copy between its steps,
@@ -72,14 +70,7 @@ func (s *Server) LoadSnapshotFile(path string) error {
 	}
 	s.store.SetLoading(true)
 	defer s.store.SetLoading(false)
-	r := newReplayer(s)
-	_, err := wal.ReadSnapshot(path, func(ops []wal.Op) error {
-		for _, op := range ops {
-			if err := r.apply(path, 0, op); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	ld := snapshotLoad{s: s, name: path, r: newReplayer(s), l: s.store.NewLoader()}
+	_, err := ld.read(path)
 	return err
 }

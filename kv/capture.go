@@ -55,8 +55,9 @@ type tableCapture struct {
 	order *btree.BTreeG[scanKey]
 	// next is the first key not yet copied: keys before it are either in
 	// the copy or were created since the start.
-	next scanKey
-	done bool // every key is copied
+	next  scanKey
+	done  bool // every key is copied
+	count int  // keys at the start
 	// skip holds the keys at or after next that the copy must pass over:
 	// saved before a change (their pre-image is in saved or was handed
 	// out) or created since the start.
@@ -71,7 +72,8 @@ type tableCapture struct {
 func (s *Store) BeginCapture() *Capture {
 	c := &Capture{store: s, tables: make([]*tableCapture, len(s.dbs))}
 	for i, db := range s.dbs {
-		t := &tableCapture{db: i, seed: s.seed, keys: db.keys, order: db.scanOrder(), skip: map[string]struct{}{}}
+		t := &tableCapture{db: i, seed: s.seed, keys: db.keys, order: db.scanOrder(), skip: map[string]struct{}{},
+			count: len(db.keys)}
 		c.keys += len(db.keys)
 		if len(db.keys) == 0 {
 			t.done = true
@@ -86,6 +88,17 @@ func (s *Store) BeginCapture() *Capture {
 // Keys is the number of keys at the start, expired ones not yet removed
 // included.
 func (c *Capture) Keys() int { return c.keys }
+
+// DBKeys returns the number of keys of each database at the start
+// (index = database number), expired ones not yet removed included: the
+// number of keys the capture hands out for it.
+func (c *Capture) DBKeys() []uint64 {
+	out := make([]uint64, len(c.tables))
+	for _, t := range c.tables {
+		out[t.db] = uint64(t.count)
+	}
+	return out
+}
 
 // Next copies up to n more keys (n > 0) with their TTLs and appends them
 // to out[db], out having one slice per database, together with the

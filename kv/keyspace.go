@@ -7,10 +7,7 @@
 package kv
 
 import (
-	"cmp"
 	"hash/maphash"
-	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -195,12 +192,7 @@ func (db *DB) buildOrder() {
 	for k := range db.keys {
 		ks = append(ks, scanKey{db.hash(k), k})
 	}
-	slices.SortFunc(ks, func(a, b scanKey) int {
-		if c := cmp.Compare(a.hash, b.hash); c != 0 {
-			return c
-		}
-		return strings.Compare(a.key, b.key)
-	})
+	sortScanKeys(ks) // keyspace_load.go
 	tr := newOrder()
 	for _, k := range ks {
 		tr.Load(k)

@@ -67,3 +67,7 @@ func copyValue(v command.Value) command.Value {
 	}
 	return v.Clone()
 }
+
+// ChangedInPlace reports whether the string was changed in place (APPEND,
+// SETRANGE), so that OBJECT ENCODING reports raw: a snapshot keeps it.
+func (s *String) ChangedInPlace() bool { return s.raw }

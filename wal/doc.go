@@ -39,7 +39,7 @@
 // The CRC (Castagnoli) covers Version, Type and Payload. tidwall/wal adds
 // only a uvarint length, so this CRC is the log's only integrity check.
 // Version is 1. Type 1 ("ops") is the only type in a segment; snapshot
-// files also use types 2 and 3 (below).
+// files also use types 3, 4 and 5 (below; type 2 is retired).
 //
 // The payload of an ops record is the effect of one command, or of one whole
 // MULTI/EXEC or script, so that atomicity lives inside one entry
@@ -61,13 +61,30 @@
 // framed exactly like a segment's entries (uvarint length, then a record
 // with the header above):
 //
-//	type 2 (head)  payload: uvarint N, uvarint capture time (Unix ms)
-//	type 1 (ops)   any number: ops that rebuild the keys (SET k v,
-//	               PEXPIREAT k ms, ...), applied in order to empty databases
-//	type 3 (end)   payload: uvarint ops records, uvarint ops in them
+//	type 4 (head)    payload: uvarint format (2, SnapshotFormat), uvarint N,
+//	                 uvarint capture time (Unix ms), uvarint database
+//	                 count d, then d uvarints: the keys of each database
+//	                 (a loader's sizing hint)
+//	type 1 (ops)     ops that rebuild keys (RPUSH k e..., XADD ...,
+//	                 PEXPIREAT k ms, ...)
+//	type 5 (values)  keys as values: uvarint database, then to the end of
+//	                 the payload, per key: uvarint length and the key,
+//	                 uvarint expiry (Unix ms, 0 = none), 1 byte kind,
+//	                 uvarint element count, per element uvarint length
+//	                 and bytes; at least one key
+//	type 3 (end)     payload: uvarint ops and values records, uvarint ops
+//	                 in them, uvarint values in them
 //
-// Nothing may follow the end record. A snapshot is written to a .tmp name,
-// fsynced, renamed and its directory fsynced, so it is whole or absent.
+// Any number of ops and values records, in any order, are applied in
+// order to empty databases. wal does not interpret a value's kind: the
+// broker defines them (broker/snapshot_values.go: 1 a string, elements
+// [bytes]; 2 the same, changed in place). A head of another format, or
+// the retired type 2 (format 1: ops only, never released), is refused with
+// ErrSnapshotFormat; a reader that meets a kind it does not know must
+// refuse the file too. Nothing may follow the end record.
+//
+// A snapshot is written to a .tmp name, fsynced, renamed and its directory
+// fsynced, so it is whole or absent.
 // Start-up loads the newest intact snapshot, falling back to an older one,
 // then replays the log from N+1. After a new snapshot, the segments whose
 // records all come before the older kept snapshot are removed, whole

@@ -24,6 +24,8 @@ type replayBatch struct {
 	ops   []Op     // the ops of every record, one after the other
 	args  [][]byte // the Args of every op
 	ends  []int    // ends[i] is where record i's ops end in ops
+	vals  []Value  // the values of every values record (snapshots)
+	vends []int    // vends[i] is where record i's values end in vals
 	first uint64   // index of the first record (log replays)
 	bytes uint64   // the records' entries, framing included
 	read  int      // records read for the batch, those before a replay's start included (for progress)
@@ -32,6 +34,8 @@ type replayBatch struct {
 
 func (b *replayBatch) reset(file string) {
 	b.file, b.data, b.ops, b.args, b.ends = file, b.data[:0], b.ops[:0], b.args[:0], b.ends[:0]
+	clear(b.vals) // they alias data
+	b.vals, b.vends = b.vals[:0], b.vends[:0]
 	b.first, b.bytes, b.read, b.err = 0, 0, 0, nil
 }
 
@@ -50,6 +54,7 @@ func (b *replayBatch) add(rec []byte, size int) error {
 	b.ops, b.args = b.ops[:n+nops], b.args[:a+nargs]
 	fillOps(rec, b.ops[n:], b.args[a:])
 	b.ends = append(b.ends, len(b.ops))
+	b.vends = append(b.vends, len(b.vals))
 	b.bytes += uint64(size)
 	return nil
 }
@@ -62,6 +67,29 @@ func (b *replayBatch) records(fn func(i int, ops []Op) error) error {
 			return err
 		}
 		start = end
+	}
+	return nil
+}
+
+// snapshotRecords calls ops or vals with each record's ops or values, in
+// order: a snapshot's records are of either kind.
+func (b *replayBatch) snapshotRecords(ops func([]Op) error, vals func([]Value) error) error {
+	start, vstart := 0, 0
+	for i, end := range b.ends {
+		vend := b.vends[i]
+		var err error
+		switch {
+		case vend > vstart:
+			if vals != nil {
+				err = vals(b.vals[vstart:vend:vend])
+			}
+		case ops != nil:
+			err = ops(b.ops[start:end:end])
+		}
+		if err != nil {
+			return err
+		}
+		start, vstart = end, vend
 	}
 	return nil
 }

@@ -20,6 +20,26 @@ import (
 // removed after a snapshot, when no intact snapshot covers them.
 var ErrNoSnapshot = errors.New("wal: no intact snapshot covers the start of the log")
 
+// Snapshot record types beyond record.go's (format 2). recordTypeSnapHead
+// (2) was format 1's head: it is only recognised, to refuse the file.
+const (
+	recordTypeSnapHeader byte = 4 // wire format, never renumber
+	recordTypeSnapValues byte = 5 // wire format, never renumber
+)
+
+// SnapshotFormat is the snapshot file format this package writes and the
+// only one it reads: it is the first field of the head record. Format 1
+// (commands only, head type 2) was never released and is not read.
+const SnapshotFormat = 2 // wire format: bump on any change
+
+// ErrSnapshotFormat is wrapped by the error for a snapshot written in a
+// format this package does not read. It is not ErrCorrupt: start-up stops
+// instead of falling back to an older snapshot.
+var ErrSnapshotFormat = errors.New("wal: snapshot format not supported")
+
+// snapshotValuesBytes is the size at which a values record is written out.
+const snapshotValuesBytes = 256 << 10
+
 const (
 	snapshotDirName = "snapshots"
 	snapshotPrefix  = "snap-"
@@ -81,13 +101,17 @@ type SnapshotInfo struct {
 	Path    string
 	Index   uint64    // the last log record the snapshot holds
 	Created time.Time // when its state was captured
-	Records uint64    // ops records, head and end not counted
-	Ops     uint64
-	Size    int64 // bytes
+	// DBKeys is the number of keys of each database the snapshot holds,
+	// from its head (index = database number), as its writer was told.
+	DBKeys  []uint64
+	Records uint64 // ops and values records, head and end not counted
+	Ops     uint64 // in the ops records
+	Values  uint64 // in the values records
+	Size    int64  // bytes
 }
 
-// SnapshotWriter writes one snapshot file: CreateSnapshot, Write for each
-// record, then Commit (or Abort). Not safe for concurrent use; it does no
+// SnapshotWriter writes one snapshot file: CreateSnapshot, Write and
+// Value for the keys, then Commit (or Abort). Not safe for concurrent use; it does no
 // I/O under any lock of the Log, so it may run while the log is written.
 type SnapshotWriter struct {
 	info SnapshotInfo
@@ -95,14 +119,17 @@ type SnapshotWriter struct {
 	f    *os.File
 	bw   *bufio.Writer
 	rec  []byte
-	err  error // sticky: the first write error
+	vals valuesRecord // the values record being filled, if vals.n > 0
+	err  error        // sticky: the first write error
 }
 
 // CreateSnapshot starts the snapshot of the state that holds every log
-// record up to index, captured at created. It writes to a temporary file
+// record up to index, captured at created. dbKeys is how many keys of each
+// database it will hold (dbKeys[i] for database i), which the loader may
+// use to size its tables; it is not checked. It writes to a temporary file
 // in the snapshot directory, removing those an interrupted snapshot left.
 // The caller must hold the log directory (an open Log).
-func CreateSnapshot(dir string, index uint64, created time.Time) (*SnapshotWriter, error) {
+func CreateSnapshot(dir string, index uint64, created time.Time, dbKeys ...uint64) (*SnapshotWriter, error) {
 	sdir := SnapshotDir(dir)
 	_, statErr := os.Stat(sdir)
 	if err := os.MkdirAll(sdir, dirPerm); err != nil {
@@ -125,12 +152,13 @@ func CreateSnapshot(dir string, index uint64, created time.Time) (*SnapshotWrite
 		return nil, fmt.Errorf("wal: snapshot: %w", err)
 	}
 	w := &SnapshotWriter{
-		info: SnapshotInfo{Path: final, Index: index, Created: created},
+		info: SnapshotInfo{Path: final, Index: index, Created: created, DBKeys: dbKeys},
 		tmp:  tmp,
 		f:    f,
 		bw:   bufio.NewWriterSize(f, snapshotBufSize),
 	}
-	w.writeRecord(appendMeta(w.rec[:0], recordTypeSnapHead, index, uint64(created.UnixMilli())))
+	head := append([]uint64{SnapshotFormat, index, uint64(created.UnixMilli()), uint64(len(dbKeys))}, dbKeys...)
+	w.writeRecord(appendMeta(w.rec[:0], recordTypeSnapHeader, head...))
 	return w, w.err
 }
 
@@ -154,26 +182,61 @@ func (w *SnapshotWriter) writeRecord(rec []byte) {
 	w.rec = rec
 }
 
-// Write adds one record holding ops, the same record a log entry holds.
-// Loading a snapshot applies its records' ops in order. ops is not
-// retained.
+// Write adds one record holding ops, the same record a log entry holds,
+// after the values added before it. Loading a snapshot applies its
+// records in order. ops is not retained.
 func (w *SnapshotWriter) Write(ops []Op) error {
 	for i := range ops {
 		if ops[i].DB < 0 {
 			return errNegativeDB
 		}
 	}
+	w.flushValues()
 	w.writeRecord(appendRecord(w.rec[:0], ops))
 	w.info.Records++
 	w.info.Ops += uint64(len(ops))
 	return w.err
 }
 
+// Value adds one key of database db: its value as kind and elems, which
+// only the loader interprets, and its expiry (Unix ms, 0 for none).
+// Values are gathered into records of about snapshotValuesBytes. Nothing
+// is retained.
+func (w *SnapshotWriter) Value(db int, key []byte, expireAt int64, kind byte, elems ...[]byte) error {
+	switch {
+	case db < 0:
+		return errNegativeDB
+	case expireAt < 0:
+		return fmt.Errorf("wal: snapshot: key %q has a negative expiry %d", key, expireAt)
+	}
+	if w.vals.n > 0 && (w.vals.db != db || len(w.vals.buf) >= snapshotValuesBytes) {
+		w.flushValues()
+	}
+	if w.vals.n == 0 {
+		w.vals.start(db)
+	}
+	w.vals.add(key, expireAt, kind, elems)
+	w.info.Values++
+	return w.err
+}
+
+// flushValues writes the values record being filled, if any.
+func (w *SnapshotWriter) flushValues() {
+	if w.vals.n == 0 {
+		return
+	}
+	keep := w.rec // writeRecord keeps its record's buffer for reuse
+	w.writeRecord(w.vals.finish())
+	w.rec, w.vals.n = keep, 0
+	w.info.Records++
+}
+
 // Commit ends the snapshot: it writes the end record, fsyncs the file,
 // renames it to its final name and fsyncs the directory, so that a crash at
 // any point leaves either no snapshot or a whole one.
 func (w *SnapshotWriter) Commit() (SnapshotInfo, error) {
-	w.writeRecord(appendMeta(w.rec[:0], recordTypeSnapEnd, w.info.Records, w.info.Ops))
+	w.flushValues()
+	w.writeRecord(appendMeta(w.rec[:0], recordTypeSnapEnd, w.info.Records, w.info.Ops, w.info.Values))
 	err := w.err
 	if err == nil {
 		err = w.bw.Flush()
@@ -215,18 +278,30 @@ func PruneSnapshots(dir string, keep int) error {
 	return syncDir(SnapshotDir(dir))
 }
 
-// ReadSnapshot reads the snapshot at path and calls fn with the ops of
-// each record, in order. Any damage (a bad record, a missing end record,
-// bytes after it, a head that does not match the name) fails it with an
-// error wrapping ErrCorrupt that names the file and the record: fn may
-// then have seen part of the snapshot, and the caller must discard what it
-// built. The ops alias a buffer valid only during fn. fn may be nil to
-// only verify the file.
-func ReadSnapshot(path string, fn func(ops []Op) error) (SnapshotInfo, error) {
-	return readSnapshot(path, nil, fn)
+// SnapshotHandler receives what ReadSnapshot reads; a nil field skips
+// that part. The slices alias buffers valid only during the call.
+type SnapshotHandler struct {
+	// Head is called first, with the head's fields (Index, Created,
+	// DBKeys): before any record, so that the loader can size its tables.
+	Head func(info SnapshotInfo) error
+	// Ops is called with the ops of each ops record, Values with the
+	// values of each values record, in file order.
+	Ops    func(ops []Op) error
+	Values func(vals []Value) error
 }
 
-func readSnapshot(path string, prog *progress, fn func(ops []Op) error) (SnapshotInfo, error) {
+// ReadSnapshot reads the snapshot at path and calls h's functions with its
+// head and records, in order. Any damage (a bad record, a missing end
+// record, bytes after it, a head that does not match the name) fails it
+// with an error wrapping ErrCorrupt that names the file and the record: h
+// may then have seen part of the snapshot, and the caller must discard
+// what it built. A snapshot of another format fails with ErrSnapshotFormat
+// before h sees anything. A zero h only verifies the file.
+func ReadSnapshot(path string, h SnapshotHandler) (SnapshotInfo, error) {
+	return readSnapshot(path, nil, h)
+}
+
+func readSnapshot(path string, prog *progress, h SnapshotHandler) (SnapshotInfo, error) {
 	sr := snapshotRead{info: SnapshotInfo{Path: path}, name: filepath.Base(path)}
 	f, err := os.Open(path)
 	if err != nil {
@@ -237,9 +312,20 @@ func readSnapshot(path string, prog *progress, fn func(ops []Op) error) (Snapsho
 	if err != nil {
 		return sr.info, fmt.Errorf("wal: snapshot: %w", err)
 	}
-	sr.info.Size = fi.Size()
+	sr.info.Size, sr.remaining = fi.Size(), fi.Size()
 	sr.r = bufio.NewReaderSize(f, snapshotBufSize)
-	// The reading goroutine decodes the next records while fn applies
+	if err := sr.readHead(); err != nil {
+		return sr.info, err
+	}
+	if prog != nil {
+		prog.record(sr.name)
+	}
+	if h.Head != nil {
+		if err := h.Head(sr.info); err != nil {
+			return sr.info, err
+		}
+	}
+	// The reading goroutine decodes the next records while h applies
 	// these (see runPipe).
 	err = runPipe(sr.read, func(b *replayBatch) error {
 		if prog != nil {
@@ -247,10 +333,8 @@ func readSnapshot(path string, prog *progress, fn func(ops []Op) error) (Snapsho
 				prog.record(b.file)
 			}
 		}
-		if fn != nil {
-			if err := b.records(func(_ int, ops []Op) error { return fn(ops) }); err != nil {
-				return err
-			}
+		if err := b.snapshotRecords(h.Ops, h.Values); err != nil {
+			return err
 		}
 		return b.err
 	})
@@ -262,19 +346,107 @@ const snapshotBatchBytes = 1 << 20
 
 // snapshotRead is one reading of a snapshot file.
 type snapshotRead struct {
-	name string
-	r    *bufio.Reader
-	info SnapshotInfo // set by the reading goroutine before it ends
+	name      string
+	r         *bufio.Reader
+	remaining int64        // bytes not yet read
+	info      SnapshotInfo // set by the reading goroutine before it ends
 }
 
-// read is the reading goroutine of readSnapshot: it checks and decodes the
-// records into batches of about snapshotBatchBytes, the last one carrying
-// the error that ended the reading, if any.
+func (sr *snapshotRead) bad(n uint64, why string) error {
+	return fmt.Errorf("%w: snapshot %s record %d: %s", ErrCorrupt, sr.name, n, why)
+}
+
+// next reads the length of record n and checks it against the file's size.
+func (sr *snapshotRead) next(n uint64) (uint64, error) {
+	size, err := binary.ReadUvarint(sr.r)
+	switch {
+	case err == io.EOF && n > 0:
+		return 0, sr.bad(n, "the file ends before its end record (an incomplete snapshot)")
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return 0, sr.bad(n, "entry length cut short")
+	case err != nil:
+		return 0, sr.bad(n, "malformed entry length: "+err.Error())
+	}
+	sr.remaining -= int64(uvarintLen(size))
+	if size > uint64(sr.remaining) {
+		return 0, sr.bad(n, "entry cut short")
+	}
+	sr.remaining -= int64(size)
+	return size, nil
+}
+
+// maxHeadSize bounds the head record: its header and at most 4 + 2^16
+// fields of up to 10 bytes.
+const maxHeadSize = headerSize + 10*(4+1<<16)
+
+// readHead reads and checks the head record (record 0) into sr.info.
+func (sr *snapshotRead) readHead() error {
+	size, err := sr.next(0)
+	if err != nil {
+		return err
+	}
+	if size > maxHeadSize {
+		return sr.bad(0, "head record too long")
+	}
+	rec := make([]byte, size)
+	if _, err := io.ReadFull(sr.r, rec); err != nil {
+		return fmt.Errorf("wal: snapshot: %w", err)
+	}
+	v, err := checkHead(rec)
+	if err == errType && rec[1] == recordTypeSnapHead {
+		return fmt.Errorf("%w: snapshot %s is in format 1, from before brokerd's first release; this brokerd reads format %d only "+
+			"(move the file away: start-up then uses an older snapshot or the whole log)", ErrSnapshotFormat, sr.name, SnapshotFormat)
+	}
+	if err != nil {
+		return sr.bad(0, "bad head record: "+reason(err))
+	}
+	if len(v) > 0 && v[0] != SnapshotFormat {
+		return fmt.Errorf("%w: snapshot %s is in format %d; this brokerd reads format %d only (written by a newer brokerd?)",
+			ErrSnapshotFormat, sr.name, v[0], SnapshotFormat)
+	}
+	if len(v) < 4 || uint64(len(v)-4) != v[3] {
+		return sr.bad(0, "bad head record: wrong number of fields")
+	}
+	info := &sr.info
+	info.Index, info.Created, info.DBKeys = v[1], time.UnixMilli(int64(v[2])), v[4:]
+	if want := snapshotName(info.Index); sr.name != want && sr.name != want+snapshotTemp {
+		return sr.bad(0, fmt.Sprintf("head says index %d, which does not match the file name", info.Index))
+	}
+	return nil
+}
+
+// checkHead verifies a head record: its header, CRC and type, and that its
+// payload is shortest-form uvarints only, which it returns.
+func checkHead(rec []byte) ([]uint64, error) {
+	if len(rec) < headerSize {
+		return nil, errShortRecord
+	}
+	if binary.LittleEndian.Uint32(rec[2:headerSize]) != checksum(rec) {
+		return nil, errChecksum
+	}
+	if rec[0] != recordVersion {
+		return nil, errVersion
+	}
+	if rec[1] != recordTypeSnapHeader {
+		return nil, errType
+	}
+	var out []uint64
+	for p := rec[headerSize:]; len(p) > 0; {
+		v, err := readUvarint(&p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// read is the reading goroutine of readSnapshot, after the head: it
+// checks and decodes the records into batches of about
+// snapshotBatchBytes, the last one carrying the error that ended the
+// reading, if any.
 func (sr *snapshotRead) read(p *pipe) {
 	info, name := &sr.info, sr.name
-	bad := func(n uint64, why string) error {
-		return fmt.Errorf("%w: snapshot %s record %d: %s", ErrCorrupt, name, n, why)
-	}
 	b, ok := p.get(name)
 	if !ok {
 		return
@@ -283,26 +455,12 @@ func (sr *snapshotRead) read(p *pipe) {
 		b.err = err
 		p.send(b)
 	}
-	remaining := info.Size
-	for n := uint64(0); ; n++ {
-		size, err := binary.ReadUvarint(sr.r)
-		switch {
-		case err == io.EOF && n > 0:
-			fail(bad(n, "the file ends before its end record (an incomplete snapshot)"))
-			return
-		case err == io.EOF || err == io.ErrUnexpectedEOF:
-			fail(bad(n, "entry length cut short"))
-			return
-		case err != nil:
-			fail(bad(n, "malformed entry length: "+err.Error()))
+	for n := uint64(1); ; n++ {
+		size, err := sr.next(n)
+		if err != nil {
+			fail(err)
 			return
 		}
-		remaining -= int64(uvarintLen(size))
-		if size > uint64(remaining) {
-			fail(bad(n, "entry cut short"))
-			return
-		}
-		remaining -= int64(size)
 		// The ops of the batch alias its data, which must not move: a
 		// record that does not fit goes to the next batch.
 		if used := len(b.data); uint64(cap(b.data)-used) < size {
@@ -326,41 +484,34 @@ func (sr *snapshotRead) read(p *pipe) {
 		}
 		b.data = b.data[:used+int(size)]
 		b.read++
-		if n == 0 {
-			v, err := checkMeta(rec, recordTypeSnapHead, 2)
-			if err != nil {
-				fail(bad(n, "bad head record: "+reason(err)))
-				return
-			}
-			info.Index, info.Created = v[0], time.UnixMilli(int64(v[1]))
-			if want := snapshotName(info.Index); name != want && name != want+snapshotTemp {
-				fail(bad(n, fmt.Sprintf("head says index %d, which does not match the file name", info.Index)))
-				return
-			}
-			continue
-		}
 		if len(rec) > 1 && rec[1] == recordTypeSnapEnd {
-			v, err := checkMeta(rec, recordTypeSnapEnd, 2)
+			v, err := checkMeta(rec, recordTypeSnapEnd, 3)
 			switch {
 			case err != nil:
-				fail(bad(n, "bad end record: "+reason(err)))
-			case v[0] != info.Records || v[1] != info.Ops:
-				fail(bad(n, fmt.Sprintf("end record counts %d records and %d ops, the file has %d and %d",
-					v[0], v[1], info.Records, info.Ops)))
-			case remaining != 0:
-				fail(bad(n+1, fmt.Sprintf("%d bytes after the end record", remaining)))
+				fail(sr.bad(n, "bad end record: "+reason(err)))
+			case v[0] != info.Records || v[1] != info.Ops || v[2] != info.Values:
+				fail(sr.bad(n, fmt.Sprintf("end record counts %d records, %d ops and %d values, the file has %d, %d and %d",
+					v[0], v[1], v[2], info.Records, info.Ops, info.Values)))
+			case sr.remaining != 0:
+				fail(sr.bad(n+1, fmt.Sprintf("%d bytes after the end record", sr.remaining)))
 			default:
 				p.send(b)
 			}
 			return
 		}
-		ops := len(b.ops)
-		if err := b.add(rec, int(size)); err != nil {
-			fail(bad(n, reason(err)))
+		ops, vals := len(b.ops), len(b.vals)
+		if len(rec) > 1 && rec[1] == recordTypeSnapValues {
+			err = b.addValues(rec, int(size))
+		} else {
+			err = b.add(rec, int(size))
+		}
+		if err != nil {
+			fail(sr.bad(n, reason(err)))
 			return
 		}
 		info.Records++
 		info.Ops += uint64(len(b.ops) - ops)
+		info.Values += uint64(len(b.vals) - vals)
 	}
 }
 
@@ -382,8 +533,8 @@ func checkSnapshots(rep *Report, prog *progress) error {
 	}
 	covered := rep.FirstIndex <= 1 || len(rep.Segments) == 0
 	for _, s := range snaps {
-		info, err := readSnapshot(s.Path, prog, nil)
-		if err != nil && !errors.Is(err, ErrCorrupt) {
+		info, err := readSnapshot(s.Path, prog, SnapshotHandler{})
+		if err != nil && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrSnapshotFormat) {
 			return err
 		}
 		sr := SnapshotReport{Name: s.Name, Info: info, Err: err}

@@ -37,10 +37,10 @@ func writeSnapshot(t *testing.T, dir string, index uint64, n int) [][]Op {
 
 func readAll(path string) ([][]Op, SnapshotInfo, error) {
 	var got [][]Op
-	info, err := ReadSnapshot(path, func(ops []Op) error {
+	info, err := ReadSnapshot(path, SnapshotHandler{Ops: func(ops []Op) error {
 		got = append(got, copyOps(ops))
 		return nil
-	})
+	}})
 	return got, info, err
 }
 
@@ -96,12 +96,12 @@ func TestSnapshotManyBatches(t *testing.T) {
 		t.Fatal("snapshot records differ from what was written")
 	}
 	stop, n := errors.New("stop"), 0
-	if _, err := ReadSnapshot(info.Path, func([]Op) error {
+	if _, err := ReadSnapshot(info.Path, SnapshotHandler{Ops: func([]Op) error {
 		if n++; n == 2000 {
 			return stop
 		}
 		return nil
-	}); err != stop || n != 2000 {
+	}}); err != stop || n != 2000 {
 		t.Fatalf("ReadSnapshot = %v after %d records, want stop after 2000", err, n)
 	}
 }

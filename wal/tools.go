@@ -110,8 +110,10 @@ func (r Report) String() string {
 		}
 	}
 	for _, s := range r.Snapshots {
-		fmt.Fprintf(&b, "\n  snapshot %s  %d bytes  %d records  %d ops", s.Name, s.Info.Size, s.Info.Records, s.Info.Ops)
+		fmt.Fprintf(&b, "\n  snapshot %s  %d bytes  %d records  %d ops  %d values", s.Name, s.Info.Size, s.Info.Records, s.Info.Ops, s.Info.Values)
 		switch {
+		case errors.Is(s.Err, ErrSnapshotFormat):
+			fmt.Fprintf(&b, "  UNREADABLE: %v", s.Err)
 		case s.Err != nil:
 			fmt.Fprintf(&b, "  DAMAGED: %v", s.Err)
 		case !s.Usable:
