@@ -62,6 +62,7 @@ type waiter struct {
 	handed  bool
 	written sync.WaitGroup
 	rest    []byte
+	sw      socketWriter // handOff's, kept with the pooled waiter
 }
 
 // keyQueue is the FIFO of waiters on one key.

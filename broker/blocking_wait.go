@@ -157,9 +157,9 @@ func nothingOwed(cl *client, conn redcon.Conn) bool {
 	return !g.guard.sawInline && len(conn.PeekPipeline()) == 0 && len(g.ready) == 0 && g.handed == cl.consumed
 }
 
-// writeNow writes as much of p as the socket takes without waiting and
-// returns how much that was.
-func (c *guardedConn) writeNow(p []byte) int {
+// writeNow writes as much of p to w's socket as it takes without waiting
+// and returns how much that was.
+func (w *waiter) writeNow(c *guardedConn, p []byte) int {
 	sc, ok := c.Conn.(syscall.Conn)
 	if !ok {
 		return 0
@@ -168,24 +168,39 @@ func (c *guardedConn) writeNow(p []byte) int {
 	if err != nil {
 		return 0
 	}
-	n := 0
+	sw := &w.sw
+	if sw.fn == nil {
+		sw.fn = sw.write // bound once per pooled waiter, not per write
+	}
+	sw.p, sw.n = p, 0
 	c.writeMu.Lock()
-	rc.Write(func(fd uintptr) bool {
-		for n < len(p) {
-			m, err := syscall.Write(int(fd), p[n:])
-			if err == syscall.EINTR {
-				continue
-			}
-			if err != nil || m <= 0 {
-				break
-			}
-			n += m
-		}
-		return true // never wait for the socket to drain
-	})
+	rc.Write(sw.fn)
 	c.writeMu.Unlock()
+	n := sw.n
+	sw.p = nil
 	c.stats.netOutput.Add(int64(n))
 	return n
+}
+
+// socketWriter is the callback of writeNow's syscall.RawConn.Write.
+type socketWriter struct {
+	p  []byte
+	n  int
+	fn func(fd uintptr) bool
+}
+
+func (sw *socketWriter) write(fd uintptr) bool {
+	for sw.n < len(sw.p) {
+		m, err := syscall.Write(int(fd), sw.p[sw.n:])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil || m <= 0 {
+			break
+		}
+		sw.n += m
+	}
+	return true // never wait for the socket to drain
 }
 
 // handOff writes the replies of the waiters cl's last command served
@@ -201,7 +216,7 @@ func (s *Server) handOff(cl *client) {
 			// Not durable: the client's goroutine drops the connection
 			// (awaitDurable) rather than acknowledge it.
 		} else {
-			out = out[w.cl.guard.writeNow(out):]
+			out = out[w.writeNow(w.cl.guard, out):]
 		}
 		if len(out) > 0 {
 			w.rest = out
