@@ -2,6 +2,7 @@ package kv
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/brokerd/brokerd/command"
 )
@@ -54,11 +55,21 @@ func (l *List) Encoding() string {
 }
 
 // Clone implements command.Value: same elements, same node boundaries,
-// same encoding (Redis's listTypeDup).
+// same encoding (Redis's listTypeDup). It costs O(nodes), not O(elements):
+// the clone reads the same node buffers, copy-on-write (see chunk).
+// Whichever list later changes a shared byte copies that node first;
+// pushes and pops at the ends copy nothing, so a snapshot's pre-image of a
+// queue being pushed to costs a ring of node headers, not the jobs. NB: it
+// marks l's nodes shared, so it writes to l although l does not change; a
+// snapshot calls it under the read lock, which is safe because no reader
+// looks at the marks and only one capture runs at a time.
 func (l *List) Clone() command.Value {
 	out := &List{n: l.n, quick: l.quick}
+	if l.chunks.n > 0 {
+		out.chunks.resize(1 << bits.Len(uint(l.chunks.n-1)))
+	}
 	for i := 0; i < l.chunks.n; i++ {
-		out.chunks.pushBack(l.chunks.at(i).clone())
+		out.chunks.pushBack(l.chunks.at(i).share())
 	}
 	return out
 }

@@ -134,3 +134,27 @@ func BenchmarkListRPUSHLPOP(b *testing.B) {
 		out.Reset()
 	}
 }
+
+// BenchmarkListCloneThenPush is a snapshot's pre-image of a busy queue:
+// clone a list of 100,000 jobs, then push 100 more onto the original.
+// The clone shares the nodes, so it costs the node ring, not the jobs.
+func BenchmarkListCloneThenPush(b *testing.B) {
+	e := benchJob()
+	l := &List{}
+	for i := 0; i < 100_000; i++ {
+		l.grow(len(e))
+		l.PushFront(e)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		c := l.Clone()
+		for j := 0; j < 100; j++ {
+			l.grow(len(e))
+			l.PushFront(e)
+		}
+		for j := 0; j < 100; j++ {
+			l.PopFront()
+		}
+		_ = c
+	}
+}

@@ -17,6 +17,12 @@ import (
 // Free space is kept on both sides of [lo, hi): pushing at the front fills
 // buf[:lo], pushing at the back fills buf[hi:], so both ends are amortized
 // O(1).
+//
+// A chunk may share its buffer with clones of its list (List.Clone),
+// copy-on-write: the bytes a clone reads, buf[shLo:shHi], are never
+// written again. Pushes go on into the free space outside them, pops only
+// move lo and hi, and a change that would write a shared byte gives the
+// chunk a buffer of its own first (room, unshare).
 type chunk struct {
 	buf    []byte
 	lo, hi int32
@@ -25,6 +31,19 @@ type chunk struct {
 	// (quicklistNode.sz): node boundaries and OBJECT ENCODING follow
 	// Redis's rules, which are stated in listpack bytes.
 	lpsz int32
+	// shLo and shHi bound the bytes of buf that another list may read
+	// (a clone's buffer lies within them; a clone's own chunk is shared
+	// whole). NB: outside them, and everywhere when shLo == shHi, no other
+	// list holds a byte of buf[:cap(buf)], so it may be written or carved.
+	shLo, shHi int32
+}
+
+func (c *chunk) shared() bool { return c.shLo < c.shHi }
+
+// writable reports whether buf[from:to] may be written: it holds no byte
+// another list reads.
+func (c *chunk) writable(from, to int) bool {
+	return to <= int(c.shLo) || from >= int(c.shHi)
 }
 
 // maxChunkCap caps how far a chunk's buffer grows ahead of its contents:
@@ -89,21 +108,30 @@ func (c *chunk) used() int { return int(c.hi - c.lo) }
 // growing. Both keep it amortized O(1) per byte: a slide happens only when
 // it leaves at least half the contents' size free, and growth doubles, up
 // to maxChunkCap (a node's size) unless the contents need more.
+//
+// The room is never made of shared bytes (see chunk): when they are in
+// the way, room copies the contents into a buffer of the chunk's own, so
+// a clone costs a copy of the nodes later changed, not of the whole list
+// up front. NB: callers write only the n bytes made free; one that moves
+// the contents inside the buffer calls unshare first.
 func (c *chunk) room(n int, front bool) {
 	lo, hi, used := int(c.lo), int(c.hi), c.used()
-	if front && lo >= n || !front && len(c.buf)-hi >= n {
+	if front && lo >= n && c.writable(lo-n, lo) || !front && len(c.buf)-hi >= n && c.writable(hi, hi+n) {
 		return
 	}
-	// Dead space on the other side (a queue pushed at one end and popped
-	// at the other): slide the contents instead of reallocating.
-	if len(c.buf)-used-n >= max(used/2, 1) {
-		to := 0
-		if front {
-			to = len(c.buf) - used
+	if !c.shared() {
+		// Dead space on the other side (a queue pushed at one end and
+		// popped at the other): slide the contents instead of
+		// reallocating.
+		if len(c.buf)-used-n >= max(used/2, 1) {
+			to := 0
+			if front {
+				to = len(c.buf) - used
+			}
+			copy(c.buf[to:], c.buf[lo:hi])
+			c.lo, c.hi = int32(to), int32(to+used)
+			return
 		}
-		copy(c.buf[to:], c.buf[lo:hi])
-		c.lo, c.hi = int32(to), int32(to+used)
-		return
 	}
 	need := used + n
 	size := max(need, min(2*need, maxChunkCap), 64)
@@ -115,14 +143,29 @@ func (c *chunk) room(n int, front bool) {
 	}
 	copy(buf[to:], c.buf[lo:hi])
 	c.buf, c.lo, c.hi = buf, int32(to), int32(to+used)
+	c.shLo, c.shHi = 0, 0
+}
+
+// unshare gives a shared chunk a buffer of its own, exactly its contents'
+// size, before a change that moves bytes inside it (LSET, LINSERT, LREM, a
+// delete inside the node). The offsets of the contents change: callers
+// keep positions relative to lo across it.
+func (c *chunk) unshare() {
+	if !c.shared() {
+		return
+	}
+	buf := slices.Clone(c.buf[c.lo:c.hi])
+	c.buf, c.lo, c.hi = buf[:cap(buf)], 0, int32(len(buf))
+	c.shLo, c.shHi = 0, 0
 }
 
 // carveBack hands the free space after the contents to a new node, when
 // it can hold a whole node; c keeps only its contents (a later growth of c
-// reallocates instead of writing into the new node).
+// reallocates instead of writing into the new node). Free space that
+// holds shared bytes (popped since a clone) is not carved.
 func (c *chunk) carveBack() (chunk, bool) {
 	end := len(c.buf)
-	if end-int(c.hi) < maxChunkCap {
+	if end-int(c.hi) < maxChunkCap || !c.writable(int(c.hi), end) {
 		return chunk{}, false
 	}
 	nc := chunk{buf: c.buf[c.hi:end:end], lpsz: lpEmpty}
@@ -133,12 +176,15 @@ func (c *chunk) carveBack() (chunk, bool) {
 // carveFront hands the free space before the contents to a new node (see
 // carveBack).
 func (c *chunk) carveFront() (chunk, bool) {
-	if c.lo < maxChunkCap {
+	if c.lo < maxChunkCap || !c.writable(0, int(c.lo)) {
 		return chunk{}, false
 	}
 	nc := chunk{buf: c.buf[:c.lo:c.lo], lo: c.lo, hi: c.lo, lpsz: lpEmpty}
 	c.buf = c.buf[c.lo:]
 	c.hi -= c.lo
+	if c.shared() {
+		c.shLo, c.shHi = c.shLo-c.lo, c.shHi-c.lo
+	}
 	c.lo = 0
 	return nc, true
 }
@@ -211,6 +257,7 @@ func (c *chunk) insertAt(i int, e []byte, lpsz int) {
 		c.pushBack(e, lpsz)
 		return
 	}
+	c.unshare()
 	p := c.offset(i)
 	n := elemSize(len(e))
 	rel := p - int(c.lo)
@@ -223,7 +270,9 @@ func (c *chunk) insertAt(i int, e []byte, lpsz int) {
 	c.lpsz += int32(lpsz)
 }
 
-// deleteRange removes n elements starting at element i.
+// deleteRange removes n elements starting at element i. Removing them
+// from either end of the chunk moves no byte, so a shared chunk stays
+// shared (LTRIM, a trim of a popped count).
 func (c *chunk) deleteRange(i, n int) {
 	p := c.offset(i)
 	q := p
@@ -233,12 +282,22 @@ func (c *chunk) deleteRange(i, n int) {
 		e, q = c.elemAt(q)
 		lp += lpEntrySize(e)
 	}
-	if p-int(c.lo) < int(c.hi)-q {
-		copy(c.buf[int(c.lo)+q-p:], c.buf[c.lo:p])
-		c.lo += int32(q - p)
-	} else {
-		copy(c.buf[p:], c.buf[q:c.hi])
-		c.hi -= int32(q - p)
+	switch {
+	case p == int(c.lo):
+		c.lo = int32(q)
+	case q == int(c.hi):
+		c.hi = int32(p)
+	default:
+		rel, size := p-int(c.lo), q-p
+		c.unshare()
+		p, q = int(c.lo)+rel, int(c.lo)+rel+size
+		if p-int(c.lo) < int(c.hi)-q {
+			copy(c.buf[int(c.lo)+q-p:], c.buf[c.lo:p])
+			c.lo += int32(q - p)
+		} else {
+			copy(c.buf[p:], c.buf[q:c.hi])
+			c.hi -= int32(q - p)
+		}
 	}
 	c.count -= int32(n)
 	c.lpsz -= int32(lp)
@@ -250,13 +309,14 @@ func (c *chunk) replaceAt(i int, e []byte) {
 	old, q := c.elemAt(p)
 	oldLp := lpEntrySize(old)
 	n := elemSize(len(e))
-	if delta := n - (q - p); delta > 0 {
-		rel := p - int(c.lo)
+	rel, size := p-int(c.lo), q-p
+	delta := n - size
+	c.unshare()
+	if delta > 0 {
 		c.room(delta, false)
-		p, q = int(c.lo)+rel, int(c.lo)+rel+(q-p)
-		copy(c.buf[q+delta:], c.buf[q:c.hi])
-		c.hi += int32(delta)
-	} else if delta < 0 {
+	}
+	p, q = int(c.lo)+rel, int(c.lo)+rel+size
+	if delta != 0 {
 		copy(c.buf[q+delta:], c.buf[q:c.hi])
 		c.hi += int32(delta)
 	}
@@ -267,6 +327,7 @@ func (c *chunk) replaceAt(i int, e []byte) {
 // filter removes the elements for which drop returns true, keeping the
 // others in order, and returns how many it removed.
 func (c *chunk) filter(drop func(i int, e []byte) bool) int {
+	c.unshare()
 	w := int(c.lo)
 	removed, lp := 0, 0
 	for i, p := 0, int(c.lo); p < int(c.hi); i++ {
@@ -289,7 +350,8 @@ func (c *chunk) filter(drop func(i int, e []byte) bool) int {
 }
 
 // split cuts the chunk before element i: c keeps [0, i), the returned
-// chunk holds [i, count). Each gets a buffer of its own.
+// chunk holds [i, count). Each gets a buffer of its own (so neither is
+// shared afterwards).
 func (c *chunk) split(i int) chunk {
 	p := c.offset(i)
 	var right chunk
@@ -335,9 +397,15 @@ func (c *chunk) index(e []byte) int {
 	return -1
 }
 
-func (c *chunk) clone() chunk {
-	out := chunk{count: c.count, lpsz: c.lpsz}
-	out.buf = append([]byte(nil), c.buf[c.lo:c.hi]...)
-	out.hi = int32(len(out.buf))
-	return out
+// share returns a chunk for a clone of c's list that reads the same bytes
+// (see chunk), marking them shared in c: O(1), no byte copied. The
+// clone's chunk is shared whole, so its first write copies it.
+func (c *chunk) share() chunk {
+	if c.shared() {
+		c.shLo, c.shHi = min(c.shLo, c.lo), max(c.shHi, c.hi)
+	} else {
+		c.shLo, c.shHi = c.lo, c.hi
+	}
+	used := c.hi - c.lo
+	return chunk{buf: c.buf[c.lo:c.hi:c.hi], hi: used, count: c.count, lpsz: c.lpsz, shHi: used}
 }
