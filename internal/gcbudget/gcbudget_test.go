@@ -48,6 +48,29 @@ func TestNextRaisesFromSmallPercents(t *testing.T) {
 	}
 }
 
+func TestForGivesSmallHeapsHeadroom(t *testing.T) {
+	c := &Controller{Min: 25, Max: 100, Headroom: 32 << 20, MaxPercent: 800, percent: 50}
+	for _, tt := range []struct {
+		live uint64
+		want int
+	}{
+		{1 << 30, 50},   // a big heap: the controller's percent
+		{64 << 20, 50},  // 32 MiB is exactly 50% of it
+		{32 << 20, 100}, // grows by 32 MiB
+		{8 << 20, 400},
+		{1 << 20, 800}, // capped
+		{0, 800},       // nothing live yet
+	} {
+		if got := c.For(tt.live); got != tt.want {
+			t.Errorf("For(%d MiB live) = %d, want %d", tt.live>>20, got, tt.want)
+		}
+	}
+	c.Headroom = 0
+	if got := c.For(1 << 20); got != 50 {
+		t.Errorf("without headroom, For = %d, want the controller's 50", got)
+	}
+}
+
 func TestReadSeesCollections(t *testing.T) {
 	samples := make([]metrics.Sample, len(metricNames))
 	for i, name := range metricNames {
@@ -62,6 +85,9 @@ func TestReadSeesCollections(t *testing.T) {
 	if after.used < before.used || after.gc < before.gc {
 		t.Fatalf("cumulative CPU went backwards: %+v -> %+v", before, after)
 	}
+	if after.live == 0 {
+		t.Fatal("no live heap read after a collection")
+	}
 	if after.gc > after.used {
 		t.Fatalf("GC CPU %v above the CPU used %v", after.gc, after.used)
 	}
@@ -70,7 +96,7 @@ func TestReadSeesCollections(t *testing.T) {
 func TestRunStopsAndAppliesPercent(t *testing.T) {
 	defer debugSetGCPercent(debugSetGCPercent(100))
 	c := Default()
-	c.percent = 70
+	c.percent, c.Headroom = 70, 0
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
