@@ -15,22 +15,24 @@ import (
 // Snapshots bound start-up time and disk use. A snapshot is the keyspace
 // at one WAL index, in wal's snapshot file format: strings as values,
 // which loading puts straight into the keyspace, and other types as the
-// commands that rebuild them (Redis's AOF rewrite; snapshot_values.go). Taking one has three parts:
+// commands that rebuild them (Redis's AOF rewrite; snapshot_values.go).
+// Taking one has three parts:
 //
 //   - start, under the keyspace lock: the WAL index, and a kv.Capture of
 //     the keyspace as it is then (Store.BeginCapture, O(databases)).
 //   - copy, in the background, a slice of at most captureSlice at a time
 //     under the read lock (every write takes the write lock, so reads go
-//     on throughout and writes wait at most one slice): a deep copy of the
-//     next keys (kv.Capture.Next). Writers in between save the pre-image
-//     of any key the copy has not reached before they change it
-//     (copy-before-write, kv/capture.go), so the copy is still the
-//     keyspace at the WAL index. Each slice's copies are written out
-//     before the next slice, so the image is never whole in memory.
-//   - write, with no lock: each string as a value with its TTL, each
-//     other value's command.Rewriter commands and a PEXPIREAT per TTL,
-//     then fsync and rename; then older snapshots are
-//     pruned and the log segments before the older kept snapshot removed.
+//     on throughout and writes wait at most one slice): the next keys
+//     (kv.Capture.Visit), strings encoded straight into a wal.ValueBuffer
+//     and other values deep-copied (snapshotStep). Writers in between
+//     save the pre-image of any key the copy has not reached before they
+//     change it (copy-before-write, kv/capture.go), so the copy is still
+//     the keyspace at the WAL index. Each slice is written out before the
+//     next slice, so the image is never whole in memory.
+//   - write, with no lock: the slice's values, and each copied value's
+//     command.Rewriter commands and a PEXPIREAT per TTL; at the end fsync
+//     and rename; then older snapshots are pruned and the log segments
+//     before the older kept snapshot removed.
 //
 // snapshot_last_pause_usec is the longest writers waited for the snapshot
 // at once: the start or one slice (SAVE: the whole of it). At 1,000,000
@@ -114,7 +116,9 @@ type snapshotImage struct {
 	// lock (SAVE): the copy then takes no lock of its own.
 	locked bool
 	// pause is the longest the snapshot kept writers waiting at once.
-	pause     time.Duration
+	pause time.Duration
+	// stepped is set once copyStep has held the read lock.
+	stepped   bool
 	afterStep func() // snapshotState.afterStep and stepKeys, for tests
 	stepKeys  int
 }
@@ -157,24 +161,38 @@ func (s *Server) captureLocked(kind string) *snapshotImage {
 	return img
 }
 
-// copyStep copies the capture's next keys into out (one slice per
-// database) and reports whether the copy is complete. Unless img.locked,
-// it takes the read lock for about captureSlice.
-func (s *Server) copyStep(img *snapshotImage, out [][]kv.Entry) bool {
+// copyStep takes the capture's next keys into st and reports whether the
+// copy is complete. Unless img.locked, it takes the read lock for about
+// captureSlice.
+func (s *Server) copyStep(img *snapshotImage, st *snapshotStep) bool {
 	if img.locked {
-		img.copied = img.capture.Next(out, captureBatch)
+		img.copied = img.capture.Visit(captureBatch, st.add)
 		return img.copied
+	}
+	if img.stepped {
+		// Let the writers that queued during the last slice through
+		// first: a write lock round trip. With strings encoded under
+		// the lock, what is left to do between two slices is too short
+		// for them otherwise: a writer waiting for the lock bars new
+		// readers, but when it is done the copy's next RLock comes
+		// before the writer after it, so one write got through per
+		// slice. sync.Mutex hands itself over in arrival order to
+		// waiters that waited over a millisecond (a slice), so the
+		// round trip queues behind them.
+		s.mu.Lock()
+		s.mu.Unlock() // NB: empty on purpose
 	}
 	s.mu.RLock()
 	start := time.Now()
 	if img.stepKeys > 0 {
-		img.copied = img.capture.Next(out, img.stepKeys)
+		img.copied = img.capture.Visit(img.stepKeys, st.add)
 	}
 	for !img.copied && img.stepKeys == 0 && time.Since(start) < captureSlice {
-		img.copied = img.capture.Next(out, captureBatch)
+		img.copied = img.capture.Visit(captureBatch, st.add)
 	}
 	hold := time.Since(start)
 	s.mu.RUnlock()
+	img.stepped = true
 	img.pause = max(img.pause, hold)
 	if img.afterStep != nil && !img.copied {
 		img.afterStep()
@@ -271,18 +289,25 @@ func (s *Server) writeImage(w *wal.SnapshotWriter, img *snapshotImage) error {
 		}
 		buf.reset()
 	}
-	out := make([][]kv.Entry, s.store.Len())
+	st := &snapshotStep{out: make([][]kv.Entry, s.store.Len())}
 	for done := false; !done; {
-		done = s.copyStep(img, out)
-		for db, ents := range out {
-			if err := s.writeEntries(w, db, ents, &buf, flush); err != nil {
+		done = s.copyStep(img, st)
+		if st.err != nil {
+			return st.err
+		}
+		if err := w.WriteValues(&st.vals); err != nil {
+			return err
+		}
+		st.vals.Reset()
+		for db, ents := range st.out {
+			if err := s.writeEntries(db, ents, &buf, flush); err != nil {
 				return err
 			}
 			if werr != nil {
 				return werr
 			}
 			clear(ents) // let the copies go as soon as they are written
-			out[db] = ents[:0]
+			st.out[db] = ents[:0]
 		}
 		select {
 		case <-s.stop:
@@ -294,10 +319,9 @@ func (s *Server) writeImage(w *wal.SnapshotWriter, img *snapshotImage) error {
 	return werr
 }
 
-// writeEntries writes db's copied entries into w: as values where their
-// type has a value kind, else as commands emitted into buf, calling flush
-// whenever a record is full.
-func (s *Server) writeEntries(w *wal.SnapshotWriter, db int, ents []kv.Entry, buf *effectBuffer, flush func()) error {
+// writeEntries emits the commands of db's copied entries into buf,
+// calling flush whenever a record is full.
+func (s *Server) writeEntries(db int, ents []kv.Entry, buf *effectBuffer, flush func()) error {
 	// A record is flushed as soon as it is full, inside a value's Rewrite
 	// too: one stream of a million entries must not gather a million
 	// commands in memory first.
@@ -308,12 +332,6 @@ func (s *Server) writeEntries(w *wal.SnapshotWriter, db int, ents []kv.Entry, bu
 		}
 	}
 	for _, e := range ents {
-		if ok, err := writeValue(w, db, e); ok || err != nil {
-			if err != nil {
-				return err
-			}
-			continue
-		}
 		rw, ok := e.Value.(command.Rewriter)
 		if !ok {
 			return fmt.Errorf("snapshot: key %q in db %d is a %s, which does not implement command.Rewriter",

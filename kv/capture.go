@@ -110,9 +110,35 @@ func (c *Capture) DBKeys() []uint64 {
 // TTL, as the log has no DEL for them yet. Caller holds the keyspace lock
 // (read or write).
 func (c *Capture) Next(out [][]Entry, n int) bool {
+	starts := make([]int, len(out))
+	for db := range out {
+		starts[db] = len(out[db])
+	}
+	done := c.visit(n, func(db int, e Entry, _ bool) { out[db] = append(out[db], e) })
+	for db := range out {
+		// Pre-images are copied again, which is harmless.
+		copyValues(out[db][starts[db]:])
+	}
+	return done
+}
+
+// Visit is Next for a caller that reads each value while it holds the
+// lock (a snapshot encoding strings as it goes) rather than keeping a
+// copy: it calls fn with up to n more keys and the saved pre-images. A
+// value with copied false is the live one, which fn may only read and
+// must not retain (Clone it to keep it); one with copied true is the
+// capture's own, which fn may keep. Caller holds the keyspace lock (read
+// or write) until Visit returns.
+func (c *Capture) Visit(n int, fn func(db int, e Entry, copied bool)) bool {
+	return c.visit(n, fn)
+}
+
+func (c *Capture) visit(n int, fn func(db int, e Entry, copied bool)) bool {
 	for _, t := range c.tables {
 		if len(t.saved) > 0 {
-			out[t.db] = append(out[t.db], t.saved...)
+			for _, e := range t.saved {
+				fn(t.db, e, true)
+			}
 			clear(t.saved)
 			t.saved = t.saved[:0]
 		}
@@ -120,7 +146,7 @@ func (c *Capture) Next(out [][]Entry, n int) bool {
 	for n > 0 && c.cur < len(c.tables) {
 		t := c.tables[c.cur]
 		if !t.done {
-			n -= t.copyNext(&out[t.db], n)
+			n -= t.visitNext(n, fn)
 		}
 		if t.done {
 			c.cur++
@@ -153,10 +179,10 @@ func (c *Capture) detach() {
 	c.cur = len(c.tables)
 }
 
-// copyNext copies up to n keys from next on into dst, skipping those in
+// visitNext calls fn with up to n keys from next on, skipping those in
 // skip, and reports how many keys it visited.
-func (t *tableCapture) copyNext(dst *[]Entry, n int) int {
-	start, visited, more := len(*dst), 0, false
+func (t *tableCapture) visitNext(n int, fn func(db int, e Entry, copied bool)) int {
+	visited, more := 0, false
 	t.order.Ascend(t.next, func(k scanKey) bool {
 		if visited >= n {
 			t.next, more = k, true
@@ -168,14 +194,13 @@ func (t *tableCapture) copyNext(dst *[]Entry, n int) int {
 			return true
 		}
 		if e := t.keys[k.key]; e != nil {
-			*dst = append(*dst, Entry{Key: k.key, Value: e.value, ExpireAt: e.expireAt})
+			fn(t.db, Entry{Key: k.key, Value: e.value, ExpireAt: e.expireAt}, false)
 		}
 		return true
 	})
 	if !more {
 		t.done, t.skip = true, nil
 	}
-	copyValues((*dst)[start:])
 	return visited
 }
 

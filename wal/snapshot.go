@@ -119,8 +119,8 @@ type SnapshotWriter struct {
 	f    *os.File
 	bw   *bufio.Writer
 	rec  []byte
-	vals valuesRecord // the values record being filled, if vals.n > 0
-	err  error        // sticky: the first write error
+	vals ValueBuffer // values added by Value, not yet written
+	err  error       // sticky: the first write error
 }
 
 // CreateSnapshot starts the snapshot of the state that holds every log
@@ -198,37 +198,47 @@ func (w *SnapshotWriter) Write(ops []Op) error {
 	return w.err
 }
 
-// Value adds one key of database db: its value as kind and elems, which
-// only the loader interprets, and its expiry (Unix ms, 0 for none).
-// Values are gathered into records of about snapshotValuesBytes. Nothing
-// is retained.
+// Value adds one key of database db, as ValueBuffer.Add, after the
+// records written before it.
 func (w *SnapshotWriter) Value(db int, key []byte, expireAt int64, kind byte, elems ...[]byte) error {
-	switch {
-	case db < 0:
-		return errNegativeDB
-	case expireAt < 0:
-		return fmt.Errorf("wal: snapshot: key %q has a negative expiry %d", key, expireAt)
+	if err := w.vals.add(db, string(key), expireAt, kind, elems); err != nil {
+		return err
 	}
-	if w.vals.n > 0 && (w.vals.db != db || len(w.vals.buf) >= snapshotValuesBytes) {
-		w.flushValues()
+	if b := &w.vals; b.n > 1 {
+		// The records before the last are complete: write them, and
+		// keep the last one open, as the buffer's first.
+		w.writeRecords(b.recs[:b.n-1], b.values-b.open)
+		b.recs[0], b.recs[b.n-1] = b.recs[b.n-1], b.recs[0]
+		b.n, b.values = 1, b.open
 	}
-	if w.vals.n == 0 {
-		w.vals.start(db)
-	}
-	w.vals.add(key, expireAt, kind, elems)
-	w.info.Values++
 	return w.err
 }
 
-// flushValues writes the values record being filled, if any.
+// WriteValues writes the values in b, after the records written before
+// them. b is not retained.
+func (w *SnapshotWriter) WriteValues(b *ValueBuffer) error {
+	w.flushValues()
+	w.writeValues(b)
+	return w.err
+}
+
+// flushValues writes the values Value added.
 func (w *SnapshotWriter) flushValues() {
-	if w.vals.n == 0 {
-		return
-	}
+	w.writeValues(&w.vals)
+	w.vals.Reset()
+}
+
+func (w *SnapshotWriter) writeValues(b *ValueBuffer) { w.writeRecords(b.recs[:b.n], b.values) }
+
+// writeRecords writes recs, holding values values in all.
+func (w *SnapshotWriter) writeRecords(recs []valuesRecord, values uint64) {
 	keep := w.rec // writeRecord keeps its record's buffer for reuse
-	w.writeRecord(w.vals.finish())
-	w.rec, w.vals.n = keep, 0
-	w.info.Records++
+	for i := range recs {
+		w.writeRecord(recs[i].finish())
+	}
+	w.rec = keep
+	w.info.Records += uint64(len(recs))
+	w.info.Values += values
 }
 
 // Commit ends the snapshot: it writes the end record, fsyncs the file,

@@ -2,6 +2,7 @@ package wal
 
 import (
 	"encoding/binary"
+	"errors"
 	"math"
 	"slices"
 )
@@ -22,28 +23,56 @@ type Value struct {
 }
 
 var (
-	errValueExpiry = corruptReason("expiry out of range")
-	errNoValues    = corruptReason("values record holds no value")
+	errNegativeExpiry = errors.New("wal: snapshot: negative expiry")
+	errValueExpiry    = corruptReason("expiry out of range")
+	errNoValues       = corruptReason("values record holds no value")
 )
 
-// valuesRecord builds one values record in place. The zero value is
-// empty; start begins a record for a database.
-type valuesRecord struct {
-	buf []byte // the record so far, header and database included; empty when none
-	n   int    // values in it
-	db  int
+// ValueBuffer gathers values in memory as finished values records, for
+// SnapshotWriter.WriteValues: a caller can fill it under a lock (encoding
+// a value costs about what copying it does, and leaves no garbage) and
+// write it out after. Reset makes it reusable; its memory is kept. Not
+// safe for concurrent use.
+type ValueBuffer struct {
+	recs   []valuesRecord // recs[:n] hold values; recs[n-1] is still open
+	n      int
+	values uint64 // in recs[:n]
+	open   uint64 // in recs[n-1]
 }
 
-// start begins a record for database db, discarding what buf held.
-func (r *valuesRecord) start(db int) {
-	r.buf = append(r.buf[:0], recordVersion, recordTypeSnapValues, 0, 0, 0, 0)
-	r.buf = binary.AppendUvarint(r.buf, uint64(db))
-	r.n, r.db = 0, db
+// Add adds one key of database db: its value as kind and elems, which
+// only the loader interprets, and its expiry (Unix ms, 0 for none). A
+// record ends at about snapshotValuesBytes or when the database changes.
+// Nothing is retained.
+func (b *ValueBuffer) Add(db int, key string, expireAt int64, kind byte, elems ...[]byte) error {
+	return b.add(db, key, expireAt, kind, elems)
 }
 
-// add appends one value. expireAt must not be negative.
-func (r *valuesRecord) add(key []byte, expireAt int64, kind byte, elems [][]byte) {
-	size := 2*binary.MaxVarintLen64 + 1 + len(key) + binary.MaxVarintLen64
+// Values is the number of values added since the last Reset.
+func (b *ValueBuffer) Values() uint64 { return b.values }
+
+// Reset empties the buffer, keeping its memory.
+func (b *ValueBuffer) Reset() { b.n, b.values, b.open = 0, 0, 0 }
+
+// add is Add. NB: neither key nor elems escapes, so that a caller's
+// arguments (a string's bytes in a one-element slice) stay on its stack:
+// an allocation per key was most of what a snapshot allocated.
+func (b *ValueBuffer) add(db int, key string, expireAt int64, kind byte, elems [][]byte) error {
+	switch {
+	case db < 0:
+		return errNegativeDB
+	case expireAt < 0:
+		return errNegativeExpiry
+	}
+	if b.n == 0 || b.recs[b.n-1].db != db || len(b.recs[b.n-1].buf) >= snapshotValuesBytes {
+		if b.n == len(b.recs) {
+			b.recs = append(b.recs, valuesRecord{})
+		}
+		b.recs[b.n].start(db)
+		b.n, b.open = b.n+1, 0
+	}
+	r := &b.recs[b.n-1]
+	size := 3*binary.MaxVarintLen64 + 1 + len(key)
 	for _, e := range elems {
 		size += binary.MaxVarintLen64 + len(e)
 	}
@@ -57,7 +86,22 @@ func (r *valuesRecord) add(key []byte, expireAt int64, kind byte, elems [][]byte
 		r.buf = binary.AppendUvarint(r.buf, uint64(len(e)))
 		r.buf = append(r.buf, e...)
 	}
-	r.n++
+	b.values++
+	b.open++
+	return nil
+}
+
+// valuesRecord is one values record being built in place.
+type valuesRecord struct {
+	buf []byte // the record so far, header and database included
+	db  int
+}
+
+// start begins a record for database db, discarding what buf held.
+func (r *valuesRecord) start(db int) {
+	r.buf = append(r.buf[:0], recordVersion, recordTypeSnapValues, 0, 0, 0, 0)
+	r.buf = binary.AppendUvarint(r.buf, uint64(db))
+	r.db = db
 }
 
 // finish sets the record's CRC and returns it.

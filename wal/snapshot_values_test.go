@@ -242,3 +242,69 @@ func TestSnapshotFormatRefused(t *testing.T) {
 func appendUvarintLen(dst, rec []byte) []byte {
 	return append(binary.AppendUvarint(dst, uint64(len(rec))), rec...)
 }
+
+// TestSnapshotValueBuffer: values gathered in a ValueBuffer (reused after
+// Reset) and written with WriteValues come back in order with those added
+// by Value and the ops around them, and Value fills whole records.
+func TestSnapshotValueBuffer(t *testing.T) {
+	dir := t.TempDir()
+	w, err := CreateSnapshot(dir, 5, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []snapItem
+	val := bytes.Repeat([]byte{'v'}, 200)
+	var vb ValueBuffer
+	for round := 0; round < 3; round++ {
+		var vals []Value
+		for i := 0; i < 4000; i++ {
+			v := Value{DB: i / 1500, Key: []byte(fmt.Sprint("r", round, "k", i)), Kind: 1, Elems: [][]byte{val}}
+			if round == 1 {
+				err = w.Value(v.DB, v.Key, v.ExpireAt, v.Kind, v.Elems...)
+			} else {
+				err = vb.Add(v.DB, string(v.Key), v.ExpireAt, v.Kind, v.Elems...)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			vals = append(vals, v)
+		}
+		if round != 1 {
+			if vb.Values() != 4000 {
+				t.Fatalf("Values = %d", vb.Values())
+			}
+			if err := w.WriteValues(&vb); err != nil {
+				t.Fatal(err)
+			}
+			vb.Reset()
+		}
+		want = append(want, snapItem{vals: vals})
+		ops := []Op{{DB: 1, Args: [][]byte{[]byte("RPUSH"), []byte("l"), []byte(fmt.Sprint(round))}}}
+		if err := w.Write(ops); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, snapItem{ops: copyOps(ops)})
+	}
+	info, err := w.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, _ := readItems(t, info.Path)
+	// Join consecutive values records to compare with what was written.
+	var got []snapItem
+	for _, it := range items {
+		if n := len(got); it.vals != nil && n > 0 && got[n-1].vals != nil {
+			got[n-1].vals = append(got[n-1].vals, it.vals...)
+			continue
+		}
+		got = append(got, it)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("snapshot differs from what was written")
+	}
+	// Each round: 1500, 1500 and 1000 values of ~210 bytes in databases
+	// 0-2, in records of about snapshotValuesBytes: 2+2+1, then the ops.
+	if len(items) != 3*6 || info.Values != 12000 {
+		t.Errorf("%d records and %d values, want 18 and 12000", len(items), info.Values)
+	}
+}
