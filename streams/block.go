@@ -50,6 +50,10 @@ type block struct {
 	live  int32 // entries not deleted
 	dead  int32 // entries flagged deleted
 	start int32 // offset of the first entry, after the master fields
+	// gen is the generation of the stream that owns the block and may
+	// change it; a block another stream's generation (or an old one)
+	// may be read by clones and is never changed again (Stream.own).
+	gen uint64
 }
 
 // appendValue encodes v: a canonical decimal integer that fits in 62 bits
@@ -284,9 +288,10 @@ func (b *block) shrink() {
 	}
 }
 
-// clone returns a deep copy.
-func (b *block) clone() *block {
+// clone returns a deep copy whose buffer has capacity for capacity
+// bytes (at least the contents).
+func (b *block) clone(capacity int) *block {
 	c := *b
-	c.buf = append(make([]byte, 0, len(b.buf)), b.buf...)
+	c.buf = append(make([]byte, 0, max(capacity, len(b.buf))), b.buf...)
 	return &c
 }

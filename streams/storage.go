@@ -66,11 +66,16 @@ func (s *Stream) Append(id ID, pairs [][]byte) {
 	if b == nil || !b.last.Less(id) || !b.hasRoom(payload) {
 		if b != nil {
 			s.capHint = min(len(b.buf)+len(b.buf)/8, nodeMaxBytes+nodeMaxBytes/8)
-			b.shrink()
+			if s.owns(b) {
+				b.shrink()
+			}
 		}
 		b = newBlock(id, pairs, s.capHint)
+		b.gen = s.gen
 		s.index.Set(node{id, b})
 		s.tail = b
+	} else {
+		b = s.own(b)
 	}
 	b.appendEntry(id, pairs)
 	s.length++
@@ -137,6 +142,7 @@ func (s *Stream) Delete(id ID) bool {
 			return false
 		}
 		if sl.id == id {
+			b = s.own(b)
 			b.buf[off] |= flagDeleted
 			b.live--
 			b.dead++
@@ -154,15 +160,21 @@ func (s *Stream) Delete(id ID) bool {
 func (s *Stream) settle(b *block) {
 	switch {
 	case b.live == 0:
-		s.index.Delete(node{first: b.first})
-		if s.tail == b {
-			s.tail = nil
-			if n, ok := s.index.Max(); ok {
-				s.tail = n.b
-			}
-		}
+		s.dropBlock(b)
 	case b.dead > b.live:
-		b.compact()
+		s.own(b).compact()
+	}
+}
+
+// dropBlock removes b from the index. It does not change b, which clones
+// may share.
+func (s *Stream) dropBlock(b *block) {
+	s.index.Delete(node{first: b.first})
+	if s.tail == b {
+		s.tail = nil
+		if n, ok := s.index.Max(); ok {
+			s.tail = n.b
+		}
 	}
 }
 

@@ -26,6 +26,10 @@ type Stream struct {
 	// capHint is the size the next block starts with: the size the last
 	// full block reached, so a block is usually allocated once.
 	capHint int
+	// gen is the stream's generation: the blocks that carry it are its
+	// own, any other may be shared with a clone and is copied before a
+	// change (see own).
+	gen uint64
 
 	length       int64
 	lastID       ID
@@ -64,18 +68,21 @@ func (s *Stream) Type() string { return "stream" }
 // Encoding implements command.Value.
 func (s *Stream) Encoding() string { return "stream" }
 
-// Clone implements command.Value: a deep copy, groups included. O(n).
+// Clone implements command.Value: a copy that shares the entries with s,
+// copy-on-write, and deep-copies the groups (whose PELs are themselves
+// copy-on-write). The index is copied lazily (tidwall/btree's Copy) and
+// the blocks are shared; both streams get a new generation, so neither
+// owns a shared block any more and each copies a block before its first
+// change to it (own). Cost: O(groups and consumers), nothing per entry or
+// block; afterwards each side pays one block copy (at most 4 KiB) per
+// block it changes, and O(log blocks) index nodes.
+//
+// NB: Clone may run under the keyspace read lock (a snapshot's copy)
+// while readers use s: it writes only what readers never read (s.gen and
+// the index's isolation ID).
 func (s *Stream) Clone() command.Value {
-	c := New()
-	s.index.Scan(func(n node) bool {
-		cb := n.b.clone()
-		c.index.Set(node{n.first, cb})
-		if n.b == s.tail {
-			c.tail = cb
-		}
-		return true
-	})
-	c.capHint = s.capHint
+	c := &Stream{index: s.index.Copy(), tail: s.tail, capHint: s.capHint, gen: nextGen()}
+	s.gen = nextGen()
 	c.length, c.lastID, c.firstID = s.length, s.lastID, s.firstID
 	c.maxDeletedID, c.entriesAdded = s.maxDeletedID, s.entriesAdded
 	if s.groups != nil {

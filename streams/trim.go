@@ -87,6 +87,7 @@ func (s *Stream) trimBlock(b *block, t Trim) int64 {
 			break
 		}
 		if sl.flags&flagDeleted == 0 {
+			b = s.own(b) // a copy the first time, when b is shared
 			b.buf[off] |= flagDeleted
 			b.live--
 			b.dead++
@@ -99,7 +100,6 @@ func (s *Stream) trimBlock(b *block, t Trim) int64 {
 	return deleted
 }
 
-func (s *Stream) removeBlock(b *block) {
-	b.live = 0
-	s.settle(b)
-}
+// removeBlock drops the whole block b. It does not change b, which
+// clones may share.
+func (s *Stream) removeBlock(b *block) { s.dropBlock(b) }
