@@ -43,7 +43,10 @@ var restartScenarios = map[string][]string{
 	"FLUSHDB":        {"SET a 1", "SELECT 1", "SET b 1", "FLUSHDB"},
 	"FLUSHALL":       {"SET a 1", "SELECT 1", "SET b 1", "FLUSHALL", "SET c 1"},
 	"SWAPDB":         {"SET a 1", "SELECT 1", "SET b 1", "SWAPDB 0 1"},
-	"binary values":  {"SET \"k\\x00\\xff\" \"v\\r\\n\\x00\"", "APPEND \"k\\x00\\xff\" \"\\xfe\""},
+	// A plain SET replays through the loader: it must replace a value of
+	// any type and drop its TTL, in any letter case.
+	"plain SET":     {"SET a 1 EX 100", "set a 2", "RPUSH l x y", "SET l s", "XADD st * f v", "sEt st v", "SET b 1", "DEL b", "SET b 2"},
+	"binary values": {"SET \"k\\x00\\xff\" \"v\\r\\n\\x00\"", "APPEND \"k\\x00\\xff\" \"\\xfe\""},
 }
 
 func TestRestartPreservesEveryWrite(t *testing.T) {

@@ -1,11 +1,13 @@
 package broker
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 
 	"github.com/brokerd/brokerd/command"
 	"github.com/brokerd/brokerd/internal/gcbudget"
+	"github.com/brokerd/brokerd/kv"
 	"github.com/brokerd/brokerd/wal"
 )
 
@@ -77,17 +79,26 @@ const loadGCPercent = 400
 // handler exactly as live, with expiry off (the log holds a DEL for every
 // key that expired while live) and emission off.
 type replayer struct {
-	s   *Server
-	out *command.Reply
-	c   *command.Ctx
-	ops int
+	s      *Server
+	out    *command.Reply
+	c      *command.Ctx
+	loader *kv.Loader
+	ops    int
 }
 
 func newReplayer(s *Server) *replayer {
 	out := command.NewReply(2)
 	c := command.NewCtx(out, nil)
 	c.Keyspace, c.Loading = s.store, true
-	return &replayer{s: s, out: out, c: c}
+	return &replayer{s: s, out: out, c: c, loader: s.store.NewLoader()}
+}
+
+// plainSET reports whether op is a SET with no options, which the
+// replayer stores through its loader instead of running: a log of SETs,
+// the commonest, then loads without a command lookup and option parse per
+// record.
+func plainSET(op wal.Op) bool {
+	return len(op.Args) == 3 && bytes.EqualFold(op.Args[0], []byte("SET"))
 }
 
 // apply runs one op of log record index, or of snapshot file snap (then
@@ -105,6 +116,10 @@ func (r *replayer) apply(snap string, index uint64, op wal.Op) error {
 	if op.DB < 0 || op.DB >= s.store.Len() {
 		return fmt.Errorf("%s uses database %d but the server has %d (raise databases)",
 			where(), op.DB, s.store.Len())
+	}
+	if plainSET(op) {
+		r.loader.PutString(op.DB, op.Args[1], op.Args[2], false, 0)
+		return nil
 	}
 	spec, err := s.table.Resolve(op.Args)
 	if err != nil {
