@@ -321,3 +321,26 @@ func firstDiff(got, want string) string {
 	lo := max(i-300, 0)
 	return fmt.Sprintf("at %d:\n got: ...%s\nwant: ...%s", i, got[lo:min(i+300, len(got))], want[lo:min(i+300, len(want))])
 }
+
+// TestAppendPendingUpTo checks the bounded form against AppendPending
+// filtered, for bounds below, inside and above the pending IDs.
+func TestAppendPendingUpTo(t *testing.T) {
+	x := newTester(t)
+	groupBuild(x)
+	set := of(x.store.DB(0).Lookup([]byte("s")).(*streams.Stream))
+	all := set.AppendPending(nil)
+	for _, upTo := range []streams.ID{{}, {Ms: 1}, {Ms: 4}, {Ms: 151}, {Ms: 300, Seq: 1}, {Ms: 450}, {Ms: 10000}, streams.MaxID} {
+		var want []streams.ID
+		for _, id := range all {
+			if !upTo.Less(id) {
+				want = append(want, id)
+			}
+		}
+		got := set.AppendPendingUpTo(nil, upTo)
+		slices.SortFunc(got, streams.ID.Compare)
+		slices.SortFunc(want, streams.ID.Compare)
+		if !slices.Equal(got, want) {
+			t.Errorf("AppendPendingUpTo(%v): %d IDs, want %d", upTo, len(got), len(want))
+		}
+	}
+}

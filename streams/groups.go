@@ -28,6 +28,15 @@ type Groups interface {
 	Rewrite(key []byte, emit func(args ...[]byte))
 }
 
+// PendingUpTo is an optional ability of Groups, used by Stream.Rewrite
+// when the groups have it: AppendPendingUpTo appends, as AppendPending
+// does, the IDs of the pending entries, but only those not above upTo.
+// Rewrite needs no others, and a stream with a million pending entries
+// should not gather them all (16 MB and a sort) at every snapshot.
+type PendingUpTo interface {
+	AppendPendingUpTo(dst []ID, upTo ID) []ID
+}
+
 // InvalidEntriesRead is Redis's SCG_INVALID_ENTRIES_READ: a group's
 // entries-read counter that cannot be known.
 const InvalidEntriesRead int64 = -1

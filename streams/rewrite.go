@@ -102,7 +102,21 @@ func (s *Stream) ghosts() []ID {
 	if s.groups == nil {
 		return nil
 	}
-	ids := s.groups.AppendPending(nil)
+	// Only IDs up to the greater of the first ID and the max deleted ID
+	// are kept below, so groups that can stop there do.
+	var ids []ID
+	if g, ok := s.groups.(PendingUpTo); ok {
+		upTo := MaxID
+		if s.length > 0 {
+			upTo = s.firstID
+			if upTo.Less(s.maxDeletedID) {
+				upTo = s.maxDeletedID
+			}
+		}
+		ids = g.AppendPendingUpTo(nil, upTo)
+	} else {
+		ids = s.groups.AppendPending(nil)
+	}
 	slices.SortFunc(ids, ID.Compare)
 	ids = slices.Compact(ids)
 	if s.length == 0 {

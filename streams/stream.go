@@ -73,9 +73,10 @@ func (s *Stream) Encoding() string { return "stream" }
 // copy-on-write). The index is copied lazily (tidwall/btree's Copy) and
 // the blocks are shared; both streams get a new generation, so neither
 // owns a shared block any more and each copies a block before its first
-// change to it (own). Cost: O(groups and consumers), nothing per entry or
-// block; afterwards each side pays one block copy (at most 4 KiB) per
-// block it changes, and O(log blocks) index nodes.
+// change to it (own). Cost: O(1) for the entries, plus the groups' Clone
+// (consumergroups: O(consumers + pending/128)); afterwards each side pays
+// one block copy (about 4 KiB at most) per block it changes, and
+// O(log blocks) index nodes.
 //
 // NB: Clone may run under the keyspace read lock (a snapshot's copy)
 // while readers use s: it writes only what readers never read (s.gen and
