@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/brokerd/brokerd/command"
 )
@@ -40,14 +41,42 @@ func (l *Loader) Reserve(db, n int) {
 // PutString binds key in database db to a string holding a copy of val,
 // raw if it was changed in place (OBJECT ENCODING raw), with expiry
 // expireAt (Unix ms, 0 = none), replacing any value. key is copied.
+//
+// At start-up the key's entry and String share one allocation, and its
+// name and bytes another, instead of four allocations per key (a third of
+// the CPU of loading a million keys went to allocating and then marking
+// them). The value's capacity ends where its bytes do, so growing it in
+// place (APPEND) copies it out and never writes past it; the name before
+// it is never written at all.
 func (l *Loader) PutString(db int, key, val []byte, raw bool, expireAt int64) {
-	l.put(db, key, &String{b: append([]byte(nil), val...), raw: raw}, expireAt)
+	d := l.store.dbs[db]
+	if !l.direct(d) {
+		l.put(db, key, &String{b: append([]byte(nil), val...), raw: raw}, expireAt)
+		return
+	}
+	buf := make([]byte, len(key)+len(val))
+	copy(buf, key)
+	copy(buf[len(key):], val)
+	ls := &loadedString{s: String{b: buf[len(key):len(buf):len(buf)], raw: raw}}
+	ls.e.value, ls.e.expireAt = &ls.s, expireAt
+	l.insert(d, unsafe.String(unsafe.SliceData(buf), len(key)), &ls.e)
 }
+
+// loadedString is a loaded string key's entry and value, allocated once.
+type loadedString struct {
+	e entry
+	s String
+}
+
+// direct reports whether the loader may write d's table itself: while the
+// store loads, when no capture runs and the SCAN-order tree is rebuilt at
+// the end anyway.
+func (l *Loader) direct(d *DB) bool { return d.capture == nil && d.orderStale }
 
 // put binds key to v with expiry expireAt, replacing any value.
 func (l *Loader) put(db int, key []byte, v command.Value, expireAt int64) {
 	d := l.store.dbs[db]
-	if d.capture != nil || !d.orderStale {
+	if !l.direct(d) {
 		// Not the start-up case: go through the choke points.
 		d.Put(key, v)
 		if expireAt != 0 {
@@ -55,18 +84,22 @@ func (l *Loader) put(db int, key []byte, v command.Value, expireAt int64) {
 		}
 		return
 	}
-	k := strings.Clone(string(key))
-	e := &entry{value: v, expireAt: expireAt}
+	l.insert(d, strings.Clone(string(key)), &entry{value: v, expireAt: expireAt})
+}
+
+// insert binds k, a string the table may keep, to e. Caller checked
+// direct(d).
+func (l *Loader) insert(d *DB, k string, e *entry) {
 	e.access.Store(l.now)
 	n := len(d.keys)
 	d.keys[k] = e
 	if len(d.keys) == n {
 		// The key was there (a snapshot holds each key once, but a
-		// loader may be used on a database that is not empty): its TTL
-		// goes with its old value.
+		// loader may be used on a database that is not empty, and a log
+		// sets keys again): its TTL goes with its old value.
 		delete(d.expires, k)
 	}
-	if expireAt != 0 {
+	if e.expireAt != 0 {
 		d.expires[k] = e
 	}
 }
