@@ -92,22 +92,45 @@ func checksum(rec []byte) uint32 {
 	return crc32.Update(c, castagnoli, rec[headerSize:])
 }
 
+// checkHeader verifies rec's header (length, CRC, version) and that it is
+// a record of type typ, and returns its payload.
+func checkHeader(rec []byte, typ byte) ([]byte, error) {
+	if len(rec) < headerSize {
+		return nil, errShortRecord
+	}
+	if binary.LittleEndian.Uint32(rec[2:headerSize]) != checksum(rec) {
+		return nil, errChecksum
+	}
+	if rec[0] != recordVersion {
+		return nil, errVersion
+	}
+	if rec[1] != typ {
+		return nil, errType
+	}
+	return rec[headerSize:], nil
+}
+
+// skipBytes passes over the length-prefixed byte string at the start of
+// *p.
+func skipBytes(p *[]byte) error {
+	n, err := readUvarint(p)
+	if err != nil {
+		return err
+	}
+	if n > uint64(len(*p)) {
+		return errTruncated
+	}
+	*p = (*p)[n:]
+	return nil
+}
+
 // checkRecord verifies rec's header, CRC and payload structure without
 // allocating, and returns how many ops and arguments it holds.
 func checkRecord(rec []byte) (nops, nargs int, err error) {
-	if len(rec) < headerSize {
-		return 0, 0, errShortRecord
+	p, err := checkHeader(rec, recordTypeOps)
+	if err != nil {
+		return 0, 0, err
 	}
-	if binary.LittleEndian.Uint32(rec[2:headerSize]) != checksum(rec) {
-		return 0, 0, errChecksum
-	}
-	if rec[0] != recordVersion {
-		return 0, 0, errVersion
-	}
-	if rec[1] != recordTypeOps {
-		return 0, 0, errType
-	}
-	p := rec[headerSize:]
 	count, err := readUvarint(&p)
 	if err != nil {
 		return 0, 0, err
@@ -128,14 +151,9 @@ func checkRecord(rec []byte) (nops, nargs int, err error) {
 			return 0, 0, err
 		}
 		for ; argc > 0; argc-- {
-			n, err := readUvarint(&p)
-			if err != nil {
+			if err := skipBytes(&p); err != nil {
 				return 0, 0, err
 			}
-			if n > uint64(len(p)) {
-				return 0, 0, errTruncated
-			}
-			p = p[n:]
 			nargs++
 		}
 		nops++
@@ -150,19 +168,10 @@ func checkRecord(rec []byte) (nops, nargs int, err error) {
 // type, and that its payload is exactly n shortest-form uvarints, which it
 // returns.
 func checkMeta(rec []byte, typ byte, n int) ([]uint64, error) {
-	if len(rec) < headerSize {
-		return nil, errShortRecord
+	p, err := checkHeader(rec, typ)
+	if err != nil {
+		return nil, err
 	}
-	if binary.LittleEndian.Uint32(rec[2:headerSize]) != checksum(rec) {
-		return nil, errChecksum
-	}
-	if rec[0] != recordVersion {
-		return nil, errVersion
-	}
-	if rec[1] != typ {
-		return nil, errType
-	}
-	p := rec[headerSize:]
 	out := make([]uint64, n)
 	for i := range out {
 		v, err := readUvarint(&p)

@@ -428,20 +428,12 @@ func (sr *snapshotRead) readHead() error {
 // checkHead verifies a head record: its header, CRC and type, and that its
 // payload is shortest-form uvarints only, which it returns.
 func checkHead(rec []byte) ([]uint64, error) {
-	if len(rec) < headerSize {
-		return nil, errShortRecord
-	}
-	if binary.LittleEndian.Uint32(rec[2:headerSize]) != checksum(rec) {
-		return nil, errChecksum
-	}
-	if rec[0] != recordVersion {
-		return nil, errVersion
-	}
-	if rec[1] != recordTypeSnapHeader {
-		return nil, errType
+	p, err := checkHeader(rec, recordTypeSnapHeader)
+	if err != nil {
+		return nil, err
 	}
 	var out []uint64
-	for p := rec[headerSize:]; len(p) > 0; {
+	for len(p) > 0 {
 		v, err := readUvarint(&p)
 		if err != nil {
 			return nil, err

@@ -113,19 +113,10 @@ func (r *valuesRecord) finish() []byte {
 // checkValues verifies a values record's header, CRC and payload structure
 // without allocating, and returns how many values and elements it holds.
 func checkValues(rec []byte) (nvals, nelems int, err error) {
-	if len(rec) < headerSize {
-		return 0, 0, errShortRecord
+	p, err := checkHeader(rec, recordTypeSnapValues)
+	if err != nil {
+		return 0, 0, err
 	}
-	if binary.LittleEndian.Uint32(rec[2:headerSize]) != checksum(rec) {
-		return 0, 0, errChecksum
-	}
-	if rec[0] != recordVersion {
-		return 0, 0, errVersion
-	}
-	if rec[1] != recordTypeSnapValues {
-		return 0, 0, errType
-	}
-	p := rec[headerSize:]
 	db, err := readUvarint(&p)
 	if err != nil {
 		return 0, 0, err
@@ -137,14 +128,9 @@ func checkValues(rec []byte) (nvals, nelems int, err error) {
 	// least one, so these loops end within len(rec) iterations whatever
 	// the counts claim.
 	for len(p) > 0 {
-		n, err := readUvarint(&p)
-		if err != nil {
+		if err := skipBytes(&p); err != nil {
 			return 0, 0, err
 		}
-		if n > uint64(len(p)) {
-			return 0, 0, errTruncated
-		}
-		p = p[n:]
 		exp, err := readUvarint(&p)
 		if err != nil {
 			return 0, 0, err
@@ -161,14 +147,9 @@ func checkValues(rec []byte) (nvals, nelems int, err error) {
 			return 0, 0, err
 		}
 		for ; count > 0; count-- {
-			n, err := readUvarint(&p)
-			if err != nil {
+			if err := skipBytes(&p); err != nil {
 				return 0, 0, err
 			}
-			if n > uint64(len(p)) {
-				return 0, 0, errTruncated
-			}
-			p = p[n:]
 			nelems++
 		}
 		nvals++
