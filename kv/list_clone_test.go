@@ -397,6 +397,17 @@ func TestListCloneSharesNodes(t *testing.T) {
 // carved from. After a clone and a pop there, that space holds the popped
 // element, which the clone still reads: a push that needs a new node must
 // not be carved from it.
+// pushEnd pushes e at the front or back of l and of its model want.
+func pushEnd(l *List, want []string, e string, front bool) []string {
+	l.grow(len(e))
+	if front {
+		l.PushFront([]byte(e))
+		return append([]string{e}, want...)
+	}
+	l.PushBack([]byte(e))
+	return append(want, e)
+}
+
 func TestListCloneSlabEnds(t *testing.T) {
 	for _, front := range []bool{false, true} {
 		t.Run(map[bool]string{false: "back", true: "front"}[front], func(t *testing.T) {
@@ -407,14 +418,7 @@ func TestListCloneSlabEnds(t *testing.T) {
 					t.Fatal("the end node never had a slab's room beside it")
 				}
 				e := fmtElem(i)
-				l.grow(len(e))
-				if front {
-					l.PushFront([]byte(e))
-					want = append([]string{e}, want...)
-				} else {
-					l.PushBack([]byte(e))
-					want = append(want, e)
-				}
+				want = pushEnd(l, want, e, front)
 				end := l.chunks.at(l.chunks.n - 1)
 				spare := len(end.buf) - int(end.hi)
 				if front {
@@ -528,15 +532,7 @@ func TestListCloneTwice(t *testing.T) {
 				c2 := l.Clone().(*List)
 				want := slices.Clone(want2)
 				for i := 0; i < 3; i++ {
-					e := "again-" + strconv.Itoa(i)
-					l.grow(len(e))
-					if front {
-						l.PushFront([]byte(e))
-						want = append([]string{e}, want...)
-					} else {
-						l.PushBack([]byte(e))
-						want = append(want, e)
-					}
+					want = pushEnd(l, want, "again-"+strconv.Itoa(i), front)
 				}
 				checkList(t, c1, want1)
 				checkList(t, c2, want2)
