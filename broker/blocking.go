@@ -47,9 +47,8 @@ type waiter struct {
 	// waits for w in a read of its socket (awaitRead): a serve then
 	// interrupts that read with a past deadline. The deadline is not
 	// socket I/O, so the serve may set it under the keyspace lock.
-	// Unless direct is false: then nothing but the reply is owed to
-	// the client (it sent nothing after the blocking command), and the
-	// serve hands the reply to the serving client's goroutine, which
+	// When direct is set, nothing but the reply is owed to the client
+	// (it sent nothing after the blocking command), and the serve hands the reply to the serving client's goroutine, which
 	// writes it to the socket once durable (handOff) while the parked
 	// goroutine sleeps on in its read until the client sends again.
 	wake    sync.Mutex
@@ -218,6 +217,13 @@ func (s *Server) serveReadyFor(cl *client) {
 		q.ready = false
 		for j := 0; j < len(q.waiters); {
 			w := q.waiters[j]
+			if w.cl.killed.Load() {
+				// CLIENT KILL closed its socket, and its goroutine has
+				// not left yet: Redis unblocks a killed client at once,
+				// so nothing is served to it (its leave finds it gone).
+				s.blocking.unpark(w)
+				continue
+			}
 			if w.ready != nil && !w.ready() {
 				j++ // a retry would find nothing: it keeps its place
 				continue

@@ -328,3 +328,111 @@ func TestLargeServedReplyToAClientNotReading(t *testing.T) {
 		t.Fatalf("got %s", got)
 	}
 }
+
+// waitServerRead waits until the server has read n more bytes from its
+// clients than base (a total_net_input_bytes reading), not counting the
+// INFO commands it takes to find out.
+func waitServerRead(t *testing.T, info *brokertest.Raw, base, n int64) {
+	t.Helper()
+	cmd := brokertest.Encode([]byte("INFO"), []byte("stats"))
+	calls := int64(0)
+	brokertest.Eventually(t, 5*time.Second, func() error {
+		calls++
+		got := netInput(t, info)
+		if read := got - base - calls*int64(len(cmd)); read < n {
+			return fmt.Errorf("server read %d of %d bytes", read, n)
+		}
+		return nil
+	})
+}
+
+// netInput is the server's total_net_input_bytes, counting the INFO
+// command that reads it.
+func netInput(t *testing.T, info *brokertest.Raw) int64 {
+	t.Helper()
+	reply := info.Do("INFO stats")
+	_, rest, ok := strings.Cut(reply, "total_net_input_bytes:")
+	if !ok {
+		t.Fatalf("no total_net_input_bytes in %q", reply)
+	}
+	end := strings.IndexAny(rest, "\r\\")
+	n, err := strconv.ParseInt(rest[:end], 10, 64)
+	if err != nil {
+		t.Fatalf("total_net_input_bytes: %v in %q", err, reply)
+	}
+	return n
+}
+
+// TestCommandsSentWhileBlockedInSeveralReads: a parked client's goroutine
+// reads on while it waits; commands arriving in separate reads must all
+// run, in order, once it is served (the second read once overwrote the
+// first's bytes, still unread in the read buffer).
+func TestCommandsSentWhileBlockedInSeveralReads(t *testing.T) {
+	s := startWithBtake(t)
+	r := s.Dial()
+	r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")))
+	waitBlocked(t, s, 1)
+	info := s.Dial()
+	base := netInput(t, info)
+	sent := int64(0)
+	for _, kv := range [][2]string{{"a", "1"}, {"bb", "22"}, {"c", "333"}} {
+		cmd := brokertest.Encode([]byte("SET"), []byte(kv[0]), []byte(kv[1]))
+		r.Send(cmd)
+		sent += int64(len(cmd))
+		waitServerRead(t, info, base, sent) // each command is a read of its own
+	}
+	w := s.Dial()
+	if got := w.Do("SET k v"); got != "OK" {
+		t.Fatal(got)
+	}
+	for _, want := range []string{`"k"`, "OK", "OK", "OK"} {
+		if got := r.Read(); got != want {
+			t.Fatalf("reply %s, want %s", got, want)
+		}
+	}
+	for key, want := range map[string]string{"a": `"1"`, "bb": `"22"`, "c": `"333"`} {
+		if got := w.Do("GET " + key); got != want {
+			t.Errorf("GET %s = %s, want %s", key, got, want)
+		}
+	}
+}
+
+// TestKilledWaiterIsNotServed: as in Redis, CLIENT KILL unblocks the
+// client at once, so an element pushed right after the kill stays in the
+// list instead of going to the dead connection.
+func TestKilledWaiterIsNotServed(t *testing.T) {
+	s := brokertest.Start(t)
+	a := s.Dial()
+	id := strings.TrimPrefix(a.Do("CLIENT ID"), "(int) ")
+	a.Send(brokertest.Encode([]byte("BLPOP"), []byte("q"), []byte("0")))
+	waitBlocked(t, s, 1)
+	b := s.Dial()
+	for _, line := range []string{"MULTI", "CLIENT KILL ID " + id, "RPUSH q x"} {
+		b.Do(line)
+	}
+	if got := b.Do("EXEC"); got != "[(int) 1 (int) 1]" {
+		t.Fatalf("EXEC = %s", got)
+	}
+	if got := b.Do("LLEN q"); got != "(int) 1" {
+		t.Fatalf("LLEN q = %s, want 1: the element went to the killed client", got)
+	}
+	if !a.Closed() {
+		t.Error("the killed client is still connected")
+	}
+}
+
+// TestIdleTimeoutClosesServedWaiter: once its BLPOP is served, a client
+// is idle like any other and the idle timeout closes it.
+func TestIdleTimeoutClosesServedWaiter(t *testing.T) {
+	s := brokertest.Start(t, brokertest.WithConfig(func(c *broker.Config) { c.Timeout = time.Second }))
+	a := s.Dial()
+	a.Send(brokertest.Encode([]byte("BLPOP"), []byte("q"), []byte("0")))
+	waitBlocked(t, s, 1)
+	s.Dial().Do("RPUSH q x")
+	if got := a.Read(); got != `["q" "x"]` {
+		t.Fatalf("BLPOP = %s", got)
+	}
+	if !a.Closed() {
+		t.Error("the served client was not closed after the idle timeout")
+	}
+}

@@ -22,7 +22,11 @@ func (s *Server) awaitUnblock(cl *client, conn redcon.Conn, w *waiter) bool {
 	}
 	var end waitEnd
 	if cl.guard != nil {
-		end = s.awaitRead(cl.guard, w, cl.sub == nil && nothingOwed(cl, conn))
+		// A hand-off leaves the client's goroutine in its read, where
+		// redcon cannot set the idle deadline again: a client accepted
+		// with an idle timeout gets its reply the ordinary way.
+		direct := cl.sub == nil && !cl.idleClose && nothingOwed(cl, conn)
+		end = s.awaitRead(cl.guard, w, direct)
 	} else {
 		end = s.awaitSignal(w)
 	}
@@ -80,8 +84,9 @@ var aLongTimeAgo = time.Unix(1, 0)
 // interrupts the read with a past deadline (retry, under w.wake), so one
 // goroutine wake-up ends the wait; there is no second goroutine to start
 // and stop per blocking call, and no timer. Reading on notices a peer that
-// closes the connection (or CLIENT KILL) at once, so the waiter leaves its
-// queues before anything is handed to it; whatever the client sends
+// closes the connection at once, so the waiter leaves its queues (a client
+// killed with CLIENT KILL is passed over by serves until it has left:
+// serveReadyFor); whatever the client sends
 // meanwhile waits in g.ready for redcon, in order. Past maxReadAhead bytes
 // it stops reading and waits for a signal only: a disconnect is then
 // noticed at unblock. At shutdown redcon closes the connection, which

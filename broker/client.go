@@ -76,6 +76,9 @@ type client struct {
 		attrs    clientAttrs
 	}
 	killed atomic.Bool
+	// idleClose is set when redcon closes this connection after an idle
+	// timeout (one was configured when it was accepted).
+	idleClose bool
 }
 
 // authRequired reports whether cl must authenticate before it runs

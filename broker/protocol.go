@@ -276,6 +276,9 @@ type guardedConn struct {
 	buf   []byte
 	ready []byte // filtered bytes redcon has not read yet
 	spare []byte // ready's buffer, reused once ready is drained
+	// readyInBuf is set while ready is a slice of buf (readOnce's fast
+	// path), which the next read into buf would overwrite.
+	readyInBuf bool
 	err   error
 	stats *stats
 	// writeMu keeps whole frames from interleaving: redcon's flushes and
@@ -316,6 +319,15 @@ func (c *guardedConn) readOnce() error {
 	if c.buf == nil {
 		c.buf = make([]byte, guardReadBufferBytes)
 	}
+	if c.readyInBuf {
+		// A parked client reads on before redcon has drained ready
+		// (awaitRead): move what is left out of the way first.
+		if len(c.ready) > 0 {
+			c.ready = append(c.spare[:0], c.ready...)
+			c.spare = c.ready[:0]
+		}
+		c.readyInBuf = false
+	}
 	n, err := c.Conn.Read(c.buf)
 	if n > 0 {
 		c.stats.netInput.Add(int64(n))
@@ -325,9 +337,8 @@ func (c *guardedConn) readOnce() error {
 		in := c.buf[:n]
 		if len(c.ready) == 0 && c.guard.state == stRequest && c.guard.wholeRequests(in) == n {
 			// The common case, whole requests only: redcon reads them
-			// straight from the read buffer, which is not read into
-			// again before ready is drained (see Read).
-			c.ready = in
+			// straight from the read buffer.
+			c.ready, c.readyInBuf = in, true
 			return err
 		}
 		out := c.ready

@@ -201,6 +201,7 @@ func (s *Server) accept(conn redcon.Conn) bool {
 		return false
 	}
 	cl := s.newClient(conn)
+	cl.idleClose = s.settings.idleTimeout() > 0
 	conn.SetContext(cl)
 	s.clients.add(cl)
 	s.stats.totalConns.Add(1)

@@ -38,6 +38,13 @@ func (st *settings) maxClients() int {
 	return st.maxclients
 }
 
+// idleTimeout is the idle timeout redcon gives connections accepted now.
+func (st *settings) idleTimeout() time.Duration {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	return st.timeout
+}
+
 func (s *Server) requirePass() string {
 	s.settings.mu.RLock()
 	defer s.settings.mu.RUnlock()
