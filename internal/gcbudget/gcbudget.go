@@ -172,7 +172,12 @@ func Run(c *Controller, interval time.Duration, stop <-chan struct{}, logger *sl
 			logger.Debug("returned free heap to the OS", "bytes", now.free)
 		}
 		if used := now.used - last.used; now.cycles != last.cycles && used >= minUsedCPU {
-			c.Next((now.gc - last.gc) / used)
+			// The GC's share says something about the controller's
+			// percent only if that was the one in force, not the
+			// headroom floor's.
+			if applied == c.percent {
+				c.Next((now.gc - last.gc) / used)
+			}
 			last = now
 		}
 		if p := c.For(now.live); p != applied {
