@@ -60,9 +60,10 @@ func (l *List) Encoding() string {
 // Whichever list later changes a shared byte copies that node first;
 // pushes and pops at the ends copy nothing, so a snapshot's pre-image of a
 // queue being pushed to costs a ring of node headers, not the jobs. NB: it
-// marks l's nodes shared, so it writes to l although l does not change; a
-// snapshot calls it under the read lock, which is safe because no reader
-// looks at the marks and only one capture runs at a time.
+// marks l's nodes shared, so it writes to l although l does not change.
+// Caller holds the keyspace write lock, or the read lock as the one
+// snapshot capture that may run at a time: no other reader looks at the
+// marks.
 func (l *List) Clone() command.Value {
 	out := &List{n: l.n, quick: l.quick}
 	if l.chunks.n > 0 {

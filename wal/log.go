@@ -392,9 +392,8 @@ func (l *Log) RemoveBefore(index uint64) (uint64, error) {
 // Append encodes ops as one record, queues it and returns at once; it never
 // does I/O or waits, because it runs under the server's keyspace lock. The
 // record is written when the caller (or a later one) waits for its
-// Pending, or within LazyCommitInterval if nobody does. Records are
-// written in the order of the Append
-// calls. ops is not retained: its Args may be reused as soon as Append
+// Pending, or within lazyCommitInterval if nobody does. Records are
+// written in the order of the Append calls. ops is not retained: its Args may be reused as soon as Append
 // returns. Every op's DB must be non-negative.
 //
 // After the log has failed (see Err), or once it is closed, Append returns
