@@ -279,8 +279,8 @@ type guardedConn struct {
 	// readyInBuf is set while ready is a slice of buf (readOnce's fast
 	// path), which the next read into buf would overwrite.
 	readyInBuf bool
-	err   error
-	stats *stats
+	err        error
+	stats      *stats
 	// writeMu keeps whole frames from interleaving: redcon's flushes and
 	// a subscriber's outbox both write to the socket.
 	writeMu sync.Mutex
