@@ -107,6 +107,18 @@ func testOps(i int) []Op {
 }
 
 // appendAll appends testOps(from..to-1) and waits for each.
+// writeLog writes records 0..n-1 into a new log in dir with opts, closes
+// it and returns them.
+func writeLog(t *testing.T, dir string, opts Options, n int) []record {
+	t.Helper()
+	l := mustOpen(t, dir, opts)
+	want := appendAll(t, l, 0, n)
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return want
+}
+
 func appendAll(t *testing.T, l *Log, from, to int) []record {
 	t.Helper()
 	var out []record

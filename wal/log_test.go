@@ -168,10 +168,8 @@ func TestReplayAfterAppendFails(t *testing.T) {
 
 func TestReplayStopsAtCallbackError(t *testing.T) {
 	dir := t.TempDir()
+	writeLog(t, dir, Options{}, 5)
 	l := mustOpen(t, dir, Options{})
-	appendAll(t, l, 0, 5)
-	l.Close()
-	l = mustOpen(t, dir, Options{})
 	defer l.Close()
 	stop := errors.New("stop")
 	calls := 0

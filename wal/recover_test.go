@@ -84,10 +84,8 @@ func TestRepairTornTail(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/segment size %d/%s", tt.name, seg, o.name), func(t *testing.T) {
 					dir := t.TempDir()
 					opts := Options{Fsync: Always, SegmentSize: seg}
-					l := mustOpen(t, dir, opts)
 					// The last record, testOps(4), has a two-byte length prefix.
-					want := appendAll(t, l, 0, 5)
-					l.Close()
+					want := writeLog(t, dir, opts, 5)
 					segs := segmentFiles(t, dir)
 					if seg == tinySegments && len(segs) < 2 {
 						t.Fatalf("tiny segments: %d segment files", len(segs))
@@ -199,9 +197,7 @@ func testRefusesMidLogCorruption(t *testing.T, open func(dir string) (*Log, erro
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			opts := Options{Fsync: No, SegmentSize: tt.seg}
-			l := mustOpen(t, dir, opts)
-			appendAll(t, l, 0, 30)
-			l.Close()
+			writeLog(t, dir, opts, 30)
 			segment, index := tt.setup(t, dir)
 			before := snapshotDir(t, dir)
 

@@ -53,10 +53,16 @@ func (b *replayBatch) add(rec []byte, size int) error {
 	n, a := len(b.ops), len(b.args)
 	b.ops, b.args = b.ops[:n+nops], b.args[:a+nargs]
 	fillOps(rec, b.ops[n:], b.args[a:])
+	b.endRecord(size)
+	return nil
+}
+
+// endRecord closes the record just added, an entry of size bytes: its
+// ops and values end where the batch's do now.
+func (b *replayBatch) endRecord(size int) {
 	b.ends = append(b.ends, len(b.ops))
 	b.vends = append(b.vends, len(b.vals))
 	b.bytes += uint64(size)
-	return nil
 }
 
 // records calls fn with each record's ops, in order.

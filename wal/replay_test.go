@@ -66,9 +66,7 @@ func TestOpenReplayRefusesMidLogCorruption(t *testing.T) {
 func TestOpenReplayAfterSnapshot(t *testing.T) {
 	dir := t.TempDir()
 	opts := Options{Fsync: No, SegmentSize: tinySegments}
-	l := mustOpen(t, dir, opts)
-	want := appendAll(t, l, 0, 30)
-	l.Close()
+	want := writeLog(t, dir, opts, 30)
 	segs := segmentFiles(t, dir)
 	if len(segs) < 4 {
 		t.Fatalf("%d segments", len(segs))
@@ -109,9 +107,7 @@ func TestOpenReplayAfterSnapshot(t *testing.T) {
 func TestOpenReplayStops(t *testing.T) {
 	dir := t.TempDir()
 	opts := Options{Fsync: No, SegmentSize: tinySegments, Logger: quietLogger()}
-	l := mustOpen(t, dir, opts)
-	appendAll(t, l, 0, 50)
-	l.Close()
+	writeLog(t, dir, opts, 50)
 	stop := errors.New("stop")
 	n := 0
 	_, _, err := OpenReplay(dir, opts, func(index uint64, ops []Op) error {
@@ -123,6 +119,6 @@ func TestOpenReplayStops(t *testing.T) {
 	if err != stop || n != 7 {
 		t.Fatalf("OpenReplay = %v after %d records, want stop after 7", err, n)
 	}
-	l = mustOpen(t, dir, opts)
+	l := mustOpen(t, dir, opts)
 	l.Close()
 }

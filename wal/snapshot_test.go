@@ -232,10 +232,8 @@ func TestRemoveBeforeKeepsWholeSegments(t *testing.T) {
 // start the log after it, so new records never reuse its indexes.
 func TestOpenAfterSnapshotAheadOfLog(t *testing.T) {
 	dir := t.TempDir()
-	l := mustOpen(t, dir, Options{})
-	appendAll(t, l, 0, 5)
-	l.Close()
-	l = mustOpen(t, dir, Options{SnapshotIndex: 9})
+	writeLog(t, dir, Options{}, 5)
+	l := mustOpen(t, dir, Options{SnapshotIndex: 9})
 	if got := l.NextIndex(); got != 10 {
 		t.Fatalf("NextIndex = %d, want 10", got)
 	}

@@ -200,8 +200,6 @@ func (b *replayBatch) addValues(rec []byte, size int) error {
 	n, a := len(b.vals), len(b.args)
 	b.vals, b.args = b.vals[:n+nvals], b.args[:a+nelems]
 	fillValues(rec, b.vals[n:], b.args[a:])
-	b.ends = append(b.ends, len(b.ops))
-	b.vends = append(b.vends, len(b.vals))
-	b.bytes += uint64(size)
+	b.endRecord(size)
 	return nil
 }

@@ -14,12 +14,7 @@ import (
 func newTestLog(t *testing.T, n, segSize int) (string, []record) {
 	t.Helper()
 	dir := t.TempDir()
-	l := mustOpen(t, dir, Options{Fsync: No, SegmentSize: segSize})
-	want := appendAll(t, l, 0, n)
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return dir, want
+	return dir, writeLog(t, dir, Options{Fsync: No, SegmentSize: segSize}, n)
 }
 
 func TestCheckCleanLog(t *testing.T) {
