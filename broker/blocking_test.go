@@ -97,9 +97,7 @@ func TestBlockedClientWaitsOnSeveralKeys(t *testing.T) {
 	waitBlocked(t, s, 1)
 	w := s.Dial()
 	w.Do("SET b 1")
-	if got := r.Read(); got != `"b"` {
-		t.Fatalf("got %s", got)
-	}
+	expectFrames(t, r, `"b"`)
 	// With data at once, the first non-empty key in argument order wins.
 	w.Do("MSET a 1 b 1")
 	if got := r.Do("BTAKE b a 0"); got != `"b"` {
@@ -130,14 +128,10 @@ func TestPipelineAroundABlockedCommand(t *testing.T) {
 		brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")) +
 		brokertest.Encode([]byte("GET"), []byte("a")))
 	// The reply owed before the blocking command goes out while it waits.
-	if got := r.Read(); got != "OK" {
-		t.Fatalf("got %s", got)
-	}
+	expectFrames(t, r, "OK")
 	waitBlocked(t, s, 1)
 	s.Dial().Do("SET k v")
-	if got := r.Read(); got != `"k"` {
-		t.Fatalf("got %s", got)
-	}
+	expectFrames(t, r, `"k"`)
 	if got := r.Read(); got != `"1"` {
 		t.Fatalf("the command pipelined after the blocked one: %s", got)
 	}
@@ -181,9 +175,7 @@ func TestServedWaiterIsLoggedAsItsEffect(t *testing.T) {
 	r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")))
 	waitBlocked(t, s, 1)
 	s.Dial().Do("SET k v")
-	if got := r.Read(); got != `"k"` {
-		t.Fatalf("got %s", got)
-	}
+	expectFrames(t, r, `"k"`)
 	s.Restart()
 	if got := s.Dial().Do("EXISTS k"); got != "(int) 0" {
 		t.Fatalf("after restart the handed-over key is back: %s", got)
@@ -211,9 +203,7 @@ func TestFlushWakesWaitersToRetry(t *testing.T) {
 	// The retry finds nothing and the client keeps waiting.
 	waitBlocked(t, s, 1)
 	w.Do("SET k v")
-	if got := r.Read(); got != `"k"` {
-		t.Fatalf("got %s", got)
-	}
+	expectFrames(t, r, `"k"`)
 }
 
 func TestCommandsSentWhileBlockedWaitTheirTurn(t *testing.T) {
@@ -243,19 +233,13 @@ func TestBlockedClientTimesOutWithCommandsBuffered(t *testing.T) {
 	r := s.Dial()
 	r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0.05")))
 	r.Send(brokertest.Encode([]byte("PING")))
-	if got := r.Read(); got != "(nil array)" {
-		t.Fatalf("got %s", got)
-	}
-	if got := r.Read(); got != "PONG" {
-		t.Fatalf("got %s", got)
-	}
+	expectFrames(t, r, "(nil array)")
+	expectFrames(t, r, "PONG")
 	// Served after a timeout, the connection reads on as before.
 	r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")))
 	waitBlocked(t, s, 1)
 	s.Dial().Do("SET k v")
-	if got := r.Read(); got != `"k"` {
-		t.Fatalf("got %s", got)
-	}
+	expectFrames(t, r, `"k"`)
 	if got := r.Do("PING"); got != "PONG" {
 		t.Fatalf("got %s", got)
 	}
@@ -273,9 +257,7 @@ func TestServedWaiterWithAPartialCommandBuffered(t *testing.T) {
 	r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")) + get[:7])
 	waitBlocked(t, s, 1)
 	w.Do("SET k v")
-	if got := r.Read(); got != `"k"` {
-		t.Fatalf("got %s", got)
-	}
+	expectFrames(t, r, `"k"`)
 	r.Send(get[7:])
 	if got := r.Read(); got != `"1"` {
 		t.Fatalf("the command completed after the serve: %s", got)
@@ -286,23 +268,15 @@ func TestServedWaiterAfterInlineRequests(t *testing.T) {
 	s := startWithBtake(t)
 	r := s.Dial()
 	r.Send("SET a 1\r\nPING\r\n")
-	if got := r.Read(); got != "OK" {
-		t.Fatalf("got %s", got)
-	}
-	if got := r.Read(); got != "PONG" {
-		t.Fatalf("got %s", got)
-	}
+	expectFrames(t, r, "OK")
+	expectFrames(t, r, "PONG")
 	for range 2 {
 		r.Send(brokertest.Encode([]byte("BTAKE"), []byte("k"), []byte("0")))
 		waitBlocked(t, s, 1)
 		s.Dial().Do("SET k v")
-		if got := r.Read(); got != `"k"` {
-			t.Fatalf("got %s", got)
-		}
+		expectFrames(t, r, `"k"`)
 		r.Send("GET a\r\n")
-		if got := r.Read(); got != `"1"` {
-			t.Fatalf("got %s", got)
-		}
+		expectFrames(t, r, `"1"`)
 	}
 }
 
@@ -385,11 +359,7 @@ func TestCommandsSentWhileBlockedInSeveralReads(t *testing.T) {
 	if got := w.Do("SET k v"); got != "OK" {
 		t.Fatal(got)
 	}
-	for _, want := range []string{`"k"`, "OK", "OK", "OK"} {
-		if got := r.Read(); got != want {
-			t.Fatalf("reply %s, want %s", got, want)
-		}
-	}
+	expectFrames(t, r, `"k"`, "OK", "OK", "OK")
 	for key, want := range map[string]string{"a": `"1"`, "bb": `"22"`, "c": `"333"`} {
 		if got := w.Do("GET " + key); got != want {
 			t.Errorf("GET %s = %s, want %s", key, got, want)
