@@ -18,7 +18,7 @@ import (
 // log replay.)
 func (s *Server) load(dir string, opts wal.Options) error {
 	start := time.Now()
-	defer gcbudget.Raise(loadGCPercent)()
+	defer gcbudget.Suspend()()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.store.SetLoading(true)
@@ -65,14 +65,6 @@ func (s *Server) load(dir string, opts wal.Options) error {
 		"keys", keys, "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
-
-// loadGCPercent is the GC percent while a keyspace loads. Nearly all a
-// load allocates stays live, so collecting at Go's default 100 marks the
-// growing keyspace over and over for little garbage: 400 took a third off
-// the CPU of loading 1M keys (BenchmarkLoadLog1M, GOGC=100 vs 400). The
-// heap at the end of a load is mostly the keyspace itself, so the peak
-// stays close to what the loaded server holds anyway.
-const loadGCPercent = 400
 
 // replayer runs logged effects (or a snapshot's ops). Every effect is
 // deterministic by construction, so each is run through its command's

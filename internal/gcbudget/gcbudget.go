@@ -24,9 +24,13 @@
 package gcbudget
 
 import (
+	"bytes"
 	"log/slog"
+	"math"
+	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -188,35 +192,80 @@ func Run(c *Controller, interval time.Duration, stop <-chan struct{}, logger *sl
 	}
 }
 
-// raised is the state of Raise: how many raises are in force (tests run
-// several servers, each loading, in one process) and the GC percent before
-// the first of them.
-var raised struct {
+// suspended is the state of Suspend: how many suspensions are in force
+// (tests run several servers, each loading, in one process) and the GC
+// percent and memory limit before the first of them.
+var suspended struct {
 	sync.Mutex
-	count int
-	prev  int
+	count     int
+	prevGC    int
+	prevLimit int64
 }
 
-// Raise sets the GC percent to at least percent until the function it
-// returns is called (a start-up load, which allocates almost nothing but
-// live data, collects less often). A GC percent already higher, or off,
-// is kept; the one before the first raise comes back after the last.
-func Raise(percent int) (restore func()) {
-	raised.Lock()
-	if raised.count == 0 {
-		raised.prev = debug.SetGCPercent(percent)
-		if raised.prev < 0 || raised.prev > percent {
-			debug.SetGCPercent(raised.prev)
+// loadFallbackPercent is the GC percent of a load when the memory
+// available is unknown, so the collector cannot be turned off safely.
+const loadFallbackPercent = 400
+
+// Suspend turns the collector off until the function it returns is
+// called. A start-up load allocates almost nothing but live data, so every
+// collection during it marks the growing keyspace again for no garbage:
+// at the default 400 for loads, collection was a third of the start-up
+// CPU (2.27M keys from a snapshot and a log: 3.3-3.9 s, 2.4 s with the
+// collector off, peak RSS unchanged). A memory limit of half the memory
+// available stands in for it: past that the collector runs as the limit
+// requires. A lower limit already set (GOMEMLIMIT) is kept. Where the
+// memory available is unknown, the GC percent is raised to 400 instead.
+// The percent and limit in force before the first Suspend come back
+// after the last resume.
+func Suspend() (resume func()) {
+	suspended.Lock()
+	if suspended.count == 0 {
+		suspended.prevGC = debug.SetGCPercent(-1)
+		suspended.prevLimit = debug.SetMemoryLimit(-1)
+		if avail, ok := memAvailable(); ok {
+			debug.SetMemoryLimit(min(suspended.prevLimit, int64(min(avail/2, math.MaxInt64))))
+		} else {
+			debug.SetGCPercent(loadFallbackPercent)
+			if suspended.prevGC < 0 || suspended.prevGC > loadFallbackPercent {
+				debug.SetGCPercent(suspended.prevGC)
+			}
 		}
 	}
-	raised.count++
-	raised.Unlock()
+	suspended.count++
+	suspended.Unlock()
 	return func() {
-		raised.Lock()
-		raised.count--
-		if raised.count == 0 {
-			debug.SetGCPercent(raised.prev)
+		suspended.Lock()
+		suspended.count--
+		if suspended.count == 0 {
+			debug.SetGCPercent(suspended.prevGC)
+			debug.SetMemoryLimit(suspended.prevLimit)
 		}
-		raised.Unlock()
+		suspended.Unlock()
 	}
+}
+
+// memAvailable is the memory the system can give without swapping
+// (Linux's MemAvailable); a variable so tests can replace it.
+var memAvailable = func() (uint64, bool) {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0, false
+	}
+	return parseMemAvailable(data)
+}
+
+// parseMemAvailable reads the MemAvailable line of /proc/meminfo, in kB.
+func parseMemAvailable(meminfo []byte) (uint64, bool) {
+	for line := range bytes.Lines(meminfo) {
+		rest, ok := bytes.CutPrefix(line, []byte("MemAvailable:"))
+		if !ok {
+			continue
+		}
+		kb, err := strconv.ParseUint(string(bytes.TrimSuffix(bytes.TrimSpace(rest), []byte(" kB"))), 10, 64)
+		if err != nil {
+			return 0, false
+		}
+		return kb << 10, true
+	}
+	return 0, false
 }

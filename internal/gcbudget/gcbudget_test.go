@@ -2,6 +2,7 @@ package gcbudget
 
 import (
 	"log/slog"
+	"math"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -146,24 +147,60 @@ func TestRunReturnsFreeHeapWhenQuiet(t *testing.T) {
 	}
 }
 
-func TestRaiseKeepsHigherAndRestores(t *testing.T) {
+func TestSuspendTurnsCollectorOffUnderALimitAndRestores(t *testing.T) {
 	defer debugSetGCPercent(debugSetGCPercent(100))
-	end1 := Raise(400)
-	end2 := Raise(400) // a second load at the same time
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	defer func(f func() (uint64, bool)) { memAvailable = f }(memAvailable)
+	memAvailable = func() (uint64, bool) { return 8 << 30, true }
+
+	end1 := Suspend()
+	end2 := Suspend() // a second load at the same time
+	if got := debug.SetMemoryLimit(-1); got != 4<<30 {
+		t.Fatalf("memory limit while suspended = %d, want half the 8 GiB available", got)
+	}
 	end1()
-	if got := debugSetGCPercent(400); got != 400 {
-		t.Fatalf("GC percent with one raise left = %d, want 400", got)
+	if got := debugSetGCPercent(-1); got != -1 {
+		t.Fatalf("GC percent with one suspension left = %d, want off", got)
 	}
 	end2()
-	if got := debugSetGCPercent(800); got != 100 {
-		t.Fatalf("GC percent after the last raise = %d, want the 100 before it", got)
+	if got := debugSetGCPercent(100); got != 100 {
+		t.Fatalf("GC percent after the last resume = %d, want the 100 before it", got)
 	}
-	end := Raise(400)
-	if got := debugSetGCPercent(800); got != 800 {
-		t.Fatalf("Raise(400) over 800 left %d, want 800 kept", got)
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Fatalf("memory limit after the last resume = %d, want none", got)
+	}
+
+	debug.SetMemoryLimit(1 << 30) // GOMEMLIMIT=1GiB
+	end := Suspend()
+	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
+		t.Fatalf("memory limit suspended under GOMEMLIMIT = %d, want the lower 1 GiB kept", got)
 	}
 	end()
-	if got := debugSetGCPercent(100); got != 800 {
-		t.Fatalf("GC percent after the raise over 800 = %d, want 800", got)
+}
+
+func TestSuspendRaisesPercentWhenMemoryUnknown(t *testing.T) {
+	defer debugSetGCPercent(debugSetGCPercent(100))
+	defer func(f func() (uint64, bool)) { memAvailable = f }(memAvailable)
+	memAvailable = func() (uint64, bool) { return 0, false }
+	end := Suspend()
+	if got := debugSetGCPercent(400); got != loadFallbackPercent {
+		t.Fatalf("GC percent suspended without a memory figure = %d, want %d", got, loadFallbackPercent)
+	}
+	end()
+	debugSetGCPercent(800)
+	end = Suspend()
+	if got := debugSetGCPercent(800); got != 800 {
+		t.Fatalf("a GC percent of 800 became %d, want it kept", got)
+	}
+	end()
+}
+
+func TestParseMemAvailable(t *testing.T) {
+	got, ok := parseMemAvailable([]byte("MemTotal:       24683584 kB\nMemFree:  1 kB\nMemAvailable:   24206608 kB\n"))
+	if !ok || got != 24206608<<10 {
+		t.Fatalf("parseMemAvailable = %d, %v; want %d", got, ok, uint64(24206608)<<10)
+	}
+	if _, ok := parseMemAvailable([]byte("MemTotal: 1 kB\n")); ok {
+		t.Fatal("parseMemAvailable found a figure in meminfo without MemAvailable")
 	}
 }
