@@ -156,6 +156,9 @@ type DB struct {
 	// write lock throughout, so building it in a reader is safe; never set
 	// while a capture is attached (BeginCapture builds it first).
 	orderStale bool
+	// feed hashes the keys added while order is stale, if any were
+	// (keyspace_order_feed.go).
+	feed *orderFeed
 	// capture is the snapshot capture copying this table, if one is in
 	// progress and has not reached its end (capture.go); every change to
 	// a key tells it first.
@@ -188,13 +191,8 @@ func (db *DB) scanOrder() *btree.BTreeG[scanKey] {
 // in one pass (btree's Load appends sorted items to the rightmost leaf).
 // Caller holds the write lock.
 func (db *DB) buildOrder() {
-	ks := make([]scanKey, 0, len(db.keys))
-	for k := range db.keys {
-		ks = append(ks, scanKey{db.hash(k), k})
-	}
-	sortScanKeys(ks) // keyspace_load.go
 	tr := newOrder()
-	for _, k := range ks {
+	for _, k := range db.orderKeys() { // keyspace_order_feed.go
 		tr.Load(k)
 	}
 	db.order, db.orderStale = tr, false
@@ -341,7 +339,9 @@ func (db *DB) insert(key string, v command.Value, expireAt int64) *entry {
 	if expireAt != 0 {
 		db.expires[key] = e
 	}
-	if !db.orderStale {
+	if db.orderStale {
+		db.feedKey(key)
+	} else {
 		db.order.Set(scanKey{db.hash(key), key})
 	}
 	if db.capture != nil {
@@ -385,7 +385,9 @@ func (db *DB) remove(key string) {
 	if e.expireAt != 0 {
 		delete(db.expires, key)
 	}
-	if !db.orderStale {
+	if db.orderStale {
+		db.breakFeed()
+	} else {
 		db.order.Delete(scanKey{db.hash(key), key})
 	}
 	if db.store.hooks.Written != nil {
@@ -436,6 +438,7 @@ func (db *DB) Flush() {
 	db.expires = make(map[string]*entry)
 	if db.orderStale {
 		db.order = nil // still built when the load ends
+		db.breakFeed()
 	} else {
 		db.order = newOrder()
 	}
@@ -449,6 +452,7 @@ func (db *DB) Swap(other *DB) {
 	db.expires, other.expires = other.expires, db.expires
 	db.order, other.order = other.order, db.order
 	db.orderStale, other.orderStale = other.orderStale, db.orderStale
+	db.feed, other.feed = other.feed, db.feed
 	db.capture, other.capture = other.capture, db.capture
 	db.flushed()
 	other.flushed()

@@ -35,6 +35,9 @@ func (l *Loader) Reserve(db, n int) {
 	d := l.store.dbs[db]
 	if len(d.keys) == 0 && n > 0 {
 		d.keys = make(map[string]*entry, n)
+		if d.orderStale && d.feed == nil {
+			d.feed = newOrderFeed(l.store.seed, n)
+		}
 	}
 }
 
@@ -93,7 +96,9 @@ func (l *Loader) insert(d *DB, k string, e *entry) {
 	e.access.Store(l.now)
 	n := len(d.keys)
 	d.keys[k] = e
-	if len(d.keys) == n {
+	if len(d.keys) > n {
+		d.feedKey(k)
+	} else {
 		// The key was there (a snapshot holds each key once, but a
 		// loader may be used on a database that is not empty, and a log
 		// sets keys again): its TTL goes with its old value.

@@ -3,6 +3,7 @@ package kv
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/brokerd/brokerd/command"
@@ -182,4 +183,53 @@ func TestLoadFailedMidway(t *testing.T) {
 	x.replayInto(abandoned, x.effects[:len(x.effects)/2])
 	abandoned.SetLoading(false) // the broker's load ends so on an error too
 	checkOrder(t, abandoned)
+}
+
+// A load that only adds keys hands them to the order feed as they come
+// (keyspace_order_feed.go): the order built from it is the one built key
+// by key, whether the keys came through the loader (overwrites included),
+// through commands, or were swapped to another database.
+func TestLoadOrderFromFeed(t *testing.T) {
+	x := newTester(t)
+	replica := newReplica(x)
+	replica.SetLoading(true)
+	l := replica.NewLoader()
+	n := 3*feedBatch + 17
+	l.Reserve(0, n)
+	for i := range n {
+		l.PutString(0, fmt.Appendf(nil, "key:%d", i), []byte("v"), false, 0)
+	}
+	for i := 0; i < n; i += 5 { // overwrites add no key
+		l.PutString(0, fmt.Appendf(nil, "key:%d", i), []byte("w"), false, 0)
+	}
+	var lines []string
+	for i := range feedBatch + 3 {
+		lines = append(lines, fmt.Sprintf("SET s%d v", i))
+	}
+	lines = append(lines, "@1", "SET one 1", "RPUSH list a b", "@2", "SET two 2", "SWAPDB 1 2", "@0")
+	x.run(lines)
+	x.replayInto(replica, x.effects)
+	for _, i := range []int{0, 1, 2} {
+		db := replica.dbs[i]
+		if db.feed == nil || db.feed.broken {
+			t.Fatalf("db %d: the load broke or skipped the feed", i)
+		}
+		fed := db.feed.finish()
+		db.feed = nil
+		want := make([]scanKey, 0, len(db.keys))
+		for k := range db.keys {
+			want = append(want, scanKey{db.hash(k), k})
+		}
+		slices.SortFunc(want, compareScanKeys)
+		if !reflect.DeepEqual(fed, want) {
+			t.Fatalf("db %d: the feed gave %d keys, want the %d of the table in scan order", i, len(fed), len(want))
+		}
+		db.feed = newOrderFeed(replica.seed, 0) // fed nothing: SetLoading(false) builds from the table
+		db.breakFeed()
+	}
+	replica.SetLoading(false)
+	checkOrder(t, replica)
+	if got := replica.dbs[0].Size(); got != n+feedBatch+3 {
+		t.Fatalf("db 0 holds %d keys, want %d", got, n+feedBatch+3)
+	}
 }
