@@ -18,8 +18,10 @@ func TestCommandInfoShape(t *testing.T) {
 		{"COMMAND INFO client|id", `[["client|id" (int) 2 [noscript loading stale] (int) 0 (int) 0 (int) 0 [@slow @connection] [] [] []]]`},
 		{"COMMAND INFO client|nosuch", `[(nil)]`},
 	})
+	// In RESP3 the flags, categories, tips, key specs and (empty)
+	// subcommands are sets, as in Redis's addReplyCommandInfo.
 	adminExpect(t, adminDial(t, s, 3), []adminCase{
-		{"COMMAND INFO ping", `[["ping" (int) -1 set[fast] (int) 0 (int) 0 (int) 0 set[@fast @connection] set[] [] set[]]]`},
+		{"COMMAND INFO ping", `[["ping" (int) -1 set[fast] (int) 0 (int) 0 (int) 0 set[@fast @connection] set[] set[] set[]]]`},
 		{"COMMAND INFO nosuch", `[(nil)]`},
 	})
 }

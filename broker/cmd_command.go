@@ -44,17 +44,18 @@ func (s *Server) commandInfo(c *command.Ctx) error {
 
 // writeCommandInfo writes Redis 7.2's ten-element COMMAND INFO entry:
 // name, arity, flags, first key, last key, step, ACL categories, tips, key
-// specs and subcommands.
-//
-// Specs carry only the legacy (first, last, step) triple, so the key spec
-// is derived from it: one index/range spec whose flags are RW for write
-// commands and RO otherwise (Redis's finer OW/RM/ACCESS/INSERT/... flags
-// are not modelled). Tips are not modelled and reply an empty set.
+// specs and subcommands. The key specs and the movablekeys flag come from
+// the command's key data (command_keyspecs.go), the same that COMMAND
+// GETKEYS applies. Tips are not modelled and reply an empty set.
 func writeCommandInfo(out *command.Reply, spec *command.Spec) {
+	keys := keysOf(spec)
 	out.Array(10)
 	out.BulkString(spec.LowerName())
 	out.Int(int64(spec.Arity))
 	flags := spec.Flags.Names()
+	if _, movable := command.LegacyRange(keys.specs); movable {
+		flags = append(flags, "movablekeys")
+	}
 	out.Set(len(flags))
 	for _, f := range flags {
 		out.Simple(f)
@@ -67,7 +68,7 @@ func writeCommandInfo(out *command.Reply, spec *command.Spec) {
 		out.Simple(cat)
 	}
 	out.Set(0)
-	writeKeySpecs(out, spec)
+	writeKeySpecs(out, keys.specs)
 	if len(spec.Subcommands) == 0 {
 		out.Set(0)
 		return
@@ -78,45 +79,70 @@ func writeCommandInfo(out *command.Reply, spec *command.Spec) {
 	}
 }
 
-func writeKeySpecs(out *command.Reply, spec *command.Spec) {
-	k := spec.Keys
-	if k.First == 0 {
-		out.Array(0)
-		return
+// writeKeySpecs writes key specs as Redis's addReplyCommandKeySpecs does.
+func writeKeySpecs(out *command.Reply, specs []command.KeySpec) {
+	out.Set(len(specs))
+	for _, s := range specs {
+		if s.Notes != "" {
+			out.Map(4)
+			out.BulkString("notes")
+			out.BulkString(s.Notes)
+		} else {
+			out.Map(3)
+		}
+		out.BulkString("flags")
+		writeKeyFlags(out, s.Flags)
+		out.BulkString("begin_search")
+		out.Map(2)
+		out.BulkString("type")
+		if s.Keyword == "" {
+			out.BulkString("index")
+			out.BulkString("spec")
+			out.Map(1)
+			out.BulkString("index")
+			out.Int(int64(s.Index))
+		} else {
+			out.BulkString("keyword")
+			out.BulkString("spec")
+			out.Map(2)
+			out.BulkString("keyword")
+			out.BulkString(s.Keyword)
+			out.BulkString("startfrom")
+			out.Int(int64(s.StartFrom))
+		}
+		out.BulkString("find_keys")
+		out.Map(2)
+		out.BulkString("type")
+		if s.KeyNum {
+			out.BulkString("keynum")
+			out.BulkString("spec")
+			out.Map(3)
+			out.BulkString("keynumidx")
+			out.Int(int64(s.KeyNumIdx))
+			out.BulkString("firstkey")
+			out.Int(int64(s.FirstKey))
+		} else {
+			out.BulkString("range")
+			out.BulkString("spec")
+			out.Map(3)
+			out.BulkString("lastkey")
+			out.Int(int64(s.LastKey))
+		}
+		out.BulkString("keystep")
+		out.Int(int64(s.KeyStep))
+		if !s.KeyNum {
+			out.BulkString("limit")
+			out.Int(int64(s.Limit))
+		}
 	}
-	access := "RO"
-	if spec.Has(command.Write) {
-		access = "RW"
+}
+
+func writeKeyFlags(out *command.Reply, f command.KeyFlag) {
+	names := f.Names()
+	out.Set(len(names))
+	for _, n := range names {
+		out.Simple(n)
 	}
-	lastkey := k.Last // relative to the first key; negative counts from the end
-	if lastkey >= 0 {
-		lastkey -= k.First
-	}
-	out.Array(1)
-	out.Map(3)
-	out.BulkString("flags")
-	out.Set(1)
-	out.Simple(access)
-	out.BulkString("begin_search")
-	out.Map(2)
-	out.BulkString("type")
-	out.BulkString("index")
-	out.BulkString("spec")
-	out.Map(1)
-	out.BulkString("index")
-	out.Int(int64(k.First))
-	out.BulkString("find_keys")
-	out.Map(2)
-	out.BulkString("type")
-	out.BulkString("range")
-	out.BulkString("spec")
-	out.Map(3)
-	out.BulkString("lastkey")
-	out.Int(int64(lastkey))
-	out.BulkString("keystep")
-	out.Int(int64(k.Step))
-	out.BulkString("limit")
-	out.Int(0)
 }
 
 // commandDocs implements COMMAND DOCS [name ...]: a map from name to its
@@ -224,31 +250,52 @@ func (s *Server) commandList(c *command.Ctx) error {
 	return nil
 }
 
-// commandGetKeys implements COMMAND GETKEYS command [arg ...] from the
-// Spec's key positions. Commands whose keys Redis finds by keyword or key
-// count (EVAL, XREAD, ...) have no legacy positions here and answer "no
-// key arguments".
+// commandGetKeys implements COMMAND GETKEYS command [arg ...]: the keys
+// the command's key data finds in its arguments, without running it.
 func (s *Server) commandGetKeys(c *command.Ctx) error {
+	return s.getKeys(c, false)
+}
+
+// commandGetKeysAndFlags implements COMMAND GETKEYSANDFLAGS command
+// [arg ...]: each key with the flags it is accessed with.
+func (s *Server) commandGetKeysAndFlags(c *command.Ctx) error {
+	return s.getKeys(c, true)
+}
+
+// getKeys is Redis's getKeysSubcommandImpl: find the command (a
+// container's subcommand when one is named), check it has keys at all,
+// then its arity, then find the keys.
+func (s *Server) getKeys(c *command.Ctx, withFlags bool) error {
 	args := c.Args[2:]
 	spec := s.table.Lookup(args[0])
 	if spec != nil && len(spec.Subcommands) > 0 && len(args) >= 2 {
 		spec = spec.Subcommand(args[1])
 	}
-	switch {
-	case spec == nil:
+	if spec == nil {
 		return command.Error("ERR Invalid command specified")
-	case spec.Keys.First == 0:
+	}
+	keys := keysOf(spec)
+	switch {
+	case !keys.hasKeys():
 		return command.Error("ERR The command has no key arguments")
 	case (spec.Arity > 0 && spec.Arity != len(args)) || len(args) < -spec.Arity:
 		return command.Error("ERR Invalid number of arguments specified for command")
 	}
-	pos := spec.Keys.Positions(args)
-	if len(pos) == 0 {
+	found := keys.find(args)
+	if len(found) == 0 {
+		// NB: Redis answers an empty array here for the commands flagged
+		// no_mandatory_keys (EVAL, FCALL, ...); brokerd registers none.
 		return command.Error("ERR Invalid arguments specified for command")
 	}
-	c.Out.Array(len(pos))
-	for _, p := range pos {
-		c.Out.Bulk(args[p])
+	c.Out.Array(len(found))
+	for _, k := range found {
+		if !withFlags {
+			c.Out.Bulk(args[k.Pos])
+			continue
+		}
+		c.Out.Array(2)
+		c.Out.Bulk(args[k.Pos])
+		writeKeyFlags(c.Out, k.Flags)
 	}
 	return nil
 }
@@ -270,4 +317,6 @@ var commandHelpLines = []string{
 	"    commands are returned.",
 	"GETKEYS <full-command>",
 	"    Return the keys from a full Redis command.",
+	"GETKEYSANDFLAGS <full-command>",
+	"    Return the keys and the access flags from a full Redis command.",
 }

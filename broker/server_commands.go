@@ -85,6 +85,8 @@ func serverSpecs(s *Server) []command.Spec {
 					Summary: "Returns documentary information about one, multiple or all commands.", Since: "7.0.0", Group: server},
 				{Name: "COMMAND|GETKEYS", Arity: -3, Flags: command.Loading | command.Stale, ACLCategories: aclSlowConn, Run: s.commandGetKeys,
 					Summary: "Extracts the key names from an arbitrary command.", Since: "2.8.13", Group: server},
+				{Name: "COMMAND|GETKEYSANDFLAGS", Arity: -3, Flags: command.Loading | command.Stale, ACLCategories: aclSlowConn, Run: s.commandGetKeysAndFlags,
+					Summary: "Extracts the key names and access flags for an arbitrary command.", Since: "7.0.0", Group: server},
 				{Name: "COMMAND|HELP", Arity: 2, Flags: command.Loading | command.Stale, ACLCategories: aclSlowConn, Run: command.Help(commandHelpLines...),
 					Summary: help, Since: "5.0.0", Group: server},
 				{Name: "COMMAND|INFO", Arity: -2, Flags: command.Loading | command.Stale, ACLCategories: aclSlowConn, Run: s.commandInfo,
