@@ -156,6 +156,35 @@ func TestListBlockingParks(t *testing.T) {
 	}
 }
 
+// A parked list command is retried only once one of its keys holds a
+// list (BlockRequest.Ready); a key of another type or a deleted one leaves
+// it waiting, as a retry would.
+func TestListBlockingReadyOnlyWithAList(t *testing.T) {
+	x := newStringTester(t)
+	for _, tt := range []struct{ line, keys string }{
+		{"BLPOP a b 0", "a b"}, {"BLMPOP 0 2 a b RIGHT", "a b"}, {"BLMOVE b dst LEFT RIGHT 0", "b"},
+	} {
+		line := tt.line
+		req := x.wantBlocked(line, false, tt.keys, 0)
+		if req.Ready == nil || req.Ready() {
+			t.Fatalf("%s: ready to retry with no list, want it to wait", line)
+		}
+		x.do("SET b string")
+		if req.Ready() {
+			t.Errorf("%s: ready to retry when b holds a string", line)
+		}
+		x.do("DEL b")
+		x.do("RPUSH b job")
+		if !req.Ready() {
+			t.Errorf("%s: not ready to retry when b holds a list", line)
+		}
+		x.do("RPOP b")
+		if req.Ready() {
+			t.Errorf("%s: ready to retry once b was emptied again", line)
+		}
+	}
+}
+
 // TestListBlockingWithoutBlocking: inside MULTI or a script a blocking
 // command answers as its non-blocking form would.
 func TestListBlockingWithoutBlocking(t *testing.T) {
