@@ -32,7 +32,7 @@ type waiter struct {
 	keys      []*keyQueue
 	deadline  time.Time // zero: wait forever
 	onTimeout func(*command.Reply)
-	ready     func() bool // BlockRequest.Ready of the latest attempt; nil: always retry
+	ready     func(string, command.Value) bool // BlockRequest.Ready of the latest attempt; nil: always retry
 
 	// Guarded by the keyspace write lock.
 	// out holds the reply a retry writes: the client's own buffer belongs
@@ -215,6 +215,8 @@ func (s *Server) serveReadyFor(cl *client) {
 	for i := 0; i < len(b.ready); i++ {
 		q := b.ready[i]
 		q.ready = false
+		db := s.store.DB(q.db)
+		v := db.Peek([]byte(q.key))
 		for j := 0; j < len(q.waiters); {
 			w := q.waiters[j]
 			if w.cl.killed.Load() {
@@ -224,14 +226,15 @@ func (s *Server) serveReadyFor(cl *client) {
 				s.blocking.unpark(w)
 				continue
 			}
-			if w.ready != nil && !w.ready() {
+			if w.ready != nil && !w.ready(q.key, v) {
 				j++ // a retry would find nothing: it keeps its place
 				continue
 			}
-			if s.retry(w) {
-				continue // w left q.waiters
+			served := s.retry(w)
+			v = db.Peek([]byte(q.key)) // the retry may have changed it
+			if !served {
+				j++
 			}
-			j++
 		}
 	}
 	clear(b.ready)

@@ -25,13 +25,17 @@ type BlockRequest struct {
 	// the call (XREAD's "$" becomes the stream's last ID). The broker
 	// copies them.
 	Args [][]byte
-	// Ready, when set, is asked before each retry, under the write lock:
-	// false says a retry would find nothing and park again, so the broker
-	// skips it (a retry that finds nothing leaves no trace, so skipping it
-	// changes nothing). It must answer true whenever in doubt: the key is
-	// gone, holds another value, or anything the command depends on
-	// changed. A retry that parks again hands over a fresh Ready.
-	Ready func() bool
+	// Ready, when set, is asked before each retry, under the write lock,
+	// with the key whose write prompted it (one of Keys) and the value
+	// that key now holds (nil when none): false says a retry would find
+	// nothing and park again, so the broker skips it (a retry that finds
+	// nothing leaves no trace, so skipping it changes nothing). It must
+	// answer true whenever in doubt: the key is gone, holds another value,
+	// or anything the command depends on changed. The broker looks the key
+	// up once for all its waiters, which is why Ready is given the value:
+	// a busy queue has every waiter asked on each write. A retry that
+	// parks again hands over a fresh Ready.
+	Ready func(key string, v Value) bool
 	// OnTimeout writes the reply sent when the timeout passes; nil sends
 	// the null array (Redis's reply for BLPOP, BLMPOP, BZPOPMIN, XREAD).
 	OnTimeout func(out *Reply)

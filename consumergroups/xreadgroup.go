@@ -56,7 +56,7 @@ func xreadgroup(c *command.Ctx) error {
 			// first attempt creates the consumers and marks them seen.
 			touchConsumers(c, &a, now)
 		}
-		c.Block(command.BlockRequest{Keys: a.keys, Timeout: time.Duration(a.timeout) * time.Millisecond, Ready: readyCheck(c.DB, &a)})
+		c.Block(command.BlockRequest{Keys: a.keys, Timeout: time.Duration(a.timeout) * time.Millisecond, Ready: readyCheck(&a)})
 		return nil
 	}
 	consumers := touchConsumers(c, &a, now)
@@ -107,20 +107,25 @@ func touchConsumers(c *command.Ctx, a *readArgs, now int64) []*Consumer {
 // of its keys is worth a retry only if that key no longer holds the same
 // stream with the same group (the retry then replies Redis's error), or
 // the stream has an entry the group has not been given. Every consumer of
-// a busy group is woken by each XADD, and all but the first find nothing:
+// a busy group is asked on each XADD, and all but the first find nothing:
 // without this check each of them parsed and looked up its command again.
-func readyCheck(db command.DB, a *readArgs) func() bool {
+func readyCheck(a *readArgs) func(string, command.Value) bool {
 	// The arguments are the request's own (redcon copies each request; a
 	// retry's are the waiter's copy), so the check may keep them.
 	keys, targets, group := a.keys, a.targets, a.group
-	return func() bool {
+	return func(key string, v command.Value) bool {
+		matched := false
 		for i, t := range targets {
-			s, ok := db.Peek(keys[i]).(*streams.Stream)
+			if string(keys[i]) != key {
+				continue
+			}
+			matched = true
+			s, ok := v.(*streams.Stream)
 			if !ok || s != t.s || of(s).lookup(group) != t.g || hasNew(t.s, t.g) {
 				return true
 			}
 		}
-		return false
+		return !matched
 	}
 }
 

@@ -74,28 +74,22 @@ func parseHexFloat(b []byte) (float64, bool) {
 }
 
 // block parks the client on keys (copied: they alias the request). Its
-// retries wait until one of the keys holds a list: every client blocked on
-// a queue is woken by each push, and all but the first found it empty
+// retries wait until the key written holds a list: every client blocked
+// on a queue is asked on each push, and all but the first found it empty
 // again, each after parsing and running its command anew (with 50 BRPOP
-// workers, 40% of the server's CPU).
+// workers, 40% of the server's CPU). A key of another type leaves the
+// client waiting, as the retry would (waitOn).
 func block(c *command.Ctx, keys [][]byte, timeout time.Duration) {
 	cp := make([][]byte, len(keys))
 	for i, k := range keys {
 		cp[i] = append([]byte(nil), k...)
 	}
-	db := c.DB
-	c.Block(command.BlockRequest{Keys: cp, Timeout: timeout, Ready: func() bool { return holdsList(db, cp) }})
+	c.Block(command.BlockRequest{Keys: cp, Timeout: timeout, Ready: holdsList})
 }
 
-// holdsList reports whether one of keys holds a list, which a retry would
-// serve (waitOn's test, without touching the keys).
-func holdsList(db command.DB, keys [][]byte) bool {
-	for _, k := range keys {
-		if _, ok := db.Peek(k).(*List); ok {
-			return true
-		}
-	}
-	return false
+func holdsList(_ string, v command.Value) bool {
+	_, ok := v.(*List)
+	return ok
 }
 
 // waitOn reports whether a retry should go on waiting: none of keys holds

@@ -166,20 +166,21 @@ func TestListBlockingReadyOnlyWithAList(t *testing.T) {
 	} {
 		line := tt.line
 		req := x.wantBlocked(line, false, tt.keys, 0)
-		if req.Ready == nil || req.Ready() {
+		ready := func() bool { return req.Ready("b", x.store.DB(0).Peek([]byte("b"))) }
+		if req.Ready == nil || ready() {
 			t.Fatalf("%s: ready to retry with no list, want it to wait", line)
 		}
 		x.do("SET b string")
-		if req.Ready() {
+		if ready() {
 			t.Errorf("%s: ready to retry when b holds a string", line)
 		}
 		x.do("DEL b")
 		x.do("RPUSH b job")
-		if !req.Ready() {
+		if !ready() {
 			t.Errorf("%s: not ready to retry when b holds a list", line)
 		}
 		x.do("RPOP b")
-		if req.Ready() {
+		if ready() {
 			t.Errorf("%s: ready to retry once b was emptied again", line)
 		}
 	}
