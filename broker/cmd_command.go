@@ -93,38 +93,26 @@ func writeKeySpecs(out *command.Reply, specs []command.KeySpec) {
 		out.BulkString("flags")
 		writeKeyFlags(out, s.Flags)
 		out.BulkString("begin_search")
-		out.Map(2)
-		out.BulkString("type")
 		if s.Keyword == "" {
-			out.BulkString("index")
-			out.BulkString("spec")
-			out.Map(1)
+			writeSpecHead(out, "index", 1)
 			out.BulkString("index")
 			out.Int(int64(s.Index))
 		} else {
-			out.BulkString("keyword")
-			out.BulkString("spec")
-			out.Map(2)
+			writeSpecHead(out, "keyword", 2)
 			out.BulkString("keyword")
 			out.BulkString(s.Keyword)
 			out.BulkString("startfrom")
 			out.Int(int64(s.StartFrom))
 		}
 		out.BulkString("find_keys")
-		out.Map(2)
-		out.BulkString("type")
 		if s.KeyNum {
-			out.BulkString("keynum")
-			out.BulkString("spec")
-			out.Map(3)
+			writeSpecHead(out, "keynum", 3)
 			out.BulkString("keynumidx")
 			out.Int(int64(s.KeyNumIdx))
 			out.BulkString("firstkey")
 			out.Int(int64(s.FirstKey))
 		} else {
-			out.BulkString("range")
-			out.BulkString("spec")
-			out.Map(3)
+			writeSpecHead(out, "range", 3)
 			out.BulkString("lastkey")
 			out.Int(int64(s.LastKey))
 		}
@@ -135,6 +123,16 @@ func writeKeySpecs(out *command.Reply, specs []command.KeySpec) {
 			out.Int(int64(s.Limit))
 		}
 	}
+}
+
+// writeSpecHead starts a begin_search or find_keys map, {type: typ,
+// spec: {...}}, whose spec's n fields the caller writes.
+func writeSpecHead(out *command.Reply, typ string, n int) {
+	out.Map(2)
+	out.BulkString("type")
+	out.BulkString(typ)
+	out.BulkString("spec")
+	out.Map(n)
 }
 
 func writeKeyFlags(out *command.Reply, f command.KeyFlag) {
