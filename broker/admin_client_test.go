@@ -148,7 +148,7 @@ func TestClientSubcommandErrors(t *testing.T) {
 	})
 	help := r.Do("CLIENT HELP")
 	if !strings.HasPrefix(help, "[CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are: ") ||
-		!strings.HasSuffix(help, " HELP     Print this help.]") {
+		!strings.HasSuffix(help, " HELP     Prints this help.]") {
 		t.Errorf("CLIENT HELP = %s", help)
 	}
 }

@@ -14,7 +14,7 @@ func Help(lines ...string) Handler {
 			c.Out.Simple(l)
 		}
 		c.Out.Simple("HELP")
-		c.Out.Simple("    Print this help.")
+		c.Out.Simple("    Prints this help.") // as redis-server 7.0.15 answers
 		return nil
 	}
 }

@@ -90,7 +90,7 @@ func TestXGroupSubcommands(t *testing.T) {
 			"XGROUP DESTROY none g", "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.",
 		}},
 		{"help", []string{
-			"XGROUP HELP", "[XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are: CREATE <key> <groupname> <id|$> [option]     Create a new consumer group. Options are:     * MKSTREAM       Create the empty stream if it does not exist.     * ENTRIESREAD entries_read       Set the group's entries_read counter (internal use). CREATECONSUMER <key> <groupname> <consumer>     Create a new consumer in the specified group. DELCONSUMER <key> <groupname> <consumer>     Remove the specified consumer. DESTROY <key> <groupname>     Remove the specified group. SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]     Set the current group ID and entries_read counter. HELP     Print this help.]",
+			"XGROUP HELP", "[XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are: CREATE <key> <groupname> <id|$> [option]     Create a new consumer group. Options are:     * MKSTREAM       Create the empty stream if it does not exist.     * ENTRIESREAD entries_read       Set the group's entries_read counter (internal use). CREATECONSUMER <key> <groupname> <consumer>     Create a new consumer in the specified group. DELCONSUMER <key> <groupname> <consumer>     Remove the specified consumer. DESTROY <key> <groupname>     Remove the specified group. SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]     Set the current group ID and entries_read counter. HELP     Prints this help.]",
 		}},
 	}
 	for _, tt := range tests {

@@ -67,7 +67,7 @@ func TestObjectHelpAndErrors(t *testing.T) {
 		1:  "ENCODING <key>",
 		12: "    <key>.",
 		13: "HELP",
-		14: "    Print this help.",
+		14: "    Prints this help.",
 	} {
 		if help[i] != want {
 			t.Errorf("line %d = %q, want %q", i, help[i], want)

@@ -10,7 +10,7 @@ func TestXInfo(t *testing.T) {
 	x := newTester(t)
 	x.fill("s", 3)
 	x.wants(
-		"XINFO HELP", `[XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are: STREAM <key> [FULL [COUNT <count>]     Show information about the stream. HELP     Print this help.]`,
+		"XINFO HELP", `[XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are: STREAM <key> [FULL [COUNT <count>]     Show information about the stream. HELP     Prints this help.]`,
 		"XINFO STREAM s FULL COUNT 2", `["length" (int) 3 "radix-tree-keys" (int) 1 "radix-tree-nodes" (int) 2 "last-generated-id" "1-3" "max-deleted-entry-id" "0-0" "entries-added" (int) 3 "recorded-first-entry-id" "1-1" "entries" [["1-1" ["f" "v1"]] ["1-2" ["f" "v2"]]] "groups" []]`,
 		"XINFO STREAM s FULL COUNT 0", `["length" (int) 3 "radix-tree-keys" (int) 1 "radix-tree-nodes" (int) 2 "last-generated-id" "1-3" "max-deleted-entry-id" "0-0" "entries-added" (int) 3 "recorded-first-entry-id" "1-1" "entries" [["1-1" ["f" "v1"]] ["1-2" ["f" "v2"]] ["1-3" ["f" "v3"]]] "groups" []]`,
 		"XINFO STREAM s FULL COUNT x", "ERR value is not an integer or out of range",
