@@ -17,6 +17,8 @@ func TestCommandInfoShape(t *testing.T) {
 		{"COMMAND INFO nosuch PING", `[(nil) ["ping" (int) -1 [fast] (int) 0 (int) 0 (int) 0 [@fast @connection] [] [] []]]`},
 		{"COMMAND INFO client|id", `[["client|id" (int) 2 [noscript loading stale] (int) 0 (int) 0 (int) 0 [@slow @connection] [] [] []]]`},
 		{"COMMAND INFO client|nosuch", `[(nil)]`},
+		// Redis's flag order puts no_multi before allow_busy.
+		{"COMMAND INFO shutdown", `[["shutdown" (int) -1 [admin noscript loading stale no_multi allow_busy] (int) 0 (int) 0 (int) 0 [@admin @slow @dangerous] [] [] []]]`},
 	})
 	// In RESP3 the flags, categories, tips, key specs and (empty)
 	// subcommands are sets, as in Redis's addReplyCommandInfo.

@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -54,7 +55,12 @@ func writeCommandInfo(out *command.Reply, spec *command.Spec) {
 	out.Int(int64(spec.Arity))
 	flags := spec.Flags.Names()
 	if _, movable := command.LegacyRange(keys.specs); movable {
-		flags = append(flags, "movablekeys")
+		// Redis prints it between no_multi and allow_busy.
+		at := len(flags)
+		if at > 0 && flags[at-1] == "allow_busy" {
+			at--
+		}
+		flags = slices.Insert(flags, at, "movablekeys")
 	}
 	out.Set(len(flags))
 	for _, f := range flags {

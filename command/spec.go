@@ -62,7 +62,7 @@ var flagNames = []struct {
 	{Admin, "admin"}, {PubSub, "pubsub"}, {NoScript, "noscript"},
 	{Blocking, "blocking"}, {Loading, "loading"}, {Stale, "stale"},
 	{SkipMonitor, "skip_monitor"}, {Fast, "fast"}, {NoAuth, "no_auth"},
-	{AllowBusy, "allow_busy"}, {NoMulti, "no_multi"},
+	{NoMulti, "no_multi"}, {AllowBusy, "allow_busy"},
 }
 
 // Names returns the flags in Redis's spelling, for COMMAND INFO.
