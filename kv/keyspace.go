@@ -86,7 +86,10 @@ func (s *Store) accessNow() int64 {
 // SetLoading switches replay mode on or off. Caller holds the write lock,
 // and keeps holding it from switching on to switching off (the broker's
 // load does), since while loading the databases build their SCAN order
-// lazily (see DB.orderStale): switching off builds it.
+// lazily (see DB.orderStale): switching off builds it, and ends the
+// goroutines that hash the keys of each loaded database meanwhile
+// (keyspace_order_feed.go), so a load must always switch it off, as the
+// broker's does even when it fails.
 func (s *Store) SetLoading(on bool) {
 	s.loading = on
 	for _, db := range s.dbs {
@@ -192,7 +195,8 @@ func (db *DB) scanOrder() *btree.BTreeG[scanKey] {
 // Caller holds the write lock.
 func (db *DB) buildOrder() {
 	tr := newOrder()
-	for _, k := range db.orderKeys() { // keyspace_order_feed.go
+	ks, _ := db.orderKeys() // keyspace_order_feed.go
+	for _, k := range ks {
 		tr.Load(k)
 	}
 	db.order, db.orderStale = tr, false
@@ -386,7 +390,7 @@ func (db *DB) remove(key string) {
 		delete(db.expires, key)
 	}
 	if db.orderStale {
-		db.breakFeed()
+		db.feedRemoved(key)
 	} else {
 		db.order.Delete(scanKey{db.hash(key), key})
 	}
@@ -438,7 +442,7 @@ func (db *DB) Flush() {
 	db.expires = make(map[string]*entry)
 	if db.orderStale {
 		db.order = nil // still built when the load ends
-		db.breakFeed()
+		db.dropFeed()
 	} else {
 		db.order = newOrder()
 	}

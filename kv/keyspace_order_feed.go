@@ -1,6 +1,10 @@
 package kv
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"slices"
+	"sync/atomic"
+)
 
 // orderFeed builds a database's SCAN order on a goroutine of its own while
 // the store loads: every key the load adds is handed to it in batches, and
@@ -10,16 +14,19 @@ import "hash/maphash"
 // the map, a hash per key, a sort) was a third of the start-up of 2.27M
 // keys from a snapshot and a log.
 //
-// The feed only sees keys added; a key removed during the load (a logged
-// DEL, an expiry, RENAME's source) breaks it, and the order is then built
-// from the table as before.
+// A key removed during the load (a logged DEL, a list popped empty,
+// RENAME's source) is noted in removed, and taken out of the sorted keys at
+// the end; one added again is fed again, and the copies collapse in the
+// sort. A queue's log removes and adds its keys all the time, so giving up
+// on the first removal would have left most real loads the slow way.
 type orderFeed struct {
-	seed   maphash.Seed
-	batch  []string
-	in     chan []string // full batches, to hash
-	free   chan []string // hashed batches, to fill again
-	done   chan []scanKey
-	broken bool
+	seed    maphash.Seed
+	batch   []string
+	in      chan []string // full batches, to hash
+	free    chan []string // hashed batches, to fill again
+	done    chan []scanKey
+	dropped atomic.Bool         // the table was flushed: stop, without sorting
+	removed map[string]struct{} // keys fed, then removed from the table
 }
 
 // feedBatch is the number of keys handed over at a time: a channel
@@ -41,6 +48,9 @@ func newOrderFeed(seed maphash.Seed, hint int) *orderFeed {
 func (f *orderFeed) run(hint int) {
 	ks := make([]scanKey, 0, hint)
 	for batch := range f.in {
+		if f.dropped.Load() {
+			continue // drain until closed
+		}
 		for _, k := range batch {
 			ks = append(ks, scanKey{maphash.String(f.seed, k), k})
 		}
@@ -49,12 +59,19 @@ func (f *orderFeed) run(hint int) {
 		default:
 		}
 	}
+	if f.dropped.Load() {
+		f.done <- nil
+		return
+	}
 	sortScanKeys(ks)
 	f.done <- ks
 }
 
 // add hands over k, a key new to the table.
 func (f *orderFeed) add(k string) {
+	if len(f.removed) > 0 {
+		delete(f.removed, k) // back in the table
+	}
 	f.batch = append(f.batch, k)
 	if len(f.batch) < feedBatch {
 		return
@@ -67,18 +84,64 @@ func (f *orderFeed) add(k string) {
 	}
 }
 
-// finish stops the feed and returns every key it was given in scan order,
-// or nil if it broke. The feed must not be used afterwards.
+// remove notes that k left the table.
+func (f *orderFeed) remove(k string) {
+	if f.removed == nil {
+		f.removed = map[string]struct{}{}
+	}
+	f.removed[k] = struct{}{}
+}
+
+// finish stops the feed and returns the keys it was given that are still
+// in the table, each once, in scan order. The feed must not be used
+// afterwards.
 func (f *orderFeed) finish() []scanKey {
 	if len(f.batch) > 0 {
 		f.in <- f.batch
 	}
 	close(f.in)
 	ks := <-f.done
-	if f.broken {
-		return nil
+	ks = f.dropRemoved(ks)
+	return slices.Compact(ks) // a key added, removed and added again was fed twice
+}
+
+// dropRemoved takes the removed keys out of ks, sorted. A few removals (a
+// queue's keys) are each found by binary search: looking every key up in
+// removed instead made the end of a 2M-key load twice as long.
+func (f *orderFeed) dropRemoved(ks []scanKey) []scanKey {
+	if len(f.removed) == 0 {
+		return ks
 	}
-	return ks
+	if len(f.removed) > len(ks)/64 {
+		return slices.DeleteFunc(ks, func(k scanKey) bool {
+			_, gone := f.removed[k.key]
+			return gone
+		})
+	}
+	var drop []int
+	for r := range f.removed {
+		k := scanKey{maphash.String(f.seed, r), r}
+		i, _ := slices.BinarySearchFunc(ks, k, compareScanKeys)
+		for ; i < len(ks) && ks[i] == k; i++ {
+			drop = append(drop, i)
+		}
+	}
+	if len(drop) == 0 {
+		return ks
+	}
+	slices.Sort(drop)
+	out, next := ks[:drop[0]], drop[0]
+	for _, d := range drop {
+		out = append(out, ks[next:d]...)
+		next = d + 1
+	}
+	return append(out, ks[next:]...)
+}
+
+// drop stops the feed without waiting for it or sorting.
+func (f *orderFeed) drop() {
+	f.dropped.Store(true)
+	close(f.in)
 }
 
 // feedKey tells the order about key, new to the table, while it is stale.
@@ -89,26 +152,38 @@ func (db *DB) feedKey(key string) {
 	db.feed.add(key)
 }
 
-// breakFeed gives up on the feed: a key left the table during the load.
-func (db *DB) breakFeed() {
+// feedRemoved tells the order that key left the table while it is stale.
+func (db *DB) feedRemoved(key string) {
 	if db.feed != nil {
-		db.feed.broken = true
+		db.feed.remove(key)
 	}
 }
 
-// orderKeys returns every key of the table in scan order: the feed's, if
-// it saw the whole table, or else built from the table.
-func (db *DB) orderKeys() []scanKey {
+// dropFeed ends the feed of a table that was emptied (a flush while
+// loading): the keys added after it start a new one.
+func (db *DB) dropFeed() {
+	if db.feed != nil {
+		db.feed.drop()
+		db.feed = nil
+	}
+}
+
+// orderKeys returns every key of the table in scan order, and whether
+// they came from the feed: they do if it saw the whole table (keys that
+// were there before the load began are not fed; what it returns is always
+// in the table, so a count that matches means the same keys), or else the
+// order is built from the table.
+func (db *DB) orderKeys() (ks []scanKey, fed bool) {
 	if f := db.feed; f != nil {
 		db.feed = nil
-		if ks := f.finish(); ks != nil && len(ks) == len(db.keys) {
-			return ks
+		if ks := f.finish(); len(ks) == len(db.keys) {
+			return ks, true
 		}
 	}
-	ks := make([]scanKey, 0, len(db.keys))
+	ks = make([]scanKey, 0, len(db.keys))
 	for k := range db.keys {
 		ks = append(ks, scanKey{db.hash(k), k})
 	}
 	sortScanKeys(ks) // keyspace_load.go
-	return ks
+	return ks, false
 }
