@@ -24,14 +24,9 @@
 package gcbudget
 
 import (
-	"bytes"
 	"log/slog"
-	"math"
-	"os"
 	"runtime/debug"
 	"runtime/metrics"
-	"strconv"
-	"sync"
 	"time"
 )
 
@@ -190,82 +185,4 @@ func Run(c *Controller, interval time.Duration, stop <-chan struct{}, logger *sl
 			applied = p
 		}
 	}
-}
-
-// suspended is the state of Suspend: how many suspensions are in force
-// (tests run several servers, each loading, in one process) and the GC
-// percent and memory limit before the first of them.
-var suspended struct {
-	sync.Mutex
-	count     int
-	prevGC    int
-	prevLimit int64
-}
-
-// loadFallbackPercent is the GC percent of a load when the memory
-// available is unknown, so the collector cannot be turned off safely.
-const loadFallbackPercent = 400
-
-// Suspend turns the collector off until the function it returns is
-// called. A start-up load allocates almost nothing but live data, so every
-// collection during it marks the growing keyspace again for no garbage:
-// at the default 400 for loads, collection was a third of the start-up
-// CPU (2.27M keys from a snapshot and a log: 3.3-3.9 s, 2.4 s with the
-// collector off, peak RSS unchanged). A memory limit of half the memory
-// available stands in for it: past that the collector runs as the limit
-// requires. A lower limit already set (GOMEMLIMIT) is kept. Where the
-// memory available is unknown, the GC percent is raised to 400 instead.
-// The percent and limit in force before the first Suspend come back
-// after the last resume.
-func Suspend() (resume func()) {
-	suspended.Lock()
-	if suspended.count == 0 {
-		suspended.prevGC = debug.SetGCPercent(-1)
-		suspended.prevLimit = debug.SetMemoryLimit(-1)
-		if avail, ok := memAvailable(); ok {
-			debug.SetMemoryLimit(min(suspended.prevLimit, int64(min(avail/2, math.MaxInt64))))
-		} else {
-			debug.SetGCPercent(loadFallbackPercent)
-			if suspended.prevGC < 0 || suspended.prevGC > loadFallbackPercent {
-				debug.SetGCPercent(suspended.prevGC)
-			}
-		}
-	}
-	suspended.count++
-	suspended.Unlock()
-	return func() {
-		suspended.Lock()
-		suspended.count--
-		if suspended.count == 0 {
-			debug.SetGCPercent(suspended.prevGC)
-			debug.SetMemoryLimit(suspended.prevLimit)
-		}
-		suspended.Unlock()
-	}
-}
-
-// memAvailable is the memory the system can give without swapping
-// (Linux's MemAvailable); a variable so tests can replace it.
-var memAvailable = func() (uint64, bool) {
-	data, err := os.ReadFile("/proc/meminfo")
-	if err != nil {
-		return 0, false
-	}
-	return parseMemAvailable(data)
-}
-
-// parseMemAvailable reads the MemAvailable line of /proc/meminfo, in kB.
-func parseMemAvailable(meminfo []byte) (uint64, bool) {
-	for line := range bytes.Lines(meminfo) {
-		rest, ok := bytes.CutPrefix(line, []byte("MemAvailable:"))
-		if !ok {
-			continue
-		}
-		kb, err := strconv.ParseUint(string(bytes.TrimSuffix(bytes.TrimSpace(rest), []byte(" kB"))), 10, 64)
-		if err != nil {
-			return 0, false
-		}
-		return kb << 10, true
-	}
-	return 0, false
 }

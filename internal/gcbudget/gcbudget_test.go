@@ -2,7 +2,6 @@ package gcbudget
 
 import (
 	"log/slog"
-	"math"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -144,63 +143,5 @@ func TestRunReturnsFreeHeapWhenQuiet(t *testing.T) {
 			t.Fatalf("released heap went from %d to %d bytes: the quiet process kept its free heap", before, readReleased())
 		}
 		runtime.Gosched()
-	}
-}
-
-func TestSuspendTurnsCollectorOffUnderALimitAndRestores(t *testing.T) {
-	defer debugSetGCPercent(debugSetGCPercent(100))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
-	defer func(f func() (uint64, bool)) { memAvailable = f }(memAvailable)
-	memAvailable = func() (uint64, bool) { return 8 << 30, true }
-
-	end1 := Suspend()
-	end2 := Suspend() // a second load at the same time
-	if got := debug.SetMemoryLimit(-1); got != 4<<30 {
-		t.Fatalf("memory limit while suspended = %d, want half the 8 GiB available", got)
-	}
-	end1()
-	if got := debugSetGCPercent(-1); got != -1 {
-		t.Fatalf("GC percent with one suspension left = %d, want off", got)
-	}
-	end2()
-	if got := debugSetGCPercent(100); got != 100 {
-		t.Fatalf("GC percent after the last resume = %d, want the 100 before it", got)
-	}
-	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
-		t.Fatalf("memory limit after the last resume = %d, want none", got)
-	}
-
-	debug.SetMemoryLimit(1 << 30) // GOMEMLIMIT=1GiB
-	end := Suspend()
-	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
-		t.Fatalf("memory limit suspended under GOMEMLIMIT = %d, want the lower 1 GiB kept", got)
-	}
-	end()
-}
-
-func TestSuspendRaisesPercentWhenMemoryUnknown(t *testing.T) {
-	defer debugSetGCPercent(debugSetGCPercent(100))
-	defer func(f func() (uint64, bool)) { memAvailable = f }(memAvailable)
-	memAvailable = func() (uint64, bool) { return 0, false }
-	end := Suspend()
-	if got := debugSetGCPercent(400); got != loadFallbackPercent {
-		t.Fatalf("GC percent suspended without a memory figure = %d, want %d", got, loadFallbackPercent)
-	}
-	end()
-	debugSetGCPercent(800)
-	end = Suspend()
-	if got := debugSetGCPercent(800); got != 800 {
-		t.Fatalf("a GC percent of 800 became %d, want it kept", got)
-	}
-	end()
-}
-
-func TestParseMemAvailable(t *testing.T) {
-	got, ok := parseMemAvailable([]byte("MemTotal:       24683584 kB\nMemFree:  1 kB\nMemAvailable:   24206608 kB\n"))
-	if !ok || got != 24206608<<10 {
-		t.Fatalf("parseMemAvailable = %d, %v; want %d", got, ok, uint64(24206608)<<10)
-	}
-	if _, ok := parseMemAvailable([]byte("MemTotal: 1 kB\n")); ok {
-		t.Fatal("parseMemAvailable found a figure in meminfo without MemAvailable")
 	}
 }
