@@ -154,8 +154,9 @@ func FindKeys(specs []KeySpec, args [][]byte) (keys []KeyRef, ok bool) {
 }
 
 // begin is the index of the spec's first key, or 0 when its keyword is
-// not there. Redis's keyword search never looks at the last argument,
-// which could not be followed by a key.
+// not there. As in Redis's getKeysUsingKeySpecs, a forward search stops
+// before the last argument (no key could follow it there) and a backward
+// one goes down to argument 1.
 func (spec *KeySpec) begin(args [][]byte) int {
 	if spec.Keyword == "" {
 		return spec.Index
@@ -163,7 +164,7 @@ func (spec *KeySpec) begin(args [][]byte) int {
 	argc := len(args)
 	start, end, step := spec.StartFrom, argc-1, 1
 	if start < 0 {
-		start, end, step = argc+start, 1, -1
+		start, end, step = argc+start, 0, -1
 	}
 	for i := start; i != end; i += step {
 		if i >= argc || i < 1 {

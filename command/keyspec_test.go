@@ -23,8 +23,8 @@ var (
 	lmpopSpec      = []command.KeySpec{{Flags: command.KeyRW, Index: 1, KeyNum: true, KeyNumIdx: 0, FirstKey: 1, KeyStep: 1}}
 	blmpopSpec     = []command.KeySpec{{Flags: command.KeyRW, Index: 2, KeyNum: true, KeyNumIdx: 0, FirstKey: 1, KeyStep: 1}}
 	spublishSpec   = []command.KeySpec{{Flags: command.KeyNotKey, Index: 1, KeyStep: 1}}
-	// A spec searching back from the end, as Redis's MIGRATE ... KEYS has
-	// none but the key spec format allows.
+	// A spec searching back from the end (Redis's MIGRATE has one for its
+	// KEYS; no command brokerd registers does).
 	backwardSpec = []command.KeySpec{{Flags: command.KeyRO, Keyword: "KEYS", StartFrom: -2, LastKey: -1, KeyStep: 1}}
 )
 
@@ -53,6 +53,7 @@ func TestFindKeys(t *testing.T) {
 		{"keyword before startfrom is skipped", xreadgroupSpec, "XREADGROUP STREAMS a b c d e", nil},
 		{"keyword after startfrom", xreadgroupSpec, "XREADGROUP GROUP g c STREAMS a b > >", []int{5, 6}},
 		{"keyword searched backward", backwardSpec, "X KEYS a KEYS b c", []int{4, 5}},
+		{"keyword searched backward to argument 1", backwardSpec, "X KEYS a", []int{2}},
 		{"key count", lmpopSpec, "LMPOP 2 a b LEFT", []int{2, 3}},
 		{"key count after the index", blmpopSpec, "BLMPOP 0 2 a b LEFT COUNT 2", []int{3, 4}},
 		{"key count reaching the end", lmpopSpec, "LMPOP 2 a b", []int{2, 3}},
