@@ -141,6 +141,8 @@ func writeSpecHead(out *command.Reply, typ string, n int) {
 	out.Map(n)
 }
 
+// writeKeyFlags writes a key spec's flags as the set Redis replies, in
+// its order (command.KeyFlag.Names).
 func writeKeyFlags(out *command.Reply, f command.KeyFlag) {
 	names := f.Names()
 	out.Set(len(names))

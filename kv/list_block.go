@@ -77,8 +77,7 @@ func parseHexFloat(b []byte) (float64, bool) {
 // retries wait until the key written holds a list: every client blocked
 // on a queue is asked on each push, and all but the first found it empty
 // again, each after parsing and running its command anew (with 50 BRPOP
-// workers, 40% of the server's CPU). A key of another type leaves the
-// client waiting, as the retry would (waitOn).
+// workers, 40% of the server's CPU).
 func block(c *command.Ctx, keys [][]byte, timeout time.Duration) {
 	cp := make([][]byte, len(keys))
 	for i, k := range keys {
@@ -87,6 +86,8 @@ func block(c *command.Ctx, keys [][]byte, timeout time.Duration) {
 	c.Block(command.BlockRequest{Keys: cp, Timeout: timeout, Ready: holdsList})
 }
 
+// holdsList is the list commands' BlockRequest.Ready: only a list can
+// serve them, and a key of another type leaves them waiting.
 func holdsList(_ string, v command.Value) bool {
 	_, ok := v.(*List)
 	return ok
