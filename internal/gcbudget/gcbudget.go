@@ -151,14 +151,7 @@ func Run(c *Controller, interval time.Duration, stop <-chan struct{}, logger *sl
 	applied := c.For(last.live)
 	debug.SetGCPercent(applied)
 	prevAllocs, released := last.allocs, false
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-tick.C:
-		}
+	every(interval, stop, func() bool {
 		now := read(samples)
 		quiet := now.allocs-prevAllocs < quietAllocs
 		prevAllocs = now.allocs
@@ -183,6 +176,24 @@ func Run(c *Controller, interval time.Duration, stop <-chan struct{}, logger *sl
 			debug.SetGCPercent(p)
 			logger.Debug("gc percent", "from", applied, "to", p, "live_bytes", now.live, "controller", c.percent)
 			applied = p
+		}
+		return false
+	})
+}
+
+// every calls f every interval until stop is closed or f reports that it
+// is done.
+func every(interval time.Duration, stop <-chan struct{}, f func() (done bool)) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+		if f() {
+			return
 		}
 	}
 }

@@ -107,26 +107,20 @@ func collectAtFallback() {
 // under).
 func watchHeap(high int64, stop <-chan struct{}) {
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	tick := time.NewTicker(watchInterval)
-	defer tick.Stop()
-	for {
+	every(watchInterval, stop, func() bool {
+		metrics.Read(sample)
+		if sample[0].Value.Kind() != metrics.KindUint64 || int64(sample[0].Value.Uint64()) < high {
+			return false
+		}
+		suspended.Lock()
+		defer suspended.Unlock()
 		select {
 		case <-stop:
-			return
-		case <-tick.C:
+		default:
+			collectAtFallback()
 		}
-		metrics.Read(sample)
-		if sample[0].Value.Kind() == metrics.KindUint64 && int64(sample[0].Value.Uint64()) >= high {
-			suspended.Lock()
-			select {
-			case <-stop:
-			default:
-				collectAtFallback()
-			}
-			suspended.Unlock()
-			return
-		}
-	}
+		return true
+	})
 }
 
 // loadBudget is half the memory the load may use: of MemAvailable, or of
