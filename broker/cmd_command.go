@@ -1,7 +1,6 @@
 package broker
 
 import (
-	"slices"
 	"sort"
 	"strings"
 
@@ -53,15 +52,11 @@ func writeCommandInfo(out *command.Reply, spec *command.Spec) {
 	out.Array(10)
 	out.BulkString(spec.LowerName())
 	out.Int(int64(spec.Arity))
-	flags := spec.Flags.Names()
+	flagSet := spec.Flags
 	if _, movable := command.LegacyRange(keys.specs); movable {
-		// Redis prints it between no_multi and allow_busy.
-		at := len(flags)
-		if at > 0 && flags[at-1] == "allow_busy" {
-			at--
-		}
-		flags = slices.Insert(flags, at, "movablekeys")
+		flagSet |= command.MovableKeys
 	}
+	flags := flagSet.Names()
 	out.Set(len(flags))
 	for _, f := range flags {
 		out.Simple(f)

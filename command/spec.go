@@ -51,6 +51,10 @@ const (
 	Random
 	// Keyless commands touch no keys but are still dispatched with a DB.
 	Keyless
+	// MovableKeys is not set on a Spec: COMMAND INFO derives it from the
+	// command's key specs (command.LegacyRange) and prints it in its place
+	// among the flags.
+	MovableKeys
 )
 
 // flagNames is the order COMMAND INFO prints flags in.
@@ -62,7 +66,7 @@ var flagNames = []struct {
 	{Admin, "admin"}, {PubSub, "pubsub"}, {NoScript, "noscript"},
 	{Blocking, "blocking"}, {Loading, "loading"}, {Stale, "stale"},
 	{SkipMonitor, "skip_monitor"}, {Fast, "fast"}, {NoAuth, "no_auth"},
-	{NoMulti, "no_multi"}, {AllowBusy, "allow_busy"},
+	{NoMulti, "no_multi"}, {MovableKeys, "movablekeys"}, {AllowBusy, "allow_busy"},
 }
 
 // Names returns the flags in Redis's spelling, for COMMAND INFO.
