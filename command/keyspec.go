@@ -1,7 +1,5 @@
 package command
 
-import "strconv"
-
 // KeyFlag is a key spec flag, Redis's CMD_KEY_*: how a command accesses
 // the keys a spec finds. COMMAND INFO and COMMAND GETKEYSANDFLAGS print
 // them.
@@ -124,7 +122,7 @@ func FindKeys(specs []KeySpec, args [][]byte) (keys []KeyRef, ok bool) {
 			if idx >= argc {
 				return nil, false
 			}
-			n, isInt := parseCanonicalInt(args[idx])
+			n, isInt := ParseInt(args[idx]) // string2ll, as Redis reads the count
 			if !isInt || n < 0 {
 				return nil, false
 			}
@@ -175,16 +173,6 @@ func (spec *KeySpec) begin(args [][]byte) int {
 		}
 	}
 	return 0
-}
-
-// parseCanonicalInt parses b as Redis's string2ll does: a decimal integer
-// with no sign but '-', no leading zeros and no spaces.
-func parseCanonicalInt(b []byte) (int64, bool) {
-	n, err := strconv.ParseInt(string(b), 10, 64)
-	if err != nil || strconv.FormatInt(n, 10) != string(b) {
-		return 0, false
-	}
-	return n, true
 }
 
 // LegacyRange is the (first, last, step) triple Redis derives from a
