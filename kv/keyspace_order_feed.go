@@ -16,9 +16,10 @@ import (
 //
 // A key removed during the load (a logged DEL, a list popped empty,
 // RENAME's source) is noted in removed, and taken out of the sorted keys at
-// the end; one added again is fed again, and the copies collapse in the
-// sort. A queue's log removes and adds its keys all the time, so giving up
-// on the first removal would have left most real loads the slow way.
+// the end; one added again is only taken off removed, since it was fed
+// already. A queue's log removes and adds its keys all the time: giving up
+// on the first removal would have left most real loads the slow way, and
+// feeding each return would have hashed and sorted a key per push.
 type orderFeed struct {
 	seed    maphash.Seed
 	batch   []string
@@ -69,8 +70,12 @@ func (f *orderFeed) run(hint int) {
 
 // add hands over k, a key new to the table.
 func (f *orderFeed) add(k string) {
-	if len(f.removed) > 0 {
-		delete(f.removed, k) // back in the table
+	if _, back := f.removed[k]; back {
+		// Fed before it was removed. (A key that was in the table before
+		// the load, removed and added again, is then never fed: the count
+		// at the end tells, and the order is built from the table.)
+		delete(f.removed, k)
+		return
 	}
 	f.batch = append(f.batch, k)
 	if len(f.batch) < feedBatch {
@@ -93,16 +98,13 @@ func (f *orderFeed) remove(k string) {
 }
 
 // finish stops the feed and returns the keys it was given that are still
-// in the table, each once, in scan order. The feed must not be used
-// afterwards.
+// in the table, in scan order. The feed must not be used afterwards.
 func (f *orderFeed) finish() []scanKey {
 	if len(f.batch) > 0 {
 		f.in <- f.batch
 	}
 	close(f.in)
-	ks := <-f.done
-	ks = f.dropRemoved(ks)
-	return slices.Compact(ks) // a key added, removed and added again was fed twice
+	return f.dropRemoved(<-f.done)
 }
 
 // dropRemoved takes the removed keys out of ks, sorted. A few removals (a
