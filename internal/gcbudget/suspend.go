@@ -48,8 +48,11 @@ const (
 // lower. A watcher reads the heap every watchInterval and, once it passes
 // three quarters of the budget, brings back the collector at 400; a
 // memory limit at the budget backs the watcher up in between. A load
-// larger than the budget thus costs what it did before, instead of a
-// collector that runs without end against a limit below the live heap.
+// larger than the budget then pays one collection of its heap at the
+// switch, instead of a collector that runs without end against a limit
+// below the live heap: building 512 MiB of small objects with 512 MiB
+// available took 0.99-1.02 s, against 0.51-0.53 s at 400 throughout and
+// 0.47-0.50 s with room to spare (a throwaway test, two rounds).
 // Without a budget (no /proc/meminfo, or less than minLoadBudget), the
 // percent is 400 from the start. A GOGC the user set is kept as it is,
 // and a lower GOMEMLIMIT too. The percent and limit in force before the
