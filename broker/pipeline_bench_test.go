@@ -154,3 +154,9 @@ func fillList(b *testing.B, addr, key string, n int) {
 // at pipeline 1, where the subscriber's writes cost as much as the
 // publishers' own.
 func BenchmarkUnpipelinedPUBLISHSubscribed(b *testing.B) { benchPublishSubscribed(b, 1) }
+
+// BenchmarkUnpipelinedSET is SET at pipeline 1, where a request's fixed
+// costs (reads, scheduling, the reply's write) are not shared.
+func BenchmarkUnpipelinedSET(b *testing.B) {
+	benchPipelined(b, []byte("*3\r\n$3\r\nSET\r\n$8\r\nkey:0001\r\n$16\r\nvalue-0123456789\r\n"), 50, 1)
+}
