@@ -79,13 +79,15 @@ func XInfoSpecs() []command.Spec {
 
 // Redis's error replies for consumer groups (t_stream.c), word for word.
 const (
-	errBusyGroup       command.Error = "BUSYGROUP Consumer Group name already exists"
-	errXGroupNoKey     command.Error = "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically."
-	errEntriesRead     command.Error = "ERR value for ENTRIESREAD must be positive or -1"
-	errUnblockedNoKey  command.Error = "UNBLOCKED the stream key no longer exists"
-	errMissingGroup    command.Error = "ERR Missing GROUP option for XREADGROUP"
-	errUnbalanced      command.Error = "ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified."
-	errDollarInGroup   command.Error = "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set."
+	errBusyGroup      command.Error = "BUSYGROUP Consumer Group name already exists"
+	errXGroupNoKey    command.Error = "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically."
+	errEntriesRead    command.Error = "ERR value for ENTRIESREAD must be positive or -1"
+	errUnblockedNoKey command.Error = "UNBLOCKED the stream key no longer exists"
+	errMissingGroup   command.Error = "ERR Missing GROUP option for XREADGROUP"
+	errUnbalanced     command.Error = "ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified."
+	errDollarInGroup  command.Error = "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set."
+	// errPlusInGroup is Redis 7.4's reply, since XREAD takes "+" as 7.4 does.
+	errPlusInGroup     command.Error = "ERR The + ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The + ID would just return an empty result set."
 	errClaimMinIdle    command.Error = "ERR Invalid min-idle-time argument for XCLAIM"
 	errClaimIdle       command.Error = "ERR Invalid IDLE option argument for XCLAIM"
 	errClaimTime       command.Error = "ERR Invalid TIME option argument for XCLAIM"

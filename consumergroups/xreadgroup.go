@@ -181,6 +181,8 @@ func parseXReadGroup(c *command.Ctx) (a readArgs, err error) {
 		switch {
 		case len(idArg) == 1 && idArg[0] == '$':
 			return a, errDollarInGroup
+		case len(idArg) == 1 && idArg[0] == '+':
+			return a, errPlusInGroup
 		case len(idArg) == 1 && idArg[0] == '>':
 			t.fresh = true
 		default:

@@ -62,6 +62,7 @@ func TestXReadGroup(t *testing.T) {
 			"XREADGROUP GROUP nope alice STREAMS s >", "NOGROUP No such key 's' or consumer group 'nope' in XREADGROUP with GROUP option",
 			"XREADGROUP GROUP g alice STREAMS none >", "NOGROUP No such key 'none' or consumer group 'g' in XREADGROUP with GROUP option",
 			"XREADGROUP GROUP g alice STREAMS s $", "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.",
+			"XREADGROUP GROUP g alice STREAMS s +", "ERR The + ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The + ID would just return an empty result set.",
 			"XREADGROUP GROUP g alice STREAMS s x", "ERR Invalid stream ID specified as stream command argument",
 			"XREADGROUP GROUP g alice STREAMS s s >", "ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified.",
 			"XREADGROUP COUNT 1 BLOCK 0 STREAMS s >", "ERR Missing GROUP option for XREADGROUP",
