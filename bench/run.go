@@ -19,12 +19,13 @@ type Config struct {
 	Payload  int           // value size in bytes (queue payloads are at least 20: they carry a timestamp)
 	Fsync    string        // appendfsync policy of started servers
 
-	Producers   int // stream and list queue producers
-	Workers     int // stream and list queue workers
-	Count       int // XREADGROUP COUNT
-	Backlog     int // queued messages above which producers wait
-	Subscribers int // subscribers of the multi-channel pub/sub row
-	Channels    int // channels of that row (every subscriber listens on all)
+	Producers    int // stream and list queue producers
+	Workers      int // stream and list queue workers
+	Count        int // XREADGROUP COUNT
+	Backlog      int // queued messages above which producers wait
+	HandoverRate int // jobs/s of the handover rows' one producer, low enough that each finds a worker blocked
+	Subscribers  int // subscribers of the multi-channel pub/sub row
+	Channels     int // channels of that row (every subscriber listens on all)
 
 	RawPipelines []int    // pipeline depths of the raw throughput rows
 	RawCommands  []string // commands of the raw rows (subset of SET GET XADD LPUSH RPOP PUBLISH)
@@ -56,7 +57,7 @@ func DefaultConfig() Config {
 	return Config{
 		Duration: 2 * time.Second, Warmup: 300 * time.Millisecond, Rounds: 3,
 		Clients: 50, Pipeline: 1, Payload: 16, Fsync: "everysec",
-		Producers: 4, Workers: 50, Count: 10, Backlog: 1000, Subscribers: 10, Channels: 4,
+		Producers: 4, Workers: 50, Count: 10, Backlog: 1000, HandoverRate: 1000, Subscribers: 10, Channels: 4,
 		RawPipelines: []int{1, 16}, RawCommands: RawCommands, Events: 1_000_000, ReplayPage: 100, MemEntries: 1_000_000, StartupRecords: 1_000_000, CountCap: 30 * time.Second, Settle: 300 * time.Millisecond,
 		Driver: "resp",
 	}

@@ -99,7 +99,7 @@ func runFanOut(rc *runCtx, f fanOut) (Sample, error) {
 			return err
 		}
 		next := 0
-		return produce(w, c, cfg.Pipeline, b, newPayload(cfg.Payload, true), func(c *Conn, p []byte) {
+		return produce(w, c, cfg.Pipeline, b, nil, newPayload(cfg.Payload, true), func(c *Conn, p []byte) {
 			c.AppendArgs([][]byte{[]byte("PUBLISH"), []byte(chans[next%len(chans)]), p})
 			next++
 			w.count(1)

@@ -26,10 +26,37 @@ func (b *backlog) wait(w *worker) bool {
 	return !w.stopped()
 }
 
+// pacer spaces a producer's sends evenly at a fixed rate, whatever the
+// server does (an open loop): far below capacity, each job then finds a
+// worker already blocked waiting for it, and the latency measured is the
+// handover's, not that of a backlog.
+type pacer struct {
+	every time.Duration
+	next  time.Time
+}
+
+// wait sleeps until the next send is due; false when stopped. A producer
+// that fell behind by more than one interval starts afresh rather than
+// sending a burst to catch up.
+func (p *pacer) wait(w *worker) bool {
+	now := time.Now()
+	if p.next.IsZero() || now.Sub(p.next) > p.every {
+		p.next = now
+	}
+	p.next = p.next.Add(p.every)
+	time.Sleep(time.Until(p.next))
+	return !w.stopped()
+}
+
 // produce runs a producer: batches of pipe commands, each built by cmd
-// around a payload stamped with its send time.
-func produce(w *worker, c *Conn, pipe int, b *backlog, payload []byte, cmd func(c *Conn, payload []byte)) error {
-	for b.wait(w) {
+// around a payload stamped with its send time. With a pacer it sends one
+// batch per interval, otherwise as fast as the backlog allows.
+func produce(w *worker, c *Conn, pipe int, b *backlog, pace *pacer, payload []byte, cmd func(c *Conn, payload []byte)) error {
+	gate := b.wait
+	if pace != nil {
+		gate = pace.wait
+	}
+	for gate(w) {
 		for range pipe {
 			stamp(payload, time.Now())
 			cmd(c, payload)
@@ -42,15 +69,51 @@ func produce(w *worker, c *Conn, pipe int, b *backlog, payload []byte, cmd func(
 	return nil
 }
 
+// queueLoad is how a queue workload's producers send: the saturating
+// load of the queue rows (cfg.Producers as fast as cfg.Backlog allows)
+// or the handover rows' single producer at cfg.HandoverRate jobs/s.
+type queueLoad struct {
+	row       string
+	producers int
+	pipeline  int
+	every     time.Duration // 0: backlog-bound
+}
+
+func saturatingLoad(cfg *Config, row string) queueLoad {
+	return queueLoad{row: row, producers: cfg.Producers, pipeline: cfg.Pipeline}
+}
+
+func handoverLoad(cfg *Config, row string) queueLoad {
+	return queueLoad{row: row, producers: 1, pipeline: 1, every: time.Second / time.Duration(max(cfg.HandoverRate, 1))}
+}
+
+// key is the queue's key: each load has its own, so that a run never
+// finds the other's leftovers or consumer group.
+func (l queueLoad) key(base string) string {
+	if l.every != 0 {
+		return keyPrefix + base + ":paced"
+	}
+	return keyPrefix + base
+}
+
+func (l queueLoad) pacer() *pacer {
+	if l.every == 0 {
+		return nil
+	}
+	return &pacer{every: l.every}
+}
+
 const (
-	rowStreamQueue = "stream queue: XADD → XREADGROUP + XACK"
-	rowListQueue   = "list queue: LPUSH → BRPOP"
+	rowStreamQueue    = "stream queue: XADD → XREADGROUP + XACK"
+	rowListQueue      = "list queue: LPUSH → BRPOP"
+	rowStreamHandover = "stream handover: XADD → blocked XREADGROUP"
+	rowListHandover   = "list handover: LPUSH → blocked BRPOP"
 )
 
 func streamQueueWorkload(cfg *Config) workload {
 	return workload{
 		group: "stream",
-		rows:  []string{rowStreamQueue},
+		rows:  []string{rowStreamQueue, rowStreamHandover},
 		probe: [][]string{
 			{"XADD", probeKey, "*", "f", "v"},
 			{"XGROUP", "CREATE", probeKey, "g", "0"},
@@ -58,17 +121,33 @@ func streamQueueWorkload(cfg *Config) workload {
 			{"XACK", probeKey, "g", "0-1"},
 			{"XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "BLOCK", "10", "STREAMS", probeKey, ">"},
 		},
-		run: single(runStreamQueue),
+		run: bothLoads(cfg, runStreamQueue, rowStreamQueue, rowStreamHandover),
 	}
 }
 
-// runStreamQueue: P producers XADD jobs, C workers of one consumer group
+// bothLoads runs a queue workload under its saturating load, then under
+// its paced handover load, one sample each.
+func bothLoads(cfg *Config, run func(rc *runCtx, l queueLoad) (Sample, error), saturated, handover string) func(rc *runCtx) ([]Sample, error) {
+	return func(rc *runCtx) ([]Sample, error) {
+		var out []Sample
+		for _, l := range []queueLoad{saturatingLoad(cfg, saturated), handoverLoad(cfg, handover)} {
+			s, err := run(rc, l)
+			if err != nil {
+				return out, err
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+}
+
+// runStreamQueue: producers XADD jobs, C workers of one consumer group
 // XREADGROUP COUNT n BLOCK 100 and XACK each batch. The XACK of a batch
 // and the next XREADGROUP go out in one write. Throughput counts
 // acknowledged jobs; latency is from XADD to delivery.
-func runStreamQueue(rc *runCtx) (Sample, error) {
+func runStreamQueue(rc *runCtx, l queueLoad) (Sample, error) {
 	cfg := rc.cfg
-	key := keyPrefix + "jobs"
+	key := l.key("jobs")
 	c, err := Dial(rc.srv.Addr)
 	if err != nil {
 		return Sample{}, err
@@ -80,13 +159,14 @@ func runStreamQueue(rc *runCtx) (Sample, error) {
 	}
 	b := &backlog{limit: int64(cfg.Backlog)}
 	count := itoa(cfg.Count)
-	return runTimed(rc, rowStreamQueue, cfg.Producers+cfg.Workers, func(w *worker) error {
+	pace := l.pacer()
+	return runTimed(rc, l.row, l.producers+cfg.Workers, func(w *worker) error {
 		c, err := w.dial()
 		if err != nil {
 			return err
 		}
-		if w.id < cfg.Producers {
-			return produce(w, c, cfg.Pipeline, b, newPayload(cfg.Payload, true), func(c *Conn, p []byte) {
+		if w.id < l.producers {
+			return produce(w, c, l.pipeline, b, pace, newPayload(cfg.Payload, true), func(c *Conn, p []byte) {
 				c.AppendArgs([][]byte{[]byte("XADD"), []byte(key), []byte("*"), []byte("job"), p})
 			})
 		}
@@ -161,30 +241,31 @@ func rangeEntries(v Value) ([]streamEntry, error) {
 func listQueueWorkload(cfg *Config) workload {
 	return workload{
 		group: "list",
-		rows:  []string{rowListQueue},
+		rows:  []string{rowListQueue, rowListHandover},
 		probe: [][]string{
 			{"LPUSH", probeKey, "v"},
 			{"BRPOP", probeKey, "0.01"},
 			{"BRPOP", probeKey, "0.01"},
 		},
-		run: single(runListQueue),
+		run: bothLoads(cfg, runListQueue, rowListQueue, rowListHandover),
 	}
 }
 
-// runListQueue: P producers LPUSH, C workers BRPOP with a 1 s timeout
+// runListQueue: producers LPUSH, C workers BRPOP with a 1 s timeout
 // (the Celery/RQ/Sidekiq shape). Throughput counts popped jobs; latency
 // is from LPUSH to pop.
-func runListQueue(rc *runCtx) (Sample, error) {
+func runListQueue(rc *runCtx, l queueLoad) (Sample, error) {
 	cfg := rc.cfg
-	key := keyPrefix + "tasks"
+	key := l.key("tasks")
 	b := &backlog{limit: int64(cfg.Backlog)}
-	return runTimed(rc, rowListQueue, cfg.Producers+cfg.Workers, func(w *worker) error {
+	pace := l.pacer()
+	return runTimed(rc, l.row, l.producers+cfg.Workers, func(w *worker) error {
 		c, err := w.dial()
 		if err != nil {
 			return err
 		}
-		if w.id < cfg.Producers {
-			return produce(w, c, cfg.Pipeline, b, newPayload(cfg.Payload, true), func(c *Conn, p []byte) {
+		if w.id < l.producers {
+			return produce(w, c, l.pipeline, b, pace, newPayload(cfg.Payload, true), func(c *Conn, p []byte) {
 				c.AppendArgs([][]byte{[]byte("LPUSH"), []byte(key), p})
 			})
 		}

@@ -72,6 +72,7 @@ func run(args []string) error {
 	fs.IntVar(&cfg.Workers, "workers", def.Workers, "queue workers")
 	fs.IntVar(&cfg.Count, "count", def.Count, "XREADGROUP COUNT of stream workers")
 	fs.IntVar(&cfg.Backlog, "backlog", def.Backlog, "queued messages above which producers wait")
+	fs.IntVar(&cfg.HandoverRate, "handover-rate", def.HandoverRate, "jobs per second of the one producer of the handover rows (XADD or LPUSH to workers already blocked)")
 	fs.IntVar(&cfg.Subscribers, "subscribers", def.Subscribers, "subscribers of the multi-channel pub/sub row (the one-channel rows have 1 and 100)")
 	fs.IntVar(&cfg.Channels, "channels", def.Channels, "channels of the multi-channel pub/sub row")
 	fs.IntVar(&cfg.Events, "event-entries", def.Events, "entries appended and replayed by event sourcing")
