@@ -96,10 +96,9 @@ func writeInfoHead(out *command.Reply, s *Stream) {
 	out.BulkString("radix-tree-keys")
 	out.Int(int64(s.Blocks()))
 	// NB: Redis reports its rax's node count; brokerd has a B-tree, so
-	// this is the count a rax would have at least (one per key plus the
-	// root), which matches Redis for streams of up to one block.
+	// this is the count a rax of the same keys would have (rax.go).
 	out.BulkString("radix-tree-nodes")
-	out.Int(int64(s.Blocks()) + 1)
+	out.Int(s.raxNodes())
 	out.BulkString("last-generated-id")
 	out.Bulk(s.lastID.Append(idb[:0]))
 	out.BulkString("max-deleted-entry-id")

@@ -88,3 +88,44 @@ func TestLagInputs(t *testing.T) {
 		t.Errorf("Lag at the last ID = %d %v, want 0", lag, ok)
 	}
 }
+
+// TestXInfoRadixTreeNodes checks radix-tree-nodes against the counts
+// redis-server 7.0.15 reported for the same block keys (XINFO STREAM
+// after the same XADDs and XDELs; a block holds 100 entries).
+func TestXInfoRadixTreeNodes(t *testing.T) {
+	tests := []struct {
+		name       string
+		blocks     []ID // the first ID of each block of 100 entries
+		deleteAt   int  // a block whose entries are then all deleted; -1 for none
+		keys, want int64
+	}{
+		{"empty", nil, -1, 0, 1},
+		{"one block", []ID{{1, 0}}, -1, 1, 2},
+		{"two blocks", []ID{{1, 0}, {2, 0}}, -1, 2, 6},
+		{"three blocks diverging at one byte", []ID{{1, 1}, {2, 89}, {3, 1}}, -1, 3, 8},
+		{"three blocks diverging at two bytes", []ID{{1, 0}, {2, 0}, {70000, 0}}, -1, 3, 10},
+		{"middle block deleted", []ID{{1, 0}, {2, 0}, {70000, 0}}, 1, 2, 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := New()
+			for _, first := range tt.blocks {
+				for i := uint64(0); i < nodeMaxEntries; i++ {
+					s.Append(ID{first.Ms, first.Seq + i}, [][]byte{[]byte("f"), []byte("v")})
+				}
+			}
+			if tt.deleteAt >= 0 {
+				first := tt.blocks[tt.deleteAt]
+				for i := uint64(0); i < nodeMaxEntries; i++ {
+					s.Delete(ID{first.Ms, first.Seq + i})
+				}
+			}
+			if got := int64(s.Blocks()); got != tt.keys {
+				t.Fatalf("radix-tree-keys = %d, want %d", got, tt.keys)
+			}
+			if got := s.raxNodes(); got != tt.want {
+				t.Errorf("radix-tree-nodes = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
