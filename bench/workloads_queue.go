@@ -35,12 +35,13 @@ type pacer struct {
 	next  time.Time
 }
 
-// wait sleeps until the next send is due; false when stopped. A producer
-// that fell behind by more than one interval starts afresh rather than
-// sending a burst to catch up.
+// wait sleeps until the next send is due; false when stopped. Sleeps
+// overshoot by a fraction of a millisecond, which the next ones make up;
+// a producer that fell further behind (ten intervals) starts afresh
+// rather than sending a burst to catch up.
 func (p *pacer) wait(w *worker) bool {
 	now := time.Now()
-	if p.next.IsZero() || now.Sub(p.next) > p.every {
+	if p.next.IsZero() || now.Sub(p.next) > 10*p.every {
 		p.next = now
 	}
 	p.next = p.next.Add(p.every)
