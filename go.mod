@@ -8,6 +8,7 @@ require (
 	github.com/tidwall/redcon v1.6.4
 	github.com/tidwall/wal v1.2.1
 	github.com/urfave/cli/v2 v2.27.7
+	github.com/yuin/gopher-lua v1.1.2
 	golang.org/x/image v0.46.0
 )
 
