@@ -193,6 +193,15 @@ var redisKeySpecs = sync.OnceValue(func() map[string]commandKeys {
 	span := func(flags command.KeyFlag, index, lastKey, step int) command.KeySpec {
 		return command.KeySpec{Flags: flags, Index: index, LastKey: lastKey, KeyStep: step}
 	}
+	// evalKeys is the EVAL family's spec: a key count at argument 2, then
+	// the keys, with the worst-case flags Redis assumes.
+	evalKeys := func(flags command.KeyFlag) command.KeySpec {
+		notes := "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"
+		if flags&ro != 0 {
+			notes = "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"
+		}
+		return command.KeySpec{Flags: flags, Notes: notes, Index: 2, KeyNum: true, KeyNumIdx: 0, FirstKey: 1, KeyStep: 1}
+	}
 	return map[string]commandKeys{
 		"append":                {specs: ks{span(rw|insert, 1, 0, 1)}},
 		"blmove":                {specs: ks{span(rw|access|del, 1, 0, 1), span(rw|insert, 2, 0, 1)}},
@@ -204,6 +213,10 @@ var redisKeySpecs = sync.OnceValue(func() map[string]commandKeys {
 		"decr":                  {specs: ks{span(rw|access|update, 1, 0, 1)}},
 		"decrby":                {specs: ks{span(rw|access|update, 1, 0, 1)}},
 		"del":                   {specs: ks{span(rm|del, 1, -1, 1)}},
+		"eval":                  {specs: ks{evalKeys(rw | access | update)}, getKeys: numKeysGetKeys(2, 3)},
+		"eval_ro":               {specs: ks{evalKeys(ro | access)}, getKeys: numKeysGetKeys(2, 3)},
+		"evalsha":               {specs: ks{evalKeys(rw | access | update)}, getKeys: numKeysGetKeys(2, 3)},
+		"evalsha_ro":            {specs: ks{evalKeys(ro | access)}, getKeys: numKeysGetKeys(2, 3)},
 		"exists":                {specs: ks{span(ro, 1, -1, 1)}},
 		"expire":                {specs: ks{span(rw|update, 1, 0, 1)}},
 		"expireat":              {specs: ks{span(rw|update, 1, 0, 1)}},

@@ -17,6 +17,7 @@ func newCommandTable(s *Server) *command.Table {
 		serverSpecs(s),
 		persistenceSpecs(s), // SAVE, BGSAVE, BGREWRITEAOF, LASTSAVE (durability engine)
 		transactionSpecs(s),
+		scriptingSpecs(s), // EVAL family and SCRIPT (script.go)
 		pubsubSpecs(s),
 		kv.Specs(),
 		streams.Specs(consumergroups.XInfoSpecs()...),

@@ -1,0 +1,170 @@
+package broker
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/brokerd/brokerd/command"
+)
+
+// Busy scripts. A script holds the keyspace write lock while it runs, so
+// every other client's command would wait for it. Once it has run longer
+// than the busy threshold (Redis's busy-reply-threshold, 5 s), the
+// dispatcher answers other clients BUSY instead, and SCRIPT KILL, which
+// needs no keyspace lock, stops it unless it already wrote. The check
+// before the dispatcher takes the lock reads one atomic counter when no
+// script runs anywhere in the process.
+
+// defaultBusyThreshold is Redis's busy-reply-threshold (lua-time-limit).
+const defaultBusyThreshold = 5 * time.Second
+
+// scriptsRunning counts the scripts running in this process (every
+// server's), so the dispatcher's check costs one atomic load otherwise.
+var scriptsRunning atomic.Int32
+
+// busyState is a server's running script, read without the keyspace lock.
+type busyState struct {
+	running   atomic.Pointer[scriptRun]
+	threshold atomic.Int64 // nanoseconds
+}
+
+func (b *busyState) init() { b.threshold.Store(int64(defaultBusyThreshold)) }
+
+// scriptRun is one script's execution.
+type scriptRun struct {
+	c        *command.Ctx
+	cl       *client
+	sc       *script
+	readOnly bool
+	resp     int            // redis.setresp; guarded by the keyspace lock
+	reply    *command.Reply // the scratch reply of redis.call
+	start    time.Time
+	vm       *scriptVM
+
+	mu       sync.Mutex
+	wrote    bool          // a write command was called: unkillable
+	killed   bool          // SCRIPT KILL stopped it
+	finished bool          // it returned
+	done     chan struct{} // closed when finished; made by the first waiter
+}
+
+// begin publishes a script that starts running. Caller holds the keyspace
+// write lock.
+func (e *scriptEngine) begin(c *command.Ctx, cl *client, sc *script, readOnly bool) *scriptRun {
+	r := &scriptRun{c: c, cl: cl, sc: sc, readOnly: readOnly, resp: 2, start: time.Now(), vm: e.vm}
+	if e.vm.reply == nil {
+		e.vm.reply = command.NewReply(2)
+	}
+	r.reply = e.vm.reply
+	e.busy.running.Store(r)
+	scriptsRunning.Add(1)
+	return r
+}
+
+// end marks r finished and reports whether it was killed.
+func (b *busyState) end(r *scriptRun) bool {
+	b.running.Store(nil)
+	scriptsRunning.Add(-1)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.finished = true
+	if r.done != nil {
+		close(r.done)
+	}
+	if cap(r.reply.Bytes()) > maxKeptReplyBuffer {
+		r.reply.Adopt(nil)
+	}
+	return r.killed
+}
+
+// markWrite records that the script calls a write command, which makes
+// it unkillable; false if it was killed already.
+func (r *scriptRun) markWrite() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.killed {
+		return false
+	}
+	r.wrote = true
+	return true
+}
+
+// waitBusy waits until r is past threshold (true) or finished (false).
+func (r *scriptRun) waitBusy(threshold time.Duration) bool {
+	left := threshold - time.Since(r.start)
+	r.mu.Lock()
+	if r.finished {
+		r.mu.Unlock()
+		return false
+	}
+	if left <= 0 {
+		r.mu.Unlock()
+		return true
+	}
+	if r.done == nil {
+		r.done = make(chan struct{})
+	}
+	done := r.done
+	r.mu.Unlock()
+	t := time.NewTimer(left)
+	defer t.Stop()
+	select {
+	case <-done:
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// kill stops r unless it wrote.
+func (r *scriptRun) kill() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case r.finished:
+		return errNotBusy
+	case r.wrote:
+		return errUnkillable
+	}
+	if !r.killed {
+		r.killed = true
+		close(r.vm.kill.done)
+	}
+	return nil
+}
+
+// scriptBusy is the dispatcher's check before it takes the keyspace lock
+// for cl's command: while another client's script runs, the command waits
+// until the script is past the busy threshold and then gets BUSY (SCRIPT
+// KILL runs at once, without the lock), or until it finished and then
+// runs as usual. It reports whether it replied.
+func (s *Server) scriptBusy(cl *client, spec *command.Spec) bool {
+	kill := spec.Name == "SCRIPT|KILL"
+	if spec.Has(command.AllowBusy) && !kill {
+		return false
+	}
+	e := engineOf(s)
+	if e == nil {
+		return false
+	}
+	r := e.busy.running.Load()
+	if r == nil || r.cl == cl || !r.waitBusy(time.Duration(e.busy.threshold.Load())) {
+		return false
+	}
+	if kill {
+		if err := r.kill(); err != nil {
+			cl.out.Error(string(err.(command.Error)))
+		} else {
+			s.logger.Warn("Lua script killed by user with SCRIPT KILL.")
+			cl.out.OK()
+		}
+		return true
+	}
+	cl.rejectInMulti(errBusyScript)
+	return true
+}
+
+// scriptKill is SCRIPT KILL when no script was busy at the dispatcher's
+// check (see scriptBusy).
+func (e *scriptEngine) scriptKill(*command.Ctx) error { return errNotBusy }
