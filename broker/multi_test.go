@@ -74,6 +74,17 @@ func TestWatch(t *testing.T) {
 		{"deleted", func(*brokertest.Raw) { other.Do("DEL w") }, "(nil array)"},
 		{"expired", func(*brokertest.Raw) { other.Do("PEXPIRE w 1"); other.Do("SET w2 x"); other.Do("DEL w") }, "(nil array)"},
 		{"flushed", func(*brokertest.Raw) { other.Do("FLUSHDB") }, "(nil array)"},
+		// Redis's EXPIRE, PERSIST and GETEX signal the key as modified.
+		{"given a TTL", func(*brokertest.Raw) { other.Do("EXPIRE w 100") }, "(nil array)"},
+		{"given a TTL by GETEX", func(*brokertest.Raw) { other.Do("GETEX w PX 100000") }, "(nil array)"},
+		{"TTL removed by PERSIST", func(r *brokertest.Raw) {
+			r.Do("UNWATCH")
+			other.Do("SET w start EX 100")
+			r.Do("WATCH w")
+			other.Do("PERSIST w")
+		}, "(nil array)"},
+		{"PERSIST without a TTL", func(*brokertest.Raw) { other.Do("PERSIST w") }, "[OK]"},
+		{"GETEX without options", func(*brokertest.Raw) { other.Do("GETEX w") }, "[OK]"},
 		{"UNWATCH forgets", func(r *brokertest.Raw) { r.Do("UNWATCH"); other.Do("SET w theirs") }, "[OK]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -410,7 +410,9 @@ func (db *DB) ExpireAt(key []byte) (int64, bool) {
 }
 
 // SetExpireAt sets (at > 0) or clears (at == 0) the key's TTL and reports
-// whether the key exists. Caller holds the write lock.
+// whether the key exists. It counts as a write of the key, so a client
+// that WATCHes it fails its EXEC: Redis's EXPIRE, PERSIST and GETEX call
+// signalModifiedKey. Caller holds the write lock.
 func (db *DB) SetExpireAt(key []byte, at int64) bool {
 	e := db.getWrite(key)
 	if e == nil {
@@ -424,6 +426,7 @@ func (db *DB) SetExpireAt(key []byte, at int64) bool {
 		db.expires[k] = e
 	}
 	e.expireAt = at
+	db.written(key)
 	return true
 }
 
