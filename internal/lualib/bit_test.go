@@ -33,6 +33,8 @@ var bitCases = []luaCase{
 	{"arshift keeps the sign", `return showAll(bit.arshift(-256, 4), bit.arshift(256, 4), bit.arshift(-1, 31))`, "-16 16 -1"},
 	{"rol", `return showAll(bit.rol(0x12345678, 12), bit.rol(1, 32), bit.rol(0x80000000, 1))`, "1164411171 1 1"},
 	{"ror", `return showAll(bit.ror(0x12345678, 12), bit.ror(1, 1), bit.ror(5, 0))`, "1736516421 -2147483648 5"},
+	{"tohex of a fraction", `return bit.tohex(2.5) .. " " .. bit.tohex(-2^31)`, "00000002 80000000"},
+	{"tobit of nan and inf", `return showAll(bit.tobit(0/0), bit.tobit(1/0))`, "0 0"},
 	{"bswap", `return showAll(bit.bswap(0x12345678), bit.bswap(0xff))`, "2018915346 -16777216"},
 	{"tohex of bswap", `return bit.tohex(bit.bswap(0x01020304))`, "04030201"},
 	{"shift of a string", `return show(bit.lshift(1, 'x'))`, "ERR bad argument #2 to 'lshift' (number expected, got string)"},

@@ -1,6 +1,10 @@
 package lualib
 
-import "testing"
+import (
+	"testing"
+
+	lua "github.com/yuin/gopher-lua"
+)
 
 var cjsonCases = []luaCase{
 	{"encode array and object", `return cjson.encode({1, 2, {a = 1}})`, `[1,2,{"a":1}]`},
@@ -54,6 +58,8 @@ var cjsonCases = []luaCase{
 	{"sparse safe", `cjson.encode_sparse_array(false, 2, 2) return cjson.encode({[3] = 1})`, "ERR Cannot serialise table: excessively sparse array"},
 	{"sparse ratio negative", `return cjson.encode_sparse_array(false, -1)`, "ERR bad argument #1 to 'encode_sparse_array' (expected integer between 0 and 2147483647)"},
 	{"new has its own config", `cjson.encode_number_precision(2) local c = cjson.new() return showAll(c.encode(1/3), cjson.encode(1/3), c.null == cjson.null)`, `"0.33333333333333" "0.33" true`},
+	{"encode huge key wraps to an object", `return cjson.encode({[2^40] = 1})`, `{"1099511627776":1}`},
+	{"encode number precision applies to keys", `cjson.encode_number_precision(2) return cjson.encode({[1.234] = 1})`, `{"1.2":1}`},
 	{"version", `return cjson._NAME .. ' ' .. cjson._VERSION`, "cjson 2.1.0"},
 	{"null type", `return type(cjson.null)`, "userdata"},
 }
@@ -115,3 +121,31 @@ var cjsonDecodeCases = []luaCase{
 
 func TestCJSONEncode(t *testing.T) { checkCases(t, cjsonCases) }
 func TestCJSONDecode(t *testing.T) { checkCases(t, cjsonDecodeCases) }
+
+// TestCJSONRoundTrip encodes random values and checks that decode gives
+// them back, and that encoding the decoded value gives the same text.
+func TestCJSONRoundTrip(t *testing.T) {
+	L := newState(t)
+	g := newValueGen(L, 2, true)
+	for i := 0; i < 300; i++ {
+		v := g.value(4)
+		enc, err := callLib(L, "cjson", "encode", v)
+		if err != nil {
+			t.Fatalf("encode: %v", err)
+		}
+		dec, err := callLib(L, "cjson", "decode", enc[0])
+		if err != nil {
+			t.Fatalf("value %d: decode: %v\n%.200q", i, err, enc[0].String())
+		}
+		if err := luaEqual(v, dec[0]); err != nil {
+			t.Fatalf("value %d: %v", i, err)
+		}
+		if _, isTable := v.(*lua.LTable); isTable {
+			continue // object keys come out in another order
+		}
+		again, err := callLib(L, "cjson", "encode", dec[0])
+		if err != nil || again[0] != enc[0] {
+			t.Fatalf("value %d: re-encoding gave %v (%v)", i, again, err)
+		}
+	}
+}

@@ -1,6 +1,10 @@
 package lualib
 
-import "testing"
+import (
+	"testing"
+
+	lua "github.com/yuin/gopher-lua"
+)
 
 var cmsgpackCases = []luaCase{
 	{"pack variadic", `return hex(cmsgpack.pack(1, 'a', {1, 2}))`, "01a161920102"},
@@ -12,6 +16,10 @@ var cmsgpackCases = []luaCase{
 	{"pack float32 when exact", `return hex(cmsgpack.pack(1.5, 0.25, -2.5))`, "ca3fc00000ca3e800000cac0200000"},
 	{"pack float64", `return hex(cmsgpack.pack(0.1, 1/3))`, "cb3fb999999999999acb3fd5555555555555"},
 	{"pack inf and nan", `return hex(cmsgpack.pack(1/0, -1/0))`, "ca7f800000caff800000"},
+	{"pack nan", `return hex(cmsgpack.pack(0/0))`, "cbfff8000000000000"},
+	{"pack -0 is an integer", `return hex(cmsgpack.pack(-0))`, "00"},
+	{"pack array 32", `local t = {} for i = 1, 65536 do t[i] = 0 end return hex(cmsgpack.pack(t):sub(1, 6))`, "dd0001000000"},
+	{"pack key 2^31 makes a map", `return hex(cmsgpack.pack({[2^31] = 1}))`, "81ce8000000001"},
 	{"pack nil and booleans", `return hex(cmsgpack.pack(nil, true, false))`, "c0c3c2"},
 	{"pack function and null are nil", `return hex(cmsgpack.pack(function() end, cjson.null))`, "c0c0"},
 	{"pack empty string", `return hex(cmsgpack.pack(''))`, "a0"},
@@ -44,6 +52,8 @@ var cmsgpackCases = []luaCase{
 	{"unpack ext is bad format", `return cmsgpack.unpack('\212\1\1')`, "ERR Bad data format in input."},
 	{"unpack not a string", `return cmsgpack.unpack({})`, "ERR bad argument #1 to 'unpack' (string expected, got table)"},
 	{"unpack nil map key", `return cmsgpack.unpack('\129\192\1')`, "ERR table index is nil"},
+	{"unpack fixmap and fixarray", `return show(cmsgpack.unpack("\130\161a\145\1\161b\192"))`, `{"a"={1=1}}`},
+	{"unpack int16 and int32", `return showAll(cmsgpack.unpack("\209\128\0\210\255\255\255\254"))`, "-32768 -2"},
 	{"unpack_one", `local s = cmsgpack.pack(1, 2, 3) return showAll(cmsgpack.unpack_one(s))`, "1 1"},
 	{"unpack_one with offset", `local s = cmsgpack.pack(1, 2, 3) return showAll(cmsgpack.unpack_one(s, 2))`, "-1 3"},
 	{"unpack_one walks", `local s = cmsgpack.pack('a', {1}, 3) local out, off, v = {}, 0 repeat off, v = cmsgpack.unpack_one(s, off) out[#out+1] = show(v) .. '@' .. off until off == -1 return table.concat(out, ' ')`, `"a"@2 {1=1}@4 3@-1`},
@@ -59,3 +69,45 @@ var cmsgpackCases = []luaCase{
 }
 
 func TestCMsgpack(t *testing.T) { checkCases(t, cmsgpackCases) }
+
+// TestCMsgpackRoundTrip packs random values (one at a time and all at
+// once) and checks that unpack gives them back.
+func TestCMsgpackRoundTrip(t *testing.T) {
+	L := newState(t)
+	g := newValueGen(L, 1, false)
+	var all []lua.LValue
+	for i := 0; i < 300; i++ {
+		v := g.value(4)
+		all = append(all, v)
+		packed, err := callLib(L, "cmsgpack", "pack", v)
+		if err != nil {
+			t.Fatalf("pack: %v", err)
+		}
+		got, err := callLib(L, "cmsgpack", "unpack", packed[0])
+		if err != nil {
+			t.Fatalf("unpack: %v", err)
+		}
+		if len(got) != 1 {
+			t.Fatalf("value %d: unpack returned %d values", i, len(got))
+		}
+		if err := luaEqual(v, got[0]); err != nil {
+			t.Fatalf("value %d: %v", i, err)
+		}
+	}
+	packed, err := callLib(L, "cmsgpack", "pack", all...)
+	if err != nil {
+		t.Fatalf("pack: %v", err)
+	}
+	got, err := callLib(L, "cmsgpack", "unpack", packed[0])
+	if err != nil {
+		t.Fatalf("unpack: %v", err)
+	}
+	if len(got) != len(all) {
+		t.Fatalf("unpack returned %d values, want %d", len(got), len(all))
+	}
+	for i := range all {
+		if err := luaEqual(all[i], got[i]); err != nil {
+			t.Fatalf("value %d of the stream: %v", i, err)
+		}
+	}
+}

@@ -159,10 +159,10 @@ func structPack(L *lua.LState) int {
 		case opt == 'x':
 			out = append(out, 0)
 		case opt == 'f':
-			out = putBits(out, uint64(math.Float32bits(float32(checkNumber(L, arg, "pack")))), f.little, 4)
+			out = putInteger(out, uint64(math.Float32bits(float32(checkNumber(L, arg, "pack")))), f.little, 4)
 			arg++
 		case opt == 'd':
-			out = putBits(out, math.Float64bits(checkNumber(L, arg, "pack")), f.little, 8)
+			out = putInteger(out, math.Float64bits(checkNumber(L, arg, "pack")), f.little, 8)
 			arg++
 		case opt == 'c' || opt == 's':
 			s := checkString(L, arg, "pack")
@@ -202,10 +202,6 @@ func putInteger(out []byte, v uint64, little bool, size int) []byte {
 		v >>= 8
 	}
 	return append(out, buf...)
-}
-
-func putBits(out []byte, v uint64, little bool, size int) []byte {
-	return putInteger(out, v, little, size)
 }
 
 // toUint64 converts n as lua-struct's putinteger does: negative numbers
