@@ -108,7 +108,7 @@ func (s *Server) exec(c *command.Ctx) error {
 		return errExecNoMulti
 	}
 	cl.setTransaction(nil)
-	dirty := cl.watchDirty
+	dirty := cl.watchDirty || cl.expiredSinceWatch()
 	s.watches.unwatchAll(cl)
 	switch {
 	case tx.aborted:
@@ -157,7 +157,7 @@ func (s *Server) watch(c *command.Ctx) error {
 		return errWatchInMulti
 	}
 	for _, k := range c.Args[1:] {
-		s.watches.watch(cl, k)
+		s.watches.watch(cl, s.store.Database(cl.db), k)
 	}
 	c.Out.OK()
 	return nil

@@ -3,7 +3,9 @@ package broker_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/brokerd/brokerd/internal/brokertest"
 	"github.com/redis/go-redis/v9"
@@ -200,5 +202,65 @@ func TestExecIsDurableAsAWhole(t *testing.T) {
 	}
 	if got := r.Do("TTL b"); got == "(int) -1" || got == "(int) -2" {
 		t.Fatalf("after restart TTL b = %s", got)
+	}
+}
+
+// TestWatchExpiry follows Redis 7's rules for watched keys with a TTL: a
+// key that expires between WATCH and EXEC fails the EXEC even if nothing
+// removed it yet (isWatchedKeyExpired), while a key that was already
+// expired at WATCH time may be removed without failing it
+// (touchWatchedKey).
+func TestWatchExpiry(t *testing.T) {
+	s := brokertest.Start(t)
+	other := s.Dial()
+	// gone waits until the key's TTL has run out (PTTL does not remove it).
+	gone := func(t *testing.T, key string) {
+		brokertest.Eventually(t, 5*time.Second, func() error {
+			if got := other.Do("PTTL " + key); got != "(int) -2" {
+				return fmt.Errorf("PTTL %s = %s", key, got)
+			}
+			return nil
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		run  func(t *testing.T, r *brokertest.Raw)
+		want string
+	}{
+		{"expires after WATCH", func(t *testing.T, r *brokertest.Raw) {
+			other.Do("SET e1 v PX 200")
+			r.Do("WATCH e1")
+			if got := other.Do("PTTL e1"); got == "(int) -2" {
+				t.Skip("the key expired before WATCH ran")
+			}
+			gone(t, "e1")
+		}, "(nil array)"},
+		{"expired before WATCH, then removed", func(t *testing.T, r *brokertest.Raw) {
+			other.Do("SET e2 v PX 1")
+			gone(t, "e2")
+			r.Do("WATCH e2")
+			other.Do("DEL e2") // removes the expired key, then finds nothing
+		}, "[PONG]"},
+		{"expired before WATCH, then written", func(t *testing.T, r *brokertest.Raw) {
+			other.Do("SET e3 v PX 1")
+			gone(t, "e3")
+			r.Do("WATCH e3")
+			other.Do("SET e3 new")
+		}, "(nil array)"},
+		{"expired before WATCH and still there", func(t *testing.T, r *brokertest.Raw) {
+			other.Do("SET e4 v PX 1")
+			gone(t, "e4")
+			r.Do("WATCH e4")
+		}, "[PONG]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := s.Dial()
+			tc.run(t, r)
+			r.Do("MULTI")
+			r.Do("PING")
+			if got := r.Do("EXEC"); got != tc.want {
+				t.Fatalf("EXEC = %s, want %s", got, tc.want)
+			}
+		})
 	}
 }

@@ -1,6 +1,10 @@
 package broker
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/brokerd/brokerd/kv"
+)
 
 // watchRegistry maps watched keys to the clients watching them. A write
 // to a watched key (the kv Written hook) marks its watchers dirty, and
@@ -15,6 +19,25 @@ type watchRegistry struct {
 type watchedKey struct {
 	db  int
 	key string
+	// in is database db, for the expiry checks below.
+	in *kv.DB
+	// expired is set when the key was stored but past its TTL at WATCH
+	// time (Redis 7's watchedKey.expired): to the watcher it was already
+	// gone, so its removal is no change; any other write is.
+	expired bool
+}
+
+// expiredSinceWatch reports whether a key cl watches has expired since
+// WATCH (Redis's isWatchedKeyExpired): a key that turned from a value
+// into nothing is a change, even before anything removes it. Caller
+// holds the keyspace write lock.
+func (cl *client) expiredSinceWatch() bool {
+	for _, k := range cl.watching {
+		if _, expired := k.in.Stored([]byte(k.key)); expired && !k.expired {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *watchRegistry) init(databases int) {
@@ -24,11 +47,13 @@ func (r *watchRegistry) init(databases int) {
 	}
 }
 
-func (r *watchRegistry) watch(cl *client, key []byte) {
-	k := watchedKey{cl.db, string(key)}
-	if slices.Contains(cl.watching, k) {
+// watch adds key of database in (cl's current one) to cl's watched keys.
+func (r *watchRegistry) watch(cl *client, in *kv.DB, key []byte) {
+	k := watchedKey{db: cl.db, key: string(key), in: in}
+	if slices.ContainsFunc(cl.watching, k.same) {
 		return
 	}
+	_, k.expired = in.Stored(key)
 	cl.watching = append(cl.watching, k)
 	if len(r.byDB[k.db][k.key]) == 0 {
 		r.count++
@@ -54,12 +79,24 @@ func (r *watchRegistry) unwatchAll(cl *client) {
 	cl.watchDirty = false
 }
 
-// touch marks the watchers of key dirty; it runs on every write.
+func (k watchedKey) same(o watchedKey) bool { return k.db == o.db && k.key == o.key }
+
+// touch marks the watchers of key dirty; it runs on every write. A
+// watcher that saw the key already expired is spared when the write is
+// the key's removal (Redis's touchWatchedKey): from then on, the key is
+// an ordinary absent one.
 func (r *watchRegistry) touch(db int, key []byte) {
 	if r.count == 0 {
 		return
 	}
 	for _, cl := range r.byDB[db][string(key)] {
+		i := slices.IndexFunc(cl.watching, watchedKey{db: db, key: string(key)}.same)
+		if i >= 0 && cl.watching[i].expired {
+			if stored, _ := cl.watching[i].in.Stored(key); !stored {
+				cl.watching[i].expired = false
+				continue
+			}
+		}
 		cl.watchDirty = true
 	}
 }

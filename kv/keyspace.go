@@ -276,6 +276,18 @@ func (db *DB) getRead(key []byte) *entry {
 	return e
 }
 
+// Stored reports whether key is in the table, live or not yet removed
+// past its TTL, and whether it is past its TTL (Redis's dictFind and
+// keyIsExpired). It changes nothing, not even the access time. Caller
+// holds the keyspace lock.
+func (db *DB) Stored(key []byte) (stored, expired bool) {
+	e := db.keys[string(key)]
+	if e == nil {
+		return false, false
+	}
+	return true, db.expired(e)
+}
+
 // LookupWrite implements command.DB.
 func (db *DB) LookupWrite(key []byte) command.Value {
 	if e := db.getWrite(key); e != nil {
