@@ -75,21 +75,10 @@ type scriptEngine struct {
 	busy busyState // script_busy.go
 }
 
-// scriptEngines finds a server's engine from the dispatcher's BUSY check
-// (script_busy.go). NB: Server has no field for it because server.go is
-// outside the scripting change; a field would replace this map.
-var scriptEngines sync.Map // *Server → *scriptEngine
-
-func engineOf(s *Server) *scriptEngine {
-	e, _ := scriptEngines.Load(s)
-	eng, _ := e.(*scriptEngine)
-	return eng
-}
-
 func scriptingSpecs(s *Server) []command.Spec {
 	e := &scriptEngine{s: s, cache: map[string]*script{}}
 	e.busy.init()
-	scriptEngines.Store(s, e)
+	s.scripts = e
 	evalFlags := command.NoScript | command.Stale | command.SkipMonitor
 	cats := []string{"@slow", "@scripting"}
 	group := "scripting"

@@ -13,15 +13,11 @@ import (
 // than the busy threshold (Redis's busy-reply-threshold, 5 s), the
 // dispatcher answers other clients BUSY instead, and SCRIPT KILL, which
 // needs no keyspace lock, stops it unless it already wrote. The check
-// before the dispatcher takes the lock reads one atomic counter when no
-// script runs anywhere in the process.
+// before the dispatcher takes the lock is one atomic load (busyState's
+// running) when no script runs.
 
 // defaultBusyThreshold is Redis's busy-reply-threshold (lua-time-limit).
 const defaultBusyThreshold = 5 * time.Second
-
-// scriptsRunning counts the scripts running in this process (every
-// server's), so the dispatcher's check costs one atomic load otherwise.
-var scriptsRunning atomic.Int32
 
 // busyState is a server's running script, read without the keyspace lock.
 type busyState struct {
@@ -58,14 +54,12 @@ func (e *scriptEngine) begin(c *command.Ctx, cl *client, sc *script, readOnly bo
 	}
 	r.reply = e.vm.reply
 	e.busy.running.Store(r)
-	scriptsRunning.Add(1)
 	return r
 }
 
 // end marks r finished and reports whether it was killed.
 func (b *busyState) end(r *scriptRun) bool {
 	b.running.Store(nil)
-	scriptsRunning.Add(-1)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.finished = true
@@ -144,10 +138,7 @@ func (s *Server) scriptBusy(cl *client, spec *command.Spec) bool {
 	if spec.Has(command.AllowBusy) && !kill {
 		return false
 	}
-	e := engineOf(s)
-	if e == nil {
-		return false
-	}
+	e := s.scripts
 	r := e.busy.running.Load()
 	if r == nil || r.cl == cl || !r.waitBusy(time.Duration(e.busy.threshold.Load())) {
 		return false

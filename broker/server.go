@@ -43,6 +43,7 @@ type Server struct {
 	bridge   *pubsub.Bridge // the NATS bridge, nil when off (bridge.go)
 	internal internalExec
 	log      *wal.Log
+	scripts  *scriptEngine // EVAL and SCRIPT (script.go)
 	snap     snapshotState // durability engine (snapshot.go); its own mutex
 
 	settings settings
