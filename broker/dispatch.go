@@ -150,11 +150,11 @@ func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
 func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	spec, err := s.resolve(cl, args)
 	if err != nil {
-		cl.rejectInMulti(command.Error(command.Translate(err)))
+		s.reject(cl, args[0], command.Error(command.Translate(err)))
 		return nil
 	}
 	if cl.authRequired() && !spec.Has(command.NoAuth) {
-		cl.rejectInMulti(command.ErrNoAuth)
+		s.reject(cl, args[0], command.ErrNoAuth)
 		return nil
 	}
 	cl.noteCommandOnce(spec)

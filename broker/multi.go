@@ -1,6 +1,8 @@
 package broker
 
 import (
+	"strings"
+
 	"github.com/brokerd/brokerd/command"
 )
 
@@ -74,6 +76,24 @@ func (s *Server) queue(cl *client, spec *command.Spec, args [][]byte) {
 		cl.multiQueued.Store(int32(len(cl.tx.queued)))
 		cl.out.Simple("QUEUED")
 	}
+}
+
+// reject answers a command the dispatcher refused before running it
+// (unknown, wrong arity, NOAUTH, BUSY). Inside MULTI it dooms the
+// transaction, but a refused EXEC discards the transaction at once with
+// Redis's reply naming the refusal (execCommandAbort): "EXECABORT
+// Transaction discarded because of: wrong number of arguments for 'exec'
+// command".
+func (s *Server) reject(cl *client, name []byte, err command.Error) {
+	if cl.tx == nil || !strings.EqualFold(string(name), "EXEC") {
+		cl.rejectInMulti(err)
+		return
+	}
+	s.mu.Lock() // the watch registry's
+	cl.setTransaction(nil)
+	s.watches.unwatchAll(cl)
+	s.mu.Unlock()
+	cl.out.Error("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(string(err), "ERR "))
 }
 
 // rejectInMulti replies err and, inside MULTI, dooms the transaction.

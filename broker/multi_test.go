@@ -34,6 +34,11 @@ func TestMultiExec(t *testing.T) {
 			{"SET s x", "OK"}, {"MULTI", "OK"}, {"INCR s", "QUEUED"}, {"SET s y", "QUEUED"},
 			{"EXEC", `[ERR value is not an integer or out of range OK]`}, {"GET s", `"y"`},
 		}},
+		{"a refused EXEC discards the transaction at once (execCommandAbort)", [][2]string{
+			{"MULTI", "OK"}, {"SET e 1", "QUEUED"},
+			{"EXEC x", "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command"},
+			{"EXEC", "ERR EXEC without MULTI"}, {"EXISTS e", "(int) 0"},
+		}},
 		{"DISCARD drops the queue", [][2]string{
 			{"MULTI", "OK"}, {"SET d 1", "QUEUED"}, {"DISCARD", "OK"}, {"EXISTS d", "(int) 0"},
 		}},
