@@ -283,9 +283,7 @@ func (s *Server) getKeys(c *command.Ctx, withFlags bool) error {
 		return command.Error("ERR Invalid number of arguments specified for command")
 	}
 	found := keys.find(args)
-	if len(found) == 0 {
-		// NB: Redis answers an empty array here for the commands flagged
-		// no_mandatory_keys (EVAL, FCALL, ...); brokerd registers none.
+	if len(found) == 0 && !noMandatoryKeys(spec) {
 		return command.Error("ERR Invalid arguments specified for command")
 	}
 	c.Out.Array(len(found))
@@ -320,4 +318,15 @@ var commandHelpLines = []string{
 	"    Return the keys from a full Redis command.",
 	"GETKEYSANDFLAGS <full-command>",
 	"    Return the keys and the access flags from a full Redis command.",
+}
+
+// noMandatoryKeys reports Redis's CMD_NO_MANDATORY_KEYS: a command whose
+// key count is an argument (EVAL ... 0), so finding no key is a valid
+// answer and GETKEYS replies an empty array instead of an error.
+func noMandatoryKeys(spec *command.Spec) bool {
+	switch spec.Name {
+	case "EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO":
+		return true
+	}
+	return false
 }

@@ -336,10 +336,14 @@ func quote(s string) string {
 }
 
 // scriptGetKeysCases join TestCommandGetKeysEveryCommand's table for the
-// scripting commands (answers from redis-server 7.0.15). NB: EVAL with no
-// keys answers an empty array in Redis (no_mandatory_keys), which
-// COMMAND GETKEYS does not model yet, so no case has zero keys.
+// scripting commands (answers from redis-server 7.0.15). EVAL with no
+// keys, or fewer key arguments than numkeys, answers an empty array
+// (no_mandatory_keys).
 var scriptGetKeysCases = []adminCase{
+	{"COMMAND GETKEYS eval x 0", `[]`},
+	{"COMMAND GETKEYS eval x 3 a", `[]`},
+	{"COMMAND GETKEYS evalsha_ro x 0 a", `[]`},
+	{"COMMAND GETKEYSANDFLAGS eval x 0", `[]`},
 	{"COMMAND GETKEYS eval x 2 a b c", `["a" "b"]`},
 	{"COMMAND GETKEYS eval_ro x 2 a b", `["a" "b"]`},
 	{"COMMAND GETKEYS evalsha x 1 a b c", `["a"]`},
