@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"math"
 	"net"
 	"path/filepath"
 	"strconv"
@@ -66,6 +67,9 @@ var configParams = []configParam{
 		}},
 	{name: "client-output-buffer-limit", get: getOutputLimit, parse: parseOutputLimit},
 	{name: "notify-keyspace-events", get: getNotifyFlags, parse: parseNotifyConfig},
+	{name: "busy-reply-threshold", get: getBusyThreshold, parse: parseBusyThreshold},
+	// lua-time-limit is Redis's older name of busy-reply-threshold.
+	{name: "lua-time-limit", get: getBusyThreshold, parse: parseBusyThreshold},
 	{name: "timeout", get: func(s *Server) string { return itoa(int64(s.settings.timeout / time.Second)) },
 		parse: func(s *Server, v string) (func(), string) {
 			n, reason := parseBounded(v, 0, 1<<31-1)
@@ -81,6 +85,21 @@ var configParams = []configParam{
 				s.rc.SetIdleClose(d)
 			}, ""
 		}},
+}
+
+// getBusyThreshold is busy-reply-threshold in milliseconds.
+func getBusyThreshold(s *Server) string {
+	return itoa(s.scripts.busy.ms.Load())
+}
+
+// parseBusyThreshold sets the time (milliseconds, 0 for never) after which
+// a running script makes other clients get BUSY and may be killed.
+func parseBusyThreshold(s *Server, v string) (func(), string) {
+	n, reason := parseBounded(v, 0, math.MaxInt64)
+	if reason != "" {
+		return nil, reason
+	}
+	return func() { s.scripts.busy.setThreshold(n) }, ""
 }
 
 func lookupConfigParam(name string) *configParam {

@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,9 +24,27 @@ const defaultBusyThreshold = 5 * time.Second
 type busyState struct {
 	running   atomic.Pointer[scriptRun]
 	threshold atomic.Int64 // nanoseconds
+	ms        atomic.Int64 // the threshold as CONFIG SET gave it
 }
 
-func (b *busyState) init() { b.threshold.Store(int64(defaultBusyThreshold)) }
+func (b *busyState) init() {
+	b.threshold.Store(int64(defaultBusyThreshold))
+	b.ms.Store(int64(defaultBusyThreshold / time.Millisecond))
+}
+
+// setThreshold sets busy-reply-threshold in milliseconds; 0 turns BUSY
+// off, so other clients wait for the script however long it runs.
+func (b *busyState) setThreshold(ms int64) {
+	d := time.Duration(math.MaxInt64)
+	if ms < int64(d/time.Millisecond) {
+		d = time.Duration(ms) * time.Millisecond
+	}
+	if ms == 0 {
+		d = 0
+	}
+	b.threshold.Store(int64(d))
+	b.ms.Store(ms)
+}
 
 // scriptRun is one script's execution.
 type scriptRun struct {
@@ -85,6 +104,7 @@ func (r *scriptRun) markWrite() bool {
 }
 
 // waitBusy waits until r is past threshold (true) or finished (false).
+// A threshold of 0 (busy-reply-threshold 0) never makes it busy.
 func (r *scriptRun) waitBusy(threshold time.Duration) bool {
 	left := threshold - time.Since(r.start)
 	r.mu.Lock()
@@ -92,7 +112,7 @@ func (r *scriptRun) waitBusy(threshold time.Duration) bool {
 		r.mu.Unlock()
 		return false
 	}
-	if left <= 0 {
+	if left <= 0 && threshold > 0 {
 		r.mu.Unlock()
 		return true
 	}
@@ -101,6 +121,10 @@ func (r *scriptRun) waitBusy(threshold time.Duration) bool {
 	}
 	done := r.done
 	r.mu.Unlock()
+	if threshold <= 0 {
+		<-done
+		return false
+	}
 	t := time.NewTimer(left)
 	defer t.Stop()
 	select {

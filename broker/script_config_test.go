@@ -1,0 +1,37 @@
+package broker_test
+
+import (
+	"testing"
+
+	"github.com/brokerd/brokerd/internal/brokertest"
+)
+
+// TestScriptBusyThresholdConfig: busy-reply-threshold and its old name
+// lua-time-limit are one CONFIG parameter in milliseconds (answers from
+// redis-server 7.0.15).
+func TestScriptBusyThresholdConfig(t *testing.T) {
+	s := brokertest.Start(t)
+	r := s.Dial()
+	runScriptCases(t, r, []scriptCase{
+		{"CONFIG GET busy-reply-threshold", `["busy-reply-threshold" "5000"]`},
+		{"CONFIG GET lua*", `["lua-time-limit" "5000"]`},
+		{"CONFIG SET busy-reply-threshold x", "ERR CONFIG SET failed (possibly related to argument 'busy-reply-threshold') - argument couldn't be parsed into an integer"},
+		{"CONFIG SET lua-time-limit -1", "ERR CONFIG SET failed (possibly related to argument 'lua-time-limit') - argument must be between 0 and 9223372036854775807 inclusive"},
+		{"CONFIG SET lua-time-limit 6000", "OK"},
+		{"CONFIG GET busy-reply-threshold", `["busy-reply-threshold" "6000"]`},
+		{"CONFIG SET busy-reply-threshold 0", "OK"},
+		{"CONFIG GET lua-time-limit", `["lua-time-limit" "0"]`},
+		{"CONFIG SET busy-reply-threshold 9223372036854775807", "OK"},
+		{"CONFIG GET busy-reply-threshold", `["busy-reply-threshold" "9223372036854775807"]`},
+	})
+
+	// The threshold set by CONFIG SET is the one the dispatcher uses.
+	r.Do("CONFIG SET busy-reply-threshold 1")
+	runner, other := s.Dial(), s.Dial()
+	runner.Send(brokertest.Encode([]byte("EVAL"), []byte("while true do end"), []byte("0")))
+	waitBusy(t, s, other)
+	if got := other.Do("SCRIPT KILL"); got != "OK" {
+		t.Fatalf("SCRIPT KILL: %s", got)
+	}
+	runner.Read()
+}
