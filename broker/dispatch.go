@@ -162,7 +162,7 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 		cl.out.Error(string(errSubscribedContext(spec)))
 		return nil
 	}
-	if s.scripts.busy.running.Load() != nil && s.scriptBusy(cl, spec) {
+	if s.scripts.busy.running.Load() != nil && s.scriptBusy(cl, spec, args) {
 		return nil // BUSY, or SCRIPT KILL (script_busy.go)
 	}
 	if cl.tx != nil && !runsImmediately(spec) {

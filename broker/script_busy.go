@@ -157,15 +157,26 @@ func (r *scriptRun) kill() error {
 // until the script is past the busy threshold and then gets BUSY (SCRIPT
 // KILL runs at once, without the lock), or until it finished and then
 // runs as usual. It reports whether it replied.
-func (s *Server) scriptBusy(cl *client, spec *command.Spec) bool {
+//
+// The other allow_busy commands (MULTI, HELLO, AUTH, QUIT, ...) run while
+// a script is busy in Redis. Those that need no keyspace lock run here, at
+// once; those that take it (DISCARD, WATCH, UNWATCH, RESET: the watch
+// registry lives under it) wait for the script.
+func (s *Server) scriptBusy(cl *client, spec *command.Spec, args [][]byte) bool {
 	kill := spec.Name == "SCRIPT|KILL"
-	if spec.Has(command.AllowBusy) && !kill {
+	if spec.Has(command.AllowBusy) && !kill && !runsWhileBusy(cl, spec) {
 		return false
 	}
 	e := s.scripts
 	r := e.busy.running.Load()
 	if r == nil || r.cl == cl || !r.waitBusy(time.Duration(e.busy.threshold.Load())) {
 		return false
+	}
+	if !kill && spec.Has(command.AllowBusy) {
+		s.stats.totalCommands.Add(1)
+		cl.ctx.Args = args
+		run(spec, cl.ctx)
+		return true
 	}
 	if kill {
 		if err := r.kill(); err != nil {
@@ -178,6 +189,19 @@ func (s *Server) scriptBusy(cl *client, spec *command.Spec) bool {
 	}
 	cl.rejectInMulti(errBusyScript)
 	return true
+}
+
+// runsWhileBusy reports whether an allow_busy command can run for cl
+// without the keyspace lock while another client's script holds it: one
+// that takes no lock (the dispatcher would take the read lock only to
+// give it a database it does not use) and that cl would not queue in its
+// MULTI.
+func runsWhileBusy(cl *client, spec *command.Spec) bool {
+	switch spec.Name {
+	case "MULTI", "HELLO", "AUTH", "QUIT":
+		return cl.tx == nil || runsImmediately(spec)
+	}
+	return false
 }
 
 // scriptKill is SCRIPT KILL when no script was busy at the dispatcher's

@@ -1,6 +1,7 @@
 package broker_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/brokerd/brokerd/internal/brokertest"
@@ -34,4 +35,35 @@ func TestScriptBusyThresholdConfig(t *testing.T) {
 		t.Fatalf("SCRIPT KILL: %s", got)
 	}
 	runner.Read()
+}
+
+// TestScriptBusyAllowBusyCommands: while a script is busy, Redis runs the
+// allow_busy commands at once; MULTI, HELLO and AUTH need no keyspace lock,
+// so they answer without waiting for the script, and a transaction opened
+// then is discarded at EXEC for the BUSY its commands met.
+func TestScriptBusyAllowBusyCommands(t *testing.T) {
+	s := brokertest.Start(t)
+	s.SetScriptBusyThreshold(1)
+	runner, other := s.Dial(), s.Dial()
+	runner.Send(brokertest.Encode([]byte("EVAL"), []byte("while true do end"), []byte("0")))
+	waitBusy(t, s, other)
+	runScriptCases(t, other, []scriptCase{
+		{"MULTI", "OK"},
+		{"GET k", "BUSY Redis is busy running a script. You can only call SCRIPT KILL or FUNCTION KILL or SHUTDOWN NOSAVE."},
+		{"MULTI", "ERR MULTI calls can not be nested"},
+	})
+	third := s.Dial()
+	runScriptCases(t, third, []scriptCase{
+		{"AUTH x", "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"},
+	})
+	if got := third.Do("HELLO 2"); !strings.HasPrefix(got, `["server" "redis"`) {
+		t.Errorf("HELLO 2 while busy: %s", got)
+	}
+	if got := other.Do("SCRIPT KILL"); got != "OK" {
+		t.Fatalf("SCRIPT KILL: %s", got)
+	}
+	runner.Read()
+	runScriptCases(t, other, []scriptCase{
+		{"EXEC", "EXECABORT Transaction discarded because of previous errors."},
+	})
 }
