@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/brokerd/brokerd/command"
+	"github.com/brokerd/brokerd/internal/lualib"
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
 )
@@ -70,6 +71,9 @@ func luaVersionNum() int {
 func compileScript(code string) (*lua.FunctionProto, error) {
 	chunk, err := parse.Parse(strings.NewReader(code), scriptChunkName)
 	if err == nil {
+		// ".." formats numbers as Lua 5.1 does ("%.14g") through a call
+		// (lualib.RewriteConcat); gopher-lua's own operator cannot.
+		lualib.RewriteConcat(chunk)
 		var proto *lua.FunctionProto
 		if proto, err = lua.Compile(chunk, scriptChunkName); err == nil {
 			// Redis compiles the body as the body of a function without
