@@ -22,6 +22,6 @@ func TestScriptNumbersAsLua51(t *testing.T) {
 		{`EVAL "return tonumber('1e3') + tonumber('0x10')" 0`, `(int) 1016`},
 		{`EVAL "redis.call('set', 'n:' .. 1/3, 'v') return redis.call('get', 'n:0.33333333333333')" 0`, `"v"`},
 		{`EVAL "math.randomseed(1) return tostring(math.random())" 0`, `"0.041630344484761"`},
-		{`EVAL ` + quote(concatErr) + ` 0`, "ERR user_script:1: attempt to concatenate a nil value script: " + broker.Sha1hex(concatErr) + ", on @user_script:1."},
+		{`EVAL ` + quote(concatErr) + ` 0`, "ERR user_script:3: attempt to concatenate a nil value script: " + broker.Sha1hex(concatErr) + ", on @user_script:3."},
 	})
 }

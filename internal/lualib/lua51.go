@@ -289,7 +289,14 @@ func rewriteExpr(e ast.Expr) ast.Expr {
 		fn.SetLine(x.Line())
 		fn.SetLastLine(x.LastLine())
 		call := &ast.FuncCallExpr{Func: fn, Args: args, AdjustRet: true}
-		call.SetLine(x.Line())
+		// Lua 5.1 places a concatenation at the line of its last operand,
+		// as its errors show.
+		line := x.Line()
+		if l := args[len(args)-1].Line(); l > line {
+			line = l
+		}
+		fn.SetLine(line)
+		call.SetLine(line)
 		call.SetLastLine(x.LastLine())
 		return call
 	case *ast.AttrGetExpr:
