@@ -180,24 +180,26 @@ func parseShebang(body string) (scriptFlag, string, error) {
 	if !strings.HasPrefix(body, "#!") {
 		return flagEvalCompat, body, nil
 	}
-	line, rest, _ := strings.Cut(body, "\n")
-	parts := strings.Split(line, " ")
-	if parts[0] != "#!lua" {
-		return 0, "", command.Error("ERR Unexpected engine in script shebang: " + parts[0])
+	line, rest, ok := strings.Cut(body, "\n")
+	if !ok {
+		return 0, "", command.Error("ERR Invalid script shebang")
+	}
+	parts := strings.Fields(line) // sdssplitargs: any white space, \r too
+	if len(parts) == 0 || parts[0] != "#!lua" {
+		return 0, "", command.Error("ERR Unexpected engine in script shebang: " + strings.Join(parts[:min(len(parts), 1)], ""))
 	}
 	var flags scriptFlag
 	for _, p := range parts[1:] {
-		if p == "" {
-			continue
-		}
 		list, ok := strings.CutPrefix(p, "flags=")
 		if !ok {
 			return 0, "", command.Error("ERR Unknown lua shebang option: " + p)
 		}
+		if list == "" {
+			continue
+		}
+		// Every comma separates a name, so "no-writes," names an
+		// empty flag, which Redis refuses.
 		for _, name := range strings.Split(list, ",") {
-			if name == "" {
-				continue
-			}
 			f, ok := scriptFlagNames[name]
 			if !ok {
 				return 0, "", command.Error("ERR Unexpected flag in script shebang: " + name)

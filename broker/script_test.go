@@ -129,6 +129,10 @@ func TestScriptErrors(t *testing.T) {
 		{"#!lua flags=bogus\nreturn 1", "0", "ERR Unexpected flag in script shebang: bogus"},
 		{"#!lua name=x\nreturn 1", "0", "ERR Unknown lua shebang option: name=x"},
 		{"#!luax\nreturn 1", "0", "ERR Unexpected engine in script shebang: #!luax"},
+		{"#!lua", "0", "ERR Invalid script shebang"},
+		{"#!lua flags=no-writes,\nreturn 1", "0", "ERR Unexpected flag in script shebang: "},
+		{"#!lua\r\nreturn 1", "0", "(int) 1"},
+		{"#!lua\tflags=no-writes \nreturn 1", "0", "(int) 1"},
 		{"#!lua flags=no-writes\nreturn redis.call('set','a','b')", "0", "ERR Write commands are not allowed from read-only scripts." + at("#!lua flags=no-writes\nreturn redis.call('set','a','b')", 2)},
 		{"return redis.call('xread','BLOCK',0,'STREAMS','st','$')", "0", "ERR xread command is not allowed with BLOCK option from scripts" + at("return redis.call('xread','BLOCK',0,'STREAMS','st','$')", 1)},
 	}
