@@ -169,8 +169,13 @@ func (e *scriptEngine) resolveForScript(args [][]byte) (*command.Spec, string) {
 			return nil, "Unknown Redis command called from script"
 		}
 	}
-	if !spec.ArityOK(len(args)) || spec.Run == nil {
+	if (spec.Arity >= 0 && len(args) != spec.Arity) || len(args) < -spec.Arity || spec.Run == nil {
 		return nil, "Wrong number of args calling Redis command from script"
+	}
+	if !spec.ArityOK(len(args)) {
+		// Within Redis's arity but past what the command takes (PING a
+		// b): Redis's command answers with its own arity error.
+		return nil, "-" + string(command.ErrWrongArgs(spec.Name))
 	}
 	if spec.Has(command.NoScript) {
 		return nil, "This Redis command is not allowed from script"

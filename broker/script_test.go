@@ -110,6 +110,7 @@ func TestScriptErrors(t *testing.T) {
 		{"return os", "0", "ERR user_script:1: Script attempted to access nonexistent global variable 'os'" + at("return os", 1)},
 		{"return redis.call('nosuch')", "0", "ERR Unknown Redis command called from script" + at("return redis.call('nosuch')", 1)},
 		{"return redis.call('set')", "0", "ERR Wrong number of args calling Redis command from script" + at("return redis.call('set')", 1)},
+		{"return redis.call('ping','a','b')", "0", "ERR wrong number of arguments for 'ping' command" + at("return redis.call('ping','a','b')", 1)},
 		{"return redis.call('lpush','s','a')", "0", "WRONGTYPE Operation against a key holding the wrong kind of value" + at("return redis.call('lpush','s','a')", 1)},
 		{"return redis.call('eval','return 1',0)", "0", "ERR This Redis command is not allowed from script" + at("return redis.call('eval','return 1',0)", 1)},
 		{"return redis.call('subscribe','c')", "0", "ERR This Redis command is not allowed from script" + at("return redis.call('subscribe','c')", 1)},
