@@ -21,7 +21,7 @@ func TestConfigGetGoRedis(t *testing.T) {
 		_, port, _ := strings.Cut(s.Addr, ":")
 		want := map[string]string{"bind": "127.0.0.1", "port": port, "dir": dir, "databases": "16",
 			"appendonly": "yes", "appendfsync": "always", "save": "", "requirepass": "",
-			"maxclients": "10000", "timeout": "0",
+			"maxclients": "10000", "timeout": "0", "busy-reply-threshold": "5000", "lua-time-limit": "5000",
 			"client-output-buffer-limit": "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
 			"notify-keyspace-events":     ""}
 		if len(all) != len(want) {
