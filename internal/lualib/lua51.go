@@ -198,9 +198,10 @@ func tabConcat(L *lua.LState) int {
 	last := optInteger(L, 4, "concat", int64(t.Len()))
 	var b strings.Builder
 	for ; i <= last; i++ {
-		s, ok := toString(t.RawGetInt(int(i)))
+		v := t.RawGetInt(int(i))
+		s, ok := toString(v)
 		if !ok {
-			raise(L, "invalid value (at index "+strconv.FormatInt(i, 10)+") in table for 'concat'")
+			raise(L, "invalid value ("+v.Type().String()+") at index "+strconv.FormatInt(i, 10)+" in table for 'concat'")
 		}
 		b.WriteString(s)
 		if i != last {

@@ -65,7 +65,7 @@ func TestLua51NumberConversions(t *testing.T) {
 		{"return 'a' .. {}", "ERR attempt to concatenate a table value"},
 		{"return string.format('%s', 1/3)", "0.33333333333333"},
 		{"return table.concat({1/3, 'x', 2^53}, ',')", "0.33333333333333,x,9.007199254741e+15"},
-		{"return table.concat({1,{},3}, ',')", "ERR invalid value (at index 2) in table for 'concat'"},
+		{"return table.concat({1,{},3}, ',')", "ERR invalid value (table) at index 2 in table for 'concat'"},
 		{"return string.format('%d', 3.7)", "3"},
 		{"return string.format('%d', -3.7)", "-3"},
 		{"return string.format('%x', -3.7)", "fffffffffffffffd"},
