@@ -60,9 +60,20 @@ type tableCapture struct {
 	count int  // keys at the start
 	// skip holds the keys at or after next that the copy must pass over:
 	// saved before a change (their pre-image is in saved or was handed
-	// out) or created since the start.
-	skip  map[string]struct{}
-	saved []Entry // pre-images not yet handed out by Next
+	// out) or created since the start. It is in scan order, as the copy
+	// is, so the copy merges it with the table instead of looking each
+	// key up: with writers changing random keys, a hash set of them was
+	// most of the copy's time under the lock (a cache miss per key
+	// visited, tens of thousands of keys in it, deletions as the cursor
+	// passed them). A key created and removed again since the start stays
+	// in it until the cursor passes where it was.
+	skip *btree.BTreeG[scanKey]
+	// batch and ents are visitNext's buffers; touched keeps its reads of
+	// memory it only wants in the cache from being optimized away.
+	batch   []scanKey
+	ents    []*entry
+	touched uint
+	saved   []Entry // pre-images not yet handed out by Next
 }
 
 // BeginCapture starts a capture of every database as it is now. Caller
@@ -72,7 +83,7 @@ type tableCapture struct {
 func (s *Store) BeginCapture() *Capture {
 	c := &Capture{store: s, tables: make([]*tableCapture, len(s.dbs))}
 	for i, db := range s.dbs {
-		t := &tableCapture{db: i, seed: s.seed, keys: db.keys, order: db.scanOrder(), skip: map[string]struct{}{},
+		t := &tableCapture{db: i, seed: s.seed, keys: db.keys, order: db.scanOrder(), skip: newOrder(),
 			count: len(db.keys)}
 		c.keys += len(db.keys)
 		if len(db.keys) == 0 {
@@ -181,33 +192,96 @@ func (c *Capture) detach() {
 
 // visitNext calls fn with up to n keys from next on, skipping those in
 // skip, and reports how many keys it visited.
+//
+// It works in passes over the batch rather than key by key: take the
+// keys from the tree, look them all up, then read their entries, values
+// and bytes. Nearly all the time is waiting for memory (the key's bytes
+// for the map's hash, the map's group, the entry, the String, its
+// bytes: each a cache miss at 1,000,000 keys), and one key's misses
+// wait for each other; in short loops over many keys the processor
+// overlaps the next keys' misses with the current one's.
 func (t *tableCapture) visitNext(n int, fn func(db int, e Entry, copied bool)) int {
-	visited, more := 0, false
+	batch, more := t.batch[:0], false
 	t.order.Ascend(t.next, func(k scanKey) bool {
-		if visited >= n {
+		if len(batch) >= n {
 			t.next, more = k, true
 			return false
 		}
-		visited++
-		if _, ok := t.skip[k.key]; ok {
-			delete(t.skip, k.key) // the cursor passes it: never asked again
-			return true
-		}
-		if e := t.keys[k.key]; e != nil {
-			fn(t.db, Entry{Key: k.key, Value: e.value, ExpireAt: e.expireAt}, false)
-		}
+		batch = append(batch, k)
 		return true
 	})
+	visited, taken := len(batch), batch
+	if t.skip.Len() > 0 {
+		batch = t.passSkipped(batch)
+	}
+	var touch uint
+	for _, k := range batch {
+		if len(k.key) > 0 {
+			touch += uint(k.key[0])
+		}
+	}
+	ents := t.ents[:0]
+	for _, k := range batch {
+		ents = append(ents, t.keys[k.key])
+	}
+	for _, e := range ents {
+		if e != nil {
+			touch += uint(e.expireAt)
+		}
+	}
+	for _, e := range ents {
+		if e == nil {
+			continue
+		}
+		if s, ok := e.value.(*String); ok && len(s.b) > 0 {
+			touch += uint(s.b[0])
+		}
+	}
+	for i, e := range ents {
+		if e != nil {
+			fn(t.db, Entry{Key: batch[i].key, Value: e.value, ExpireAt: e.expireAt}, false)
+		}
+	}
+	t.touched += touch
+	clear(taken) // hold on to no key or entry until the next step
+	clear(ents)
+	t.batch, t.ents = taken[:0], ents[:0]
 	if !more {
-		t.done, t.skip = true, nil
+		t.done, t.skip, t.batch, t.ents = true, nil, nil, nil
 	}
 	return visited
 }
 
-// reached reports whether the copy has passed key: a change to it is then
-// no concern of the capture's.
-func (t *tableCapture) reached(key string) bool {
-	return t.done || scanLess(scanKey{maphash.String(t.seed, key), key}, t.next)
+// passSkipped removes from batch, which is in scan order, the keys in
+// skip, and drops from skip every key up to the batch's last: the cursor
+// passes them, so they are never asked about again.
+func (t *tableCapture) passSkipped(batch []scanKey) []scanKey {
+	out := batch[:0]
+	sk, skipping := t.skip.Min()
+	for _, k := range batch {
+		for skipping && scanLess(sk, k) {
+			// Created and removed again: the cursor passed where it was.
+			t.skip.PopMin()
+			sk, skipping = t.skip.Min()
+		}
+		if skipping && sk == k {
+			t.skip.PopMin()
+			sk, skipping = t.skip.Min()
+			continue
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+// pending returns key's place in scan order and whether the copy has yet
+// to reach it: only then is a change to it a concern of the capture's.
+func (t *tableCapture) pending(key string) (scanKey, bool) {
+	if t.done {
+		return scanKey{}, false
+	}
+	k := scanKey{maphash.String(t.seed, key), key}
+	return k, !scanLess(k, t.next)
 }
 
 // save records the pre-image of key, whose entry e is about to be changed
@@ -215,14 +289,15 @@ func (t *tableCapture) reached(key string) bool {
 // reached it or it was saved or created since the start. Caller holds the
 // keyspace write lock.
 func (t *tableCapture) save(key string, e *entry, clone bool) {
-	if t.reached(key) {
+	sk, ok := t.pending(key)
+	if !ok {
 		return
 	}
-	if _, ok := t.skip[key]; ok {
+	if _, ok := t.skip.Get(sk); ok {
 		return
 	}
 	k := strings.Clone(key)
-	t.skip[k] = struct{}{}
+	t.skip.Set(scanKey{sk.hash, k})
 	v := e.value
 	if clone {
 		v = copyValue(v)
@@ -234,7 +309,7 @@ func (t *tableCapture) save(key string, e *entry, clone bool) {
 // created since the start, so that the copy skips it. Caller holds the
 // keyspace write lock.
 func (t *tableCapture) created(key string) {
-	if !t.reached(key) {
-		t.skip[key] = struct{}{}
+	if sk, ok := t.pending(key); ok {
+		t.skip.Set(sk)
 	}
 }

@@ -137,51 +137,77 @@ func TestCaptureIsStateAtStart(t *testing.T) {
 	}
 }
 
-// TestCaptureRandomWrites: random writes over a small set of keys and
-// databases, interleaved at random with the copy's steps.
+// TestCaptureRandomWrites: random writes over a set of keys and
+// databases, interleaved at random with the copy's steps: few keys and
+// small steps, and more keys than a step with steps of up to hundreds of
+// keys, so that one step passes many keys saved, created, or created and
+// removed again since the start.
 func TestCaptureRandomWrites(t *testing.T) {
+	cases := []struct {
+		name                      string
+		seeds, keys, fill         int
+		maxStep, maxWritesBetween int
+	}{
+		{"small steps", 40, 30, 80, 5, 3},
+		{"large steps", 10, 2000, 3000, 300, 60},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for seed := int64(1); seed <= int64(tc.seeds); seed++ {
+				captureRandomWrites(t, seed, tc.keys, tc.fill, tc.maxStep, tc.maxWritesBetween)
+			}
+		})
+	}
+}
+
+// captureRandomWrites runs fill random writes over keys keys, then a
+// capture whose steps of 1 to maxStep keys have up to maxWritesBetween
+// random writes before each, and checks it holds the keyspace as it was
+// at its start.
+func captureRandomWrites(t *testing.T, seed int64, keys, fill, maxStep, maxWritesBetween int) {
 	ops := []string{
 		"SET %s v%d", "APPEND %s x%d", "INCR %s", "DEL %s", "LPUSH %s e%d", "RPOP %s", "EXPIRE %s %d",
 		"PERSIST %s", "RENAME %s %s", "COPY %s %s REPLACE", "MOVE %s 1", "SWAPDB 0 1", "FLUSHDB", "GETDEL %s",
 		"SETRANGE %s 2 yy", "LMOVE %s %s LEFT RIGHT",
 	}
-	for seed := int64(1); seed <= 40; seed++ {
-		rng := rand.New(rand.NewSource(seed))
-		x := newTester(t)
-		key := func() string { return "k" + strconv.Itoa(rng.Intn(30)) }
-		exec := func() {
-			x.db = rng.Intn(2)
-			op := ops[rng.Intn(len(ops))]
-			var line string
-			switch strings.Count(op, "%") {
-			case 0:
-				line = op
-			case 1:
-				line = fmt.Sprintf(op, key())
-			default:
-				if strings.Contains(op, "%d") {
-					line = fmt.Sprintf(op, key(), 1+rng.Intn(1000))
-				} else {
-					line = fmt.Sprintf(op, key(), key())
-				}
-			}
-			x.do(line) // WRONGTYPE and the like are fine
+	rng := rand.New(rand.NewSource(seed))
+	x := newTester(t)
+	key := func() string { return "k" + strconv.Itoa(rng.Intn(keys)) }
+	exec := func() {
+		x.db = rng.Intn(2)
+		op := ops[rng.Intn(len(ops))]
+		if (op == "FLUSHDB" || op == "SWAPDB 0 1") && keys > 30 && rng.Intn(keys) > 30 {
+			op = ops[0] // as often per key as with 30 keys
 		}
-		for i := 0; i < 80; i++ {
+		var line string
+		switch strings.Count(op, "%") {
+		case 0:
+			line = op
+		case 1:
+			line = fmt.Sprintf(op, key())
+		default:
+			if strings.Contains(op, "%d") {
+				line = fmt.Sprintf(op, key(), 1+rng.Intn(1000))
+			} else {
+				line = fmt.Sprintf(op, key(), key())
+			}
+		}
+		x.do(line) // WRONGTYPE and the like are fine
+	}
+	for i := 0; i < fill; i++ {
+		exec()
+	}
+	want := liveImage(x)
+	c := x.store.BeginCapture()
+	out := make([][]Entry, x.store.Len())
+	for done := false; !done; {
+		for i := rng.Intn(maxWritesBetween + 1); i > 0; i-- {
 			exec()
 		}
-		want := liveImage(x)
-		c := x.store.BeginCapture()
-		out := make([][]Entry, x.store.Len())
-		for done := false; !done; {
-			for i := rng.Intn(4); i > 0; i-- {
-				exec()
-			}
-			done = c.Next(out, 1+rng.Intn(5))
-		}
-		if got := imageOf(t, out); !reflect.DeepEqual(got, want) {
-			t.Fatalf("seed %d: captured\n%v\nwant\n%v", seed, got, want)
-		}
+		done = c.Next(out, 1+rng.Intn(maxStep))
+	}
+	if got := imageOf(t, out); !reflect.DeepEqual(got, want) {
+		t.Fatalf("seed %d: captured %d keys, want %d\n%v\nwant\n%v", seed, len(got), len(want), got, want)
 	}
 }
 
