@@ -120,7 +120,9 @@ func (e *scriptEngine) newScriptVM() *scriptVM {
 	}
 	openExtraLibs(L)
 	g := vm.globals
-	for _, name := range []string{"dofile", "loadfile", "print", "_printregs", "module", "require", "package", "channel"} {
+	// getfenv and setfenv are not in Redis 7's globals allow list: with them
+	// a script could reach or replace the environment of a function.
+	for _, name := range []string{"dofile", "loadfile", "print", "_printregs", "module", "require", "package", "channel", "getfenv", "setfenv", "newproxy"} {
 		g.RawSetString(name, lua.LNil)
 	}
 	g.RawSetString("_VERSION", lua.LString("Lua 5.1"))
