@@ -22,6 +22,7 @@ func TestConfigGetGoRedis(t *testing.T) {
 		want := map[string]string{"bind": "127.0.0.1", "port": port, "dir": dir, "databases": "16",
 			"appendonly": "yes", "appendfsync": "always", "save": "", "requirepass": "",
 			"maxclients": "10000", "timeout": "0", "busy-reply-threshold": "5000", "lua-time-limit": "5000",
+			"stream-node-max-bytes": "4096", "stream-node-max-entries": "100",
 			"client-output-buffer-limit": "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
 			"notify-keyspace-events":     ""}
 		if len(all) != len(want) {
@@ -69,6 +70,11 @@ func TestConfigSetErrors(t *testing.T) {
 		{"CONFIG SET maxclients abc", "ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer"},
 		{"CONFIG SET maxclients 0", "ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument must be between 1 and 4294967295 inclusive"},
 		{"CONFIG SET timeout -1", "ERR CONFIG SET failed (possibly related to argument 'timeout') - argument must be between 0 and 2147483647 inclusive"},
+		{"CONFIG SET stream-node-max-bytes abc", "ERR CONFIG SET failed (possibly related to argument 'stream-node-max-bytes') - argument must be a memory value"},
+		{"CONFIG SET stream-node-max-bytes -1", "ERR CONFIG SET failed (possibly related to argument 'stream-node-max-bytes') - argument must be a memory value"},
+		{"CONFIG SET stream-node-max-bytes 99999999999999999999", "ERR CONFIG SET failed (possibly related to argument 'stream-node-max-bytes') - argument must be between 0 and 9223372036854775807 inclusive"},
+		{"CONFIG SET stream-node-max-entries 1k", "ERR CONFIG SET failed (possibly related to argument 'stream-node-max-entries') - argument couldn't be parsed into an integer"},
+		{"CONFIG SET stream-node-max-entries -1", "ERR CONFIG SET failed (possibly related to argument 'stream-node-max-entries') - argument must be between 0 and 9223372036854775807 inclusive"},
 		{"CONFIG SET appendfsync sometimes", "ERR CONFIG SET failed (possibly related to argument 'appendfsync') - argument(s) must be one of the following: everysec, always, no"},
 		{"CONFIG SET timeout 1 timeout 2", "ERR CONFIG SET failed (possibly related to argument 'timeout') - duplicate parameter"},
 		{"CONFIG SET timeout 1 maxclients", "ERR syntax error"},
@@ -173,5 +179,51 @@ func TestConfigResetStatAndHelp(t *testing.T) {
 	}
 	if help := r.Do("CONFIG HELP"); !strings.HasPrefix(help, "[CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are: GET <pattern> ") {
 		t.Errorf("CONFIG HELP = %s", help)
+	}
+}
+
+// TestConfigStreamNodeLimits: stream-node-max-entries and -bytes decide
+// where XADD starts a new block, which XINFO STREAM's radix-tree-keys
+// shows (figures from redis-server 7.0.15 for the same commands).
+func TestConfigStreamNodeLimits(t *testing.T) {
+	s := brokertest.Start(t)
+	c := s.Dial()
+	t.Cleanup(func() { c.Do("CONFIG SET stream-node-max-bytes 4096 stream-node-max-entries 100") })
+	keys := func(key string) string {
+		t.Helper()
+		info := c.Do("XINFO STREAM " + key)
+		_, rest, ok := strings.Cut(info, `"radix-tree-keys" (int) `)
+		if !ok {
+			t.Fatalf("XINFO STREAM %s = %s", key, info)
+		}
+		n, _, _ := strings.Cut(rest, " ")
+		return n
+	}
+	adminExpect(t, c, []adminCase{
+		{"CONFIG SET stream-node-max-entries 2", "OK"},
+		{"CONFIG GET stream-node-max-*", `["stream-node-max-bytes" "4096" "stream-node-max-entries" "2"]`},
+	})
+	for i := 1; i <= 5; i++ {
+		c.Do("XADD e " + strconv.Itoa(i) + " f v")
+	}
+	if got := keys("e"); got != "3" {
+		t.Errorf("5 entries, 2 per block: radix-tree-keys %s, want 3", got)
+	}
+	adminExpect(t, c, []adminCase{
+		{"CONFIG SET stream-node-max-entries 0 stream-node-max-bytes 4kb", "OK"},
+		{"CONFIG GET stream-node-max-*", `["stream-node-max-bytes" "4096" "stream-node-max-entries" "0"]`},
+	})
+	for i := 1; i <= 300; i++ {
+		c.Do("XADD n " + strconv.Itoa(i) + " f v")
+	}
+	if got := keys("n"); got != "1" {
+		t.Errorf("300 small entries, no entry limit: radix-tree-keys %s, want 1", got)
+	}
+	adminExpect(t, c, []adminCase{{"CONFIG SET stream-node-max-bytes 40", "OK"}})
+	for i := 1; i <= 4; i++ {
+		c.Do("XADD b " + strconv.Itoa(i) + " field value-0123456789")
+	}
+	if got := keys("b"); got != "4" {
+		t.Errorf("entries of 21 bytes, 40-byte blocks: radix-tree-keys %s, want 4", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/brokerd/brokerd/command"
 	"github.com/brokerd/brokerd/internal/glob"
+	"github.com/brokerd/brokerd/streams"
 )
 
 // configParam is one parameter CONFIG GET reports and, unless immutable,
@@ -67,6 +68,23 @@ var configParams = []configParam{
 		}},
 	{name: "client-output-buffer-limit", get: getOutputLimit, parse: parseOutputLimit},
 	{name: "notify-keyspace-events", get: getNotifyFlags, parse: parseNotifyConfig},
+	{name: "stream-node-max-bytes", get: func(*Server) string {
+		bytes, _ := streams.NodeLimits()
+		return itoa(bytes)
+	}, parse: parseStreamNodeMaxBytes},
+	{name: "stream-node-max-entries", get: func(*Server) string {
+		_, entries := streams.NodeLimits()
+		return itoa(entries)
+	}, parse: func(_ *Server, v string) (func(), string) {
+		n, reason := parseBounded(v, 0, math.MaxInt64)
+		if reason != "" {
+			return nil, reason
+		}
+		return func() {
+			bytes, _ := streams.NodeLimits()
+			streams.SetNodeLimits(bytes, n)
+		}, ""
+	}},
 	{name: "busy-reply-threshold", get: getBusyThreshold, parse: parseBusyThreshold},
 	// lua-time-limit is Redis's older name of busy-reply-threshold.
 	{name: "lua-time-limit", get: getBusyThreshold, parse: parseBusyThreshold},
@@ -85,6 +103,22 @@ var configParams = []configParam{
 				s.rc.SetIdleClose(d)
 			}, ""
 		}},
+}
+
+// parseStreamNodeMaxBytes reads stream-node-max-bytes as Redis's memory
+// configs are read (units allowed), with their two error texts.
+func parseStreamNodeMaxBytes(_ *Server, v string) (func(), string) {
+	n, ok := ParseMemory(v)
+	if !ok {
+		if v != "" && strings.Trim(v, "0123456789") == "" {
+			return nil, "argument must be between 0 and " + itoa(math.MaxInt64) + " inclusive"
+		}
+		return nil, "argument must be a memory value"
+	}
+	return func() {
+		_, entries := streams.NodeLimits()
+		streams.SetNodeLimits(n, entries)
+	}, ""
 }
 
 // getBusyThreshold is busy-reply-threshold in milliseconds.

@@ -4,19 +4,42 @@ import (
 	"bytes"
 	"encoding/binary"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/brokerd/brokerd/command"
 )
 
-// Block limits, Redis's stream-node-max-bytes and stream-node-max-entries
-// defaults. A block takes no more entries (live or deleted) than
-// nodeMaxEntries, and no entry whose field and value bytes would take it
-// to nodeMaxBytes, so approximate trimming ("~") removes whole blocks of
-// about this size.
+// Block limits: Redis's stream-node-max-bytes and stream-node-max-entries
+// defaults, and the size a block stops at when stream-node-max-bytes is 0
+// (Redis's STREAM_LISTPACK_MAX_SIZE).
 const (
 	nodeMaxBytes   = 4096
 	nodeMaxEntries = 100
+	nodeBytesCap   = 1 << 30
 )
+
+// nodeLimits are stream-node-max-bytes and stream-node-max-entries as
+// CONFIG SET left them. A block takes no more entries (live or deleted)
+// than the one, and no entry whose field and value bytes would take it to
+// the other, so approximate trimming ("~") removes whole blocks of about
+// this size. 0 lifts a limit. They are process-wide, as Redis's
+// configuration is: a process serves one keyspace. Blocks made before a
+// change keep their size.
+var nodeLimits struct{ bytes, entries atomic.Int64 }
+
+func init() { SetNodeLimits(nodeMaxBytes, nodeMaxEntries) }
+
+// SetNodeLimits sets stream-node-max-bytes and stream-node-max-entries
+// for the blocks XADD starts from now on; 0 lifts a limit.
+func SetNodeLimits(bytes, entries int64) {
+	nodeLimits.bytes.Store(bytes)
+	nodeLimits.entries.Store(entries)
+}
+
+// NodeLimits returns stream-node-max-bytes and stream-node-max-entries.
+func NodeLimits() (bytes, entries int64) {
+	return nodeLimits.bytes.Load(), nodeLimits.entries.Load()
+}
 
 // Entry flags, one byte at the start of each entry. Wire format of a
 // block: never renumber.
@@ -131,7 +154,11 @@ func newBlock(id ID, pairs [][]byte, capHint int) *block {
 // hasRoom reports whether an entry whose fields and values take payload
 // bytes may still go into b (Redis's checks in streamAppendItem).
 func (b *block) hasRoom(payload int) bool {
-	return len(b.buf)+payload < nodeMaxBytes && b.live+b.dead < nodeMaxEntries
+	maxBytes, maxEntries := NodeLimits()
+	if maxBytes <= 0 || maxBytes > nodeBytesCap {
+		maxBytes = nodeBytesCap
+	}
+	return int64(len(b.buf)+payload) < maxBytes && (maxEntries <= 0 || int64(b.live+b.dead) < maxEntries)
 }
 
 // sameFields reports whether the field names in pairs are the master

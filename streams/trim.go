@@ -1,5 +1,7 @@
 package streams
 
+import "math"
+
 // Strategy is how XADD and XTRIM trim a stream.
 type Strategy uint8
 
@@ -12,8 +14,15 @@ const (
 )
 
 // defaultApproxLimit is what "~" trimming may remove without LIMIT:
-// 100 blocks' worth, as Redis sets 100*stream-node-max-entries.
-const defaultApproxLimit = 100 * nodeMaxEntries
+// 100 blocks' worth, 100*stream-node-max-entries as Redis sets it (0, no
+// cap, when that is 0).
+func defaultApproxLimit() int64 {
+	_, entries := NodeLimits()
+	if entries > math.MaxInt64/100 {
+		return 0
+	}
+	return 100 * entries
+}
 
 // Trim says how to trim (Redis's streamAddTrimArgs, trimming part).
 type Trim struct {

@@ -96,7 +96,7 @@ func (a *addArgs) finish(c *command.Ctx, xadd, limitGiven bool) error {
 	case limitGiven && !a.trim.Approx:
 		return errLimitNoApprx
 	case !limitGiven && a.trim.Approx:
-		a.trim.Limit = defaultApproxLimit
+		a.trim.Limit = defaultApproxLimit()
 	}
 	return nil
 }
