@@ -187,12 +187,32 @@ func (vm *scriptVM) rawset(L *lua.LState) int {
 	return 1
 }
 
+// setmetatable refuses them too, and is otherwise Lua 5.1's
+// luaB_setmetatable: a table only, and never one whose metatable has
+// __metatable. gopher-lua's own accepts a string or a number and then
+// replaces the metatable of every string or number in the pooled VM, so
+// one script could break (or spy on) string methods for every script
+// after it.
 func (vm *scriptVM) setmetatable(L *lua.LState) int {
-	if t, ok := L.Get(1).(*lua.LTable); ok && vm.proxies[t] {
+	t, ok := L.Get(1).(*lua.LTable)
+	if !ok {
+		got := "no value"
+		if L.GetTop() >= 1 {
+			got = L.Get(1).Type().String()
+		}
+		L.RaiseError("bad argument #1 to 'setmetatable' (table expected, got %s)", got)
+	}
+	mt := L.Get(2)
+	if mt.Type() != lua.LTNil && mt.Type() != lua.LTTable {
+		L.RaiseError("bad argument #2 to 'setmetatable' (nil or table expected)")
+	}
+	if vm.proxies[t] {
 		L.Error(lua.LString("Attempt to modify a readonly table"), 0)
 	}
-	obj := L.Get(1)
-	L.SetMetatable(obj, L.Get(2))
+	if L.GetMetaField(t, "__metatable") != lua.LNil {
+		L.RaiseError("cannot change a protected metatable")
+	}
+	L.SetMetatable(t, mt)
 	L.SetTop(1)
 	return 1
 }
