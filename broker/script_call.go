@@ -27,11 +27,13 @@ func (e *scriptEngine) run(c *command.Ctx, sc *script, keys, argv [][]byte, read
 	err := L.PCall(0, 1, vm.onError)
 	killed := e.busy.end(r)
 	vm.run = nil
+	// Always: a SCRIPT KILL that came after the script's last instruction
+	// check closed the kill context without stopping the script.
+	vm.rearm()
 	if cl.db != db {
 		cl.selectDB(db) // SELECT in a script lasts until it returns, as in Redis 7
 	}
 	if err != nil {
-		vm.rearm()
 		L.SetTop(0)
 		return scriptError(err, sc, vm.errLine, killed)
 	}

@@ -1,6 +1,10 @@
 package broker
 
-import "time"
+import (
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
 
 // SetScriptBusyThreshold sets the time after which a running script makes
 // other clients get BUSY (5 s by default), so the busy tests need not wait.
@@ -13,3 +17,21 @@ func (s *Server) ScriptRunning() bool { return s.scripts.busy.running.Load() != 
 
 // Sha1hex is the script cache's digest, for tests that name scripts.
 func Sha1hex(s string) string { return sha1hex(s) }
+
+// AddScriptKillSelf gives scripts killself(), which does what SCRIPT KILL
+// does to the script that calls it, so a test can kill a script after its
+// last instruction check (the race a real SCRIPT KILL may lose).
+func (s *Server) AddScriptKillSelf() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.scripts
+	if e.vm == nil {
+		e.vm = e.newScriptVM()
+	}
+	e.vm.globals.RawSetString("killself", e.vm.L.NewFunction(func(L *lua.LState) int {
+		if r := e.busy.running.Load(); r != nil {
+			_ = r.kill()
+		}
+		return 0
+	}))
+}

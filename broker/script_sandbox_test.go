@@ -25,3 +25,17 @@ func TestScriptSetmetatableKeepsSandbox(t *testing.T) {
 		{`EVAL "return ('abc').x" 0`, `(nil)`},
 	})
 }
+
+// TestScriptKillAfterLastCheckDoesNotKillNext: a SCRIPT KILL that lands
+// after the script's last instruction check still closes the VM's kill
+// context; the next script must not find it closed.
+func TestScriptKillAfterLastCheckDoesNotKillNext(t *testing.T) {
+	s := brokertest.Start(t)
+	s.Server.AddScriptKillSelf()
+	r := s.Dial()
+	r.Do(`EVAL "return killself()" 0`)
+	runScriptCases(t, r, []scriptCase{
+		{`EVAL "return 1" 0`, `(int) 1`},
+		{`EVAL "return 2" 0`, `(int) 2`},
+	})
+}
