@@ -51,7 +51,6 @@ type Capture struct {
 type tableCapture struct {
 	db    int // the database the table was at the start
 	seed  maphash.Seed
-	keys  map[string]*entry
 	order *btree.BTreeG[scanKey]
 	// next is the first key not yet copied: keys before it are either in
 	// the copy or were created since the start.
@@ -83,7 +82,7 @@ type tableCapture struct {
 func (s *Store) BeginCapture() *Capture {
 	c := &Capture{store: s, tables: make([]*tableCapture, len(s.dbs))}
 	for i, db := range s.dbs {
-		t := &tableCapture{db: i, seed: s.seed, keys: db.keys, order: db.scanOrder(), skip: newOrder(),
+		t := &tableCapture{db: i, seed: s.seed, order: db.scanOrder(), skip: newOrder(),
 			count: len(db.keys)}
 		c.keys += len(db.keys)
 		if len(db.keys) == 0 {
@@ -185,7 +184,7 @@ func (c *Capture) detach() {
 		}
 	}
 	for _, t := range c.tables {
-		t.done, t.keys, t.order, t.skip, t.saved = true, nil, nil, nil, nil
+		t.done, t.order, t.skip, t.saved = true, nil, nil, nil
 	}
 	c.cur = len(c.tables)
 }
@@ -222,7 +221,7 @@ func (t *tableCapture) visitNext(n int, fn func(db int, e Entry, copied bool)) i
 	}
 	ents := t.ents[:0]
 	for _, k := range batch {
-		ents = append(ents, t.keys[k.key])
+		ents = append(ents, k.e)
 	}
 	for _, e := range ents {
 		if e != nil {
@@ -264,7 +263,7 @@ func (t *tableCapture) passSkipped(batch []scanKey) []scanKey {
 			t.skip.PopMin()
 			sk, skipping = t.skip.Min()
 		}
-		if skipping && sk == k {
+		if skipping && sk.hash == k.hash && sk.key == k.key {
 			t.skip.PopMin()
 			sk, skipping = t.skip.Min()
 			continue
@@ -280,7 +279,7 @@ func (t *tableCapture) pending(key string) (scanKey, bool) {
 	if t.done {
 		return scanKey{}, false
 	}
-	k := scanKey{maphash.String(t.seed, key), key}
+	k := scanKey{hash: maphash.String(t.seed, key), key: key}
 	return k, !scanLess(k, t.next)
 }
 
@@ -297,7 +296,7 @@ func (t *tableCapture) save(key string, e *entry, clone bool) {
 		return
 	}
 	k := strings.Clone(key)
-	t.skip.Set(scanKey{sk.hash, k})
+	t.skip.Set(scanKey{hash: sk.hash, key: k})
 	v := e.value
 	if clone {
 		v = copyValue(v)
