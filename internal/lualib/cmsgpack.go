@@ -180,9 +180,29 @@ var (
 )
 
 type mpCursor struct {
-	L    *lua.LState
-	data string
-	p    int
+	L     *lua.LState
+	data  string
+	p     int
+	depth int // arrays and maps open at the cursor
+}
+
+// mpMaxDepth is how deeply unpacked arrays and maps may nest. Redis's
+// lua-cmsgpack has no limit of its own but fails on its Lua stack
+// ("stack overflow (in function mp_decode_to_lua_array)" at 4000 nested
+// arrays in redis-server 7.0.15); decode recurses once per level, so
+// without a bound a few megabytes of 0x91 bytes exhaust the goroutine
+// stack, which is fatal to the whole process, not an error.
+const mpMaxDepth = 3999
+
+var errMpTooDeep = errors.New("stack overflow (in function mp_decode_to_lua_array)")
+
+// open enters one more array or map, or fails past mpMaxDepth.
+func (c *mpCursor) open() error {
+	if c.depth >= mpMaxDepth {
+		return errMpTooDeep
+	}
+	c.depth++
+	return nil
 }
 
 func (c *mpCursor) left() int { return len(c.data) - c.p }
@@ -291,6 +311,10 @@ func (c *mpCursor) str(hdr, n int) (lua.LValue, error) {
 }
 
 func (c *mpCursor) array(n int) (lua.LValue, error) {
+	if err := c.open(); err != nil {
+		return nil, err
+	}
+	defer func() { c.depth-- }()
 	t := c.L.NewTable()
 	for i := 1; i <= n; i++ {
 		v, err := c.decode()
@@ -303,6 +327,10 @@ func (c *mpCursor) array(n int) (lua.LValue, error) {
 }
 
 func (c *mpCursor) mapOf(n int) (lua.LValue, error) {
+	if err := c.open(); err != nil {
+		return nil, err
+	}
+	defer func() { c.depth-- }()
 	t := c.L.NewTable()
 	for ; n > 0; n-- {
 		k, err := c.decode()

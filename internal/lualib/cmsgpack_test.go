@@ -7,6 +7,9 @@ import (
 )
 
 var cmsgpackCases = []luaCase{
+	{"unpack 3999 nested arrays", `return tostring(pcall(cmsgpack.unpack, string.rep('\145', 3999) .. '\1'))`, "true"},
+	{"unpack 4000 nested arrays", `return cmsgpack.unpack(string.rep('\145', 4000) .. '\1')`, "ERR stack overflow (in function mp_decode_to_lua_array)"},
+	{"unpack a nesting bomb", `return cmsgpack.unpack(string.rep('\145', 50000000))`, "ERR stack overflow (in function mp_decode_to_lua_array)"},
 	{"pack variadic", `return hex(cmsgpack.pack(1, 'a', {1, 2}))`, "01a161920102"},
 	{"pack positive ints", `return hex(cmsgpack.pack(0, 127, 128, 255, 256, 65535, 65536, 4294967295, 4294967296))`, "007fcc80ccffcd0100cdffffce00010000ceffffffffcf0000000100000000"},
 	{"pack negative ints", `return hex(cmsgpack.pack(-1, -32, -33, -128, -129, -32768, -32769, -2147483648, -2147483649))`, "ffe0d0dfd080d1ff7fd18000d2ffff7fffd280000000d3ffffffff7fffffff"},
