@@ -7,6 +7,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/ast"
+	"github.com/yuin/gopher-lua/parse"
 )
 
 // Lua 5.1 turns a number into a string with "%.14g" (tostring(1/3) is
@@ -37,6 +38,9 @@ func OpenCompat(L *lua.LState) {
 	g.RawSetString("tostring", L.NewFunction(baseToString))
 	g.RawSetString("tonumber", L.NewFunction(baseToNumber))
 	g.RawSetString(ConcatName, L.NewFunction(concat))
+	// Chunks loaded at run time get the ".." rewrite too.
+	g.RawSetString("loadstring", L.NewFunction(baseLoadString))
+	g.RawSetString("load", L.NewFunction(baseLoad))
 	if t, ok := g.RawGetString("string").(*lua.LTable); ok {
 		t.RawSetString("format", L.NewFunction(strFormat))
 	}
@@ -86,6 +90,60 @@ func baseToNumber(L *lua.LState) int {
 	}
 	L.Push(lua.LNil)
 	return 1
+}
+
+// baseLoadString is gopher-lua's loadstring with RewriteConcat applied, so
+// that ".." in a chunk a script loads formats numbers as the script's own
+// ".." does. Chunk names and error texts stay gopher-lua's.
+func baseLoadString(L *lua.LState) int {
+	return loadChunk(L, L.CheckString(1), L.OptString(2, "<string>"))
+}
+
+// baseLoad is gopher-lua's load (the chunk read from a reader function)
+// with RewriteConcat applied.
+func baseLoad(L *lua.LState) int {
+	fn := L.CheckFunction(1)
+	name := L.OptString(2, "?")
+	var b strings.Builder
+	for {
+		L.Push(fn)
+		L.Call(0, 1)
+		ret := L.Get(-1)
+		L.Pop(1)
+		if ret == lua.LNil {
+			break
+		}
+		if !lua.LVCanConvToString(ret) {
+			L.Push(lua.LNil)
+			L.Push(lua.LString("reader function must return a string"))
+			return 2
+		}
+		piece := ret.String()
+		if piece == "" {
+			break
+		}
+		b.WriteString(piece)
+	}
+	return loadChunk(L, b.String(), name)
+}
+
+// loadChunk compiles src as gopher-lua's L.Load does, plus RewriteConcat,
+// and returns the function (in L's environment) or nil and the error.
+func loadChunk(L *lua.LState, src, name string) int {
+	chunk, err := parse.Parse(strings.NewReader(src), name)
+	if err == nil {
+		RewriteConcat(chunk)
+		var proto *lua.FunctionProto
+		if proto, err = lua.Compile(chunk, name); err == nil {
+			fn := L.NewFunctionFromProto(proto)
+			fn.Env = L.Env
+			L.Push(fn)
+			return 1
+		}
+	}
+	L.Push(lua.LNil)
+	L.Push(lua.LString(err.Error()))
+	return 2
 }
 
 // strtoul reads s as C's strtoul in base, requiring only white space after
