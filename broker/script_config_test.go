@@ -13,7 +13,7 @@ import (
 func TestScriptBusyThresholdConfig(t *testing.T) {
 	s := brokertest.Start(t)
 	r := s.Dial()
-	runScriptCases(t, r, []scriptCase{
+	adminExpect(t, r, []adminCase{
 		{"CONFIG GET busy-reply-threshold", `["busy-reply-threshold" "5000"]`},
 		{"CONFIG GET lua*", `["lua-time-limit" "5000"]`},
 		{"CONFIG SET busy-reply-threshold x", "ERR CONFIG SET failed (possibly related to argument 'busy-reply-threshold') - argument couldn't be parsed into an integer"},
@@ -47,13 +47,13 @@ func TestScriptBusyAllowBusyCommands(t *testing.T) {
 	runner, other := s.Dial(), s.Dial()
 	runner.Send(brokertest.Encode([]byte("EVAL"), []byte("while true do end"), []byte("0")))
 	waitBusy(t, s, other)
-	runScriptCases(t, other, []scriptCase{
+	adminExpect(t, other, []adminCase{
 		{"MULTI", "OK"},
 		{"GET k", "BUSY Redis is busy running a script. You can only call SCRIPT KILL or FUNCTION KILL or SHUTDOWN NOSAVE."},
 		{"MULTI", "ERR MULTI calls can not be nested"},
 	})
 	third := s.Dial()
-	runScriptCases(t, third, []scriptCase{
+	adminExpect(t, third, []adminCase{
 		{"AUTH x", "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"},
 	})
 	if got := third.Do("HELLO 2"); !strings.HasPrefix(got, `["server" "redis"`) {
@@ -63,7 +63,7 @@ func TestScriptBusyAllowBusyCommands(t *testing.T) {
 		t.Fatalf("SCRIPT KILL: %s", got)
 	}
 	runner.Read()
-	runScriptCases(t, other, []scriptCase{
+	adminExpect(t, other, []adminCase{
 		{"EXEC", "EXECABORT Transaction discarded because of previous errors."},
 	})
 }

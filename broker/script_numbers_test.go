@@ -13,7 +13,7 @@ import (
 func TestScriptNumbersAsLua51(t *testing.T) {
 	s := brokertest.Start(t)
 	concatErr := "return 1 ..\n\nnil"
-	runScriptCases(t, s.Dial(), []scriptCase{
+	adminExpect(t, s.Dial(), []adminCase{
 		{`EVAL "return tostring(1/3)" 0`, `"0.33333333333333"`},
 		{`EVAL "return 'k:' .. 2^53 .. ':' .. 1e15" 0`, `"k:9.007199254741e+15:1e+15"`},
 		{`EVAL "return -0 .. '|' .. 1/0 .. '|' .. math.huge" 0`, `"-0|inf|inf"`},

@@ -15,7 +15,7 @@ func TestScriptSetmetatableKeepsSandbox(t *testing.T) {
 	// Replies are redis-server 7.0.15's.
 	s := brokertest.Start(t)
 	r := s.Dial()
-	runScriptCases(t, r, []scriptCase{
+	adminExpect(t, r, []adminCase{
 		{`EVAL "return pcall(setmetatable, '', {__index = function() return 'pwned' end})" 0`, `(nil)`},
 		{`EVAL "setmetatable('', nil)" 0`, `ERR user_script:1: bad argument #1 to 'setmetatable' (table expected, got string) script: 25f8ce66e9a8a5d8c51221b6bee1e2be6951b74c, on @user_script:1.`},
 		{`EVAL "setmetatable(1, {__index = string})" 0`, `ERR user_script:1: bad argument #1 to 'setmetatable' (table expected, got number) script: 60bfc5b93629372b11ebf3cb3c649e0220bc2fed, on @user_script:1.`},
@@ -34,7 +34,7 @@ func TestScriptKillAfterLastCheckDoesNotKillNext(t *testing.T) {
 	s.Server.AddScriptKillSelf()
 	r := s.Dial()
 	r.Do(`EVAL "return killself()" 0`)
-	runScriptCases(t, r, []scriptCase{
+	adminExpect(t, r, []adminCase{
 		{`EVAL "return 1" 0`, `(int) 1`},
 		{`EVAL "return 2" 0`, `(int) 2`},
 	})

@@ -10,24 +10,14 @@ import (
 	"github.com/brokerd/brokerd/internal/brokertest"
 )
 
-// scriptCase is one command line and the reply it must get, formatted by
-// resptest (a session as redis-cli would show it). The wanted replies were
-// taken from redis-server 7.0.15, except where 7.2 differs (noted).
-type scriptCase struct{ cmd, want string }
-
-func runScriptCases(t *testing.T, r *brokertest.Raw, cases []scriptCase) {
-	t.Helper()
-	for _, tc := range cases {
-		if got := r.Do(tc.cmd); got != tc.want {
-			t.Errorf("%s\n got: %s\nwant: %s", tc.cmd, got, tc.want)
-		}
-	}
-}
+// The script tests are adminCase tables run by adminExpect
+// (admin_helpers_test.go). The wanted replies were taken from
+// redis-server 7.0.15, except where 7.2 differs (noted).
 
 func TestScriptConversions(t *testing.T) {
 	s := brokertest.Start(t)
 	t.Run("RESP2", func(t *testing.T) {
-		runScriptCases(t, s.Dial(), []scriptCase{
+		adminExpect(t, s.Dial(), []adminCase{
 			{`EVAL "return 'x'" 0`, `"x"`},
 			{`EVAL "return 3.99" 0`, `(int) 3`},
 			{`EVAL "return -3.99" 0`, `(int) -3`},
@@ -78,7 +68,7 @@ func TestScriptConversions(t *testing.T) {
 	t.Run("RESP3", func(t *testing.T) {
 		r := s.Dial()
 		r.Do("HELLO 3")
-		runScriptCases(t, r, []scriptCase{
+		adminExpect(t, r, []adminCase{
 			{`EVAL "return true" 0`, `(int) 1`},
 			{`EVAL "return false" 0`, `(nil)`},
 			{`EVAL "redis.setresp(3) return true" 0`, `(bool) true`},
@@ -158,7 +148,7 @@ func TestScriptReadOnlyCommands(t *testing.T) {
 	s := brokertest.Start(t)
 	r := s.Dial()
 	body := "return redis.call('set','a','b')"
-	runScriptCases(t, r, []scriptCase{
+	adminExpect(t, r, []adminCase{
 		{"EVAL_RO " + quote(body) + " 0", "ERR Write commands are not allowed from read-only scripts. script: " + broker.Sha1hex(body) + ", on @user_script:1."},
 		{`EVAL_RO "#!lua\nreturn 1" 0`, "ERR Can not execute a script with write flag using *_ro command."},
 		{`EVAL_RO "return redis.call('get','a')" 0`, "(nil)"},
@@ -171,7 +161,7 @@ func TestScriptCache(t *testing.T) {
 	s := brokertest.Start(t)
 	r := s.Dial()
 	one := broker.Sha1hex("return 1")
-	runScriptCases(t, r, []scriptCase{
+	adminExpect(t, r, []adminCase{
 		{"EVALSHA " + one + " 0", "NOSCRIPT No matching script. Please use EVAL."},
 		{"EVALSHA abc 0", "NOSCRIPT No matching script. Please use EVAL."},
 		{"SCRIPT LOAD \"return 1\"", `"` + one + `"`},
@@ -199,7 +189,7 @@ func TestScriptCache(t *testing.T) {
 func TestScriptInMulti(t *testing.T) {
 	s := brokertest.Start(t)
 	r := s.Dial()
-	runScriptCases(t, r, []scriptCase{
+	adminExpect(t, r, []adminCase{
 		{"MULTI", "OK"},
 		{`EVAL "return redis.call('incr','c')" 0`, "QUEUED"},
 		{`EVAL "return redis.call('incr','c')" 0`, "QUEUED"},
@@ -271,7 +261,7 @@ func TestScriptWakesWaitersAfterItCompletes(t *testing.T) {
 	if got := waiter.Read(); got != `["q" "x"]` {
 		t.Fatalf("BRPOP got %s", got)
 	}
-	runScriptCases(t, ctl, []scriptCase{{"LLEN q", "(int) 0"}, {"GET after", `"500500"`}})
+	adminExpect(t, ctl, []adminCase{{"LLEN q", "(int) 0"}, {"GET after", `"500500"`}})
 }
 
 // TestScriptBlockingCommandsDoNotBlock is issue 5's second point: blocking
@@ -280,7 +270,7 @@ func TestScriptWakesWaitersAfterItCompletes(t *testing.T) {
 // with BLOCK get Redis's own error instead, as xreadCommand gives it.
 func TestScriptBlockingCommandsDoNotBlock(t *testing.T) {
 	s := brokertest.Start(t)
-	runScriptCases(t, s.Dial(), []scriptCase{
+	adminExpect(t, s.Dial(), []adminCase{
 		{`EVAL "return redis.call('blpop',KEYS[1],0)" 1 nolist`, "(nil)"},
 		{`EVAL "return redis.call('brpop',KEYS[1],0)" 1 nolist`, "(nil)"},
 		{`EVAL "return redis.call('blmove',KEYS[1],'d','LEFT','RIGHT',0)" 1 nolist`, "(nil)"},
@@ -309,7 +299,7 @@ func TestScriptBusy(t *testing.T) {
 	if got := runner.Read(); got != want {
 		t.Fatalf("killed script replied %s, want %s", got, want)
 	}
-	runScriptCases(t, other, []scriptCase{{"PING", "PONG"}, {"SCRIPT KILL", "NOTBUSY No scripts in execution right now."}})
+	adminExpect(t, other, []adminCase{{"PING", "PONG"}, {"SCRIPT KILL", "NOTBUSY No scripts in execution right now."}})
 
 	// A transaction that met BUSY is discarded at EXEC.
 	body = "redis.call('set','w','1') local i = 0 while i < 1e7 do i = i + 1 end return i"
@@ -321,7 +311,7 @@ func TestScriptBusy(t *testing.T) {
 	if got := runner.Read(); got != "(int) 10000000" {
 		t.Fatalf("unkillable script replied %s", got)
 	}
-	runScriptCases(t, other, []scriptCase{{"GET w", `"1"`}})
+	adminExpect(t, other, []adminCase{{"GET w", `"1"`}})
 }
 
 // waitBusy polls with PING until a script makes it answer BUSY.
