@@ -99,33 +99,12 @@ func strtod(s string) (float64, int) {
 		return sign(0), i + 1 // just the "0"
 	}
 	start := i
-	digits := 0
-	for i < len(s) && isDigit(s[i]) {
-		i++
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && isDigit(s[i]) {
-			i++
-			digits++
-		}
-	}
+	n, digits := scanMantissa(s[i:], isDigit)
 	if digits == 0 {
 		return 0, 0
 	}
-	if i < len(s) && (s[i]|0x20) == 'e' {
-		j := i + 1
-		if j < len(s) && (s[j] == '+' || s[j] == '-') {
-			j++
-		}
-		if j < len(s) && isDigit(s[j]) {
-			for j < len(s) && isDigit(s[j]) {
-				j++
-			}
-			i = j
-		}
-	}
+	i += n
+	i += scanExponent(s[i:], 'e')
 	// ParseFloat returns ±Inf or 0 with ErrRange where strtod returns
 	// HUGE_VAL or 0 with ERANGE; the value is what matters here.
 	f, _ := strconv.ParseFloat(s[start:i], 64)
@@ -135,39 +114,57 @@ func strtod(s string) (float64, int) {
 // strtodHex reads the hexadecimal mantissa and optional binary exponent that
 // follow "0x", returning the value and the bytes read (0: no hex digit).
 func strtodHex(s string) (float64, int) {
-	i := 0
-	digits := 0
-	for i < len(s) && isHex(s[i]) {
-		i++
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && isHex(s[i]) {
-			i++
-			digits++
-		}
-	}
+	i, digits := scanMantissa(s, isHex)
 	if digits == 0 {
 		return 0, 0
 	}
 	mant := s[:i]
 	exp := "p0"
-	if i < len(s) && (s[i]|0x20) == 'p' {
-		j := i + 1
-		if j < len(s) && (s[j] == '+' || s[j] == '-') {
-			j++
-		}
-		if j < len(s) && isDigit(s[j]) {
-			for j < len(s) && isDigit(s[j]) {
-				j++
-			}
-			exp = s[i:j]
-			i = j
-		}
+	if n := scanExponent(s[i:], 'p'); n > 0 {
+		exp = s[i : i+n]
+		i += n
 	}
 	f, _ := strconv.ParseFloat("0x"+mant+exp, 64)
 	return f, i
+}
+
+// scanMantissa reads digits, then optionally '.' and more digits, from
+// the start of s, where digit says what a digit is (decimal or hex); it
+// returns the bytes read and how many of them are digits.
+func scanMantissa(s string, digit func(byte) bool) (n, digits int) {
+	for n < len(s) && digit(s[n]) {
+		n++
+		digits++
+	}
+	if n < len(s) && s[n] == '.' {
+		n++
+		for n < len(s) && digit(s[n]) {
+			n++
+			digits++
+		}
+	}
+	return n, digits
+}
+
+// scanExponent returns the length of the exponent at the start of s:
+// marker ('e' or 'p', any case), an optional sign and at least one
+// decimal digit. It is 0 when there is no whole exponent, which strtod
+// then leaves unread ("1e" reads as 1).
+func scanExponent(s string, marker byte) int {
+	if len(s) == 0 || s[0]|0x20 != marker {
+		return 0
+	}
+	j := 1
+	if j < len(s) && (s[j] == '+' || s[j] == '-') {
+		j++
+	}
+	if j == len(s) || !isDigit(s[j]) {
+		return 0
+	}
+	for j < len(s) && isDigit(s[j]) {
+		j++
+	}
+	return j
 }
 
 func hasPrefixFold(s, prefix string) bool {
