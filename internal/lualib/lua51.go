@@ -20,7 +20,7 @@ import (
 // itself with no hook.
 //
 // What still formats numbers the gopher-lua way: a number passed to the
-// other string functions (string.rep(1/3, 2), string.len(1e15)) and the
+// other string functions (string.upper(1/3), string.len(1e15)) and the
 // implicit conversions inside gopher-lua's own libraries.
 
 // ConcatName is the global RewriteConcat's calls go through. It cannot be
@@ -43,6 +43,7 @@ func OpenCompat(L *lua.LState) {
 	g.RawSetString("load", L.NewFunction(baseLoad))
 	if t, ok := g.RawGetString("string").(*lua.LTable); ok {
 		t.RawSetString("format", L.NewFunction(strFormat))
+		t.RawSetString("rep", L.NewFunction(strRep))
 	}
 	if t, ok := g.RawGetString("table").(*lua.LTable); ok {
 		t.RawSetString("concat", L.NewFunction(tabConcat))
@@ -241,6 +242,30 @@ func concat(L *lua.LState) int {
 		L.Pop(1)
 	}
 	L.Push(top)
+	return 1
+}
+
+// maxRepBytes bounds what string.rep builds: proto-max-bulk-len's
+// default, so no Redis value could hold more. Lua's allocator fails with
+// "not enough memory", which a script can catch; a Go allocation that
+// fails ends the whole process instead.
+const maxRepBytes = 512 << 20
+
+// strRep is Lua 5.1's string.rep, whose count is luaL_checkint's: C's
+// (int) of a (ptrdiff_t), so 2^32+3 repeats 3 times and 2^40 not at all
+// (redis-server 7.0.15 returns "" for string.rep('x', 2^40), where
+// gopher-lua's asked Go for a terabyte and the server died).
+func strRep(L *lua.LState) int {
+	s := checkString(L, 1, "rep")
+	n := int32(toInteger(checkNumber(L, 2, "rep")))
+	if n <= 0 || s == "" {
+		L.Push(lua.LString(""))
+		return 1
+	}
+	if int64(len(s))*int64(n) > maxRepBytes {
+		raise(L, "not enough memory")
+	}
+	L.Push(lua.LString(strings.Repeat(s, int(n))))
 	return 1
 }
 
