@@ -27,7 +27,8 @@ const (
 
 // TestCrashMixedLoadKeepsAcknowledgedWrites kills a server process with
 // SIGKILL at random moments while SET, MULTI/EXEC, XADD, XREADGROUP/XACK,
-// LPUSH and BRPOP clients run against it with appendfsync always. After
+// LPUSH, BRPOP, EVAL and EVALSHA clients run against it with appendfsync
+// always (the scripted writers are in crash_script_test.go). After
 // each restart every acknowledged write is there, unacknowledged writes
 // are either wholly there or wholly absent, and what one restart showed
 // is still there at the next. The client side records what it sent and
@@ -69,8 +70,8 @@ func TestCrashMixedLoadKeepsAcknowledgedWrites(t *testing.T) {
 			t.FailNow()
 		}
 	}
-	t.Logf("%d kills in %v; acknowledged: %v; BRPOPs cut off by a kill %d, jobs missing %d; duplicate deliveries %d",
-		kills, time.Since(start).Round(time.Millisecond), l.counts, l.popsLost, l.missing, l.duplicates())
+	t.Logf("%d kills in %v; acknowledged: %v; BRPOPs cut off by a kill %d, jobs missing %d; duplicate deliveries %d; NOSCRIPT answers %d",
+		kills, time.Since(start).Round(time.Millisecond), l.counts, l.popsLost, l.missing, l.duplicates(), l.noScript)
 }
 
 // crashLoad is the client side's record of a run: what each kind of
@@ -101,6 +102,8 @@ type crashLoad struct {
 	received  map[string]int  // jobs BRPOP returned → times
 	popsLost  int             // BRPOPs sent whose reply a kill cut off
 	missing   int             // jobs neither received nor in the list
+
+	crashScripts // EVAL and EVALSHA writers (crash_script_test.go)
 }
 
 // crashSetKey is one SET key: the last value known durable (acknowledged
@@ -115,7 +118,8 @@ func newCrashLoad(t *testing.T) *crashLoad {
 		xaddAcked: map[string]string{}, entries: map[string]string{},
 		delivered: map[string]int{}, ackSent: map[string]bool{}, ackOK: map[string]bool{},
 		lastDelivered: "0-0", pending: map[string]bool{},
-		pushAcked: map[string]bool{}, listSeen: map[string]bool{}, received: map[string]int{}}
+		pushAcked: map[string]bool{}, listSeen: map[string]bool{}, received: map[string]int{},
+		crashScripts: newCrashScripts()}
 }
 
 // load runs every kind of client against p until it is killed, d after
@@ -136,7 +140,7 @@ func (l *crashLoad) load(p *brokertest.Process, d time.Duration) {
 		}()
 	}
 	for w := 0; w < crashClients; w++ {
-		for _, run := range []func(context.Context, *redis.Client, int){l.setWriter, l.producer, l.worker, l.pusher, l.popper} {
+		for _, run := range []func(context.Context, *redis.Client, int){l.setWriter, l.producer, l.worker, l.pusher, l.popper, l.evalWriter, l.evalSHAWriter} {
 			spawn(run, w)
 		}
 	}
@@ -330,7 +334,7 @@ func (l *crashLoad) verify(rdb *redis.Client, round int) {
 	for _, c := range []struct {
 		what  string
 		check func(*redis.Client) error
-	}{{"SET", l.checkSets}, {"MULTI/EXEC", l.checkTx}, {"XADD", l.checkStream}, {"consumer group", l.checkGroup}, {"list queue", l.checkList}} {
+	}{{"SET", l.checkSets}, {"MULTI/EXEC", l.checkTx}, {"XADD", l.checkStream}, {"consumer group", l.checkGroup}, {"list queue", l.checkList}, {"scripts", l.checkScripts}} {
 		if err := c.check(rdb); err != nil {
 			// Later checks build on the record this one updates.
 			l.t.Errorf("after kill %d: %s: %v", round, c.what, err)
