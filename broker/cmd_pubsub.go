@@ -94,6 +94,12 @@ func (s *Server) spublish(c *command.Ctx) error {
 
 func (s *Server) pubsubNames(kind pubsub.Kind) command.Handler {
 	return func(c *command.Ctx) error {
+		// NB: the Spec's arity is Redis's -2, and like pubsubCommand we
+		// answer more than one pattern with the subcommand syntax error,
+		// not the arity error.
+		if len(c.Args) > 3 {
+			return errPubSubSyntax(c)
+		}
 		var pattern []byte
 		if len(c.Args) == 3 {
 			pattern = c.Args[2]
@@ -132,6 +138,17 @@ var pubsubHelpLines = []string{
 	"    Return the currently active shard level channels matching a <pattern> (default: '*').",
 	"SHARDNUMSUB [<shardchannel> ...]",
 	"    Return the number of subscribers for the specified shard level channel(s)",
+}
+
+// errPubSubSyntax is Redis's addReplySubcommandSyntaxError for PUBSUB: the
+// subcommand as the client spelled it (at most 128 bytes).
+func errPubSubSyntax(c *command.Ctx) error {
+	sub := c.Args[1]
+	if len(sub) > 128 {
+		sub = sub[:128]
+	}
+	return command.Error("ERR unknown subcommand or wrong number of arguments for '" + string(sub) +
+		"'. Try " + strings.ToUpper(string(c.Args[0])) + " HELP.")
 }
 
 // errSubscribedContext is Redis's reply to a command a RESP2 client may

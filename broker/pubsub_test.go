@@ -102,6 +102,9 @@ func TestPublishCountsAndIntrospection(t *testing.T) {
 		{"PUBSUB SHARDCHANNELS", `["news"]`},
 		{"PUBSUB SHARDNUMSUB news", `["news" (int) 1]`},
 		{"PUBSUB NOSUCH", "ERR unknown subcommand 'NOSUCH'. Try PUBSUB HELP."},
+		// Redis's pubsubCommand takes at most one pattern (found by /tmp/diff-admin).
+		{"PUBSUB CHANNELS a b", "ERR unknown subcommand or wrong number of arguments for 'CHANNELS'. Try PUBSUB HELP."},
+		{"pubsub shardchannels a b", "ERR unknown subcommand or wrong number of arguments for 'shardchannels'. Try PUBSUB HELP."},
 	} {
 		if got := pub.Do(tc[0]); got != tc[1] {
 			t.Errorf("%s = %s, want %s", tc[0], got, tc[1])
