@@ -202,7 +202,7 @@ func (s *Server) liveClients() []*client {
 
 // appendClientInfo formats one CLIENT LIST line in Redis 7.2's field order
 // (networking.c catClientInfoString). Fields brokerd measures are real:
-// id, addr, laddr, fd, name, age, idle, flags (N, e, T), db, cmd, resp,
+// id, addr, laddr, fd, name, age, idle, flags (P, x, e, T or N), db, cmd, resp,
 // lib-name, lib-ver. The rest have no counterpart here and carry the value
 // Redis shows for an idle client with nothing buffered:
 //   - qbuf, qbuf-free, argv-mem, multi-mem, rbs, rbp, obl, oll, omem,
@@ -217,7 +217,19 @@ func (s *Server) appendClientInfo(b []byte, cl *client, now time.Time) []byte {
 	db, proto, attrs := cl.info.db, cl.info.proto, cl.info.attrs
 	cl.info.mu.Unlock()
 
+	var subs, psubs, ssubs int
+	if sb := cl.subscriberForInfo(); sb != nil {
+		subs, psubs, ssubs = s.pubsub.Counts(sb)
+	}
+	multi := cl.multiQueued.Load()
+	// Redis's order (catClientInfoString): P, x, ..., e, T; N when none.
 	flags := ""
+	if subs+psubs+ssubs > 0 {
+		flags += "P"
+	}
+	if multi >= 0 {
+		flags += "x"
+	}
 	if attrs.noEvict {
 		flags += "e"
 	}
@@ -230,11 +242,7 @@ func (s *Server) appendClientInfo(b []byte, cl *client, now time.Time) []byte {
 	b = fmt.Appendf(b, "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d",
 		cl.id, addr, laddr, clientFD(cl), name,
 		int64(now.Sub(created)/time.Second), int64(now.Sub(last)/time.Second), flags, db)
-	var subs, psubs, ssubs int
-	if sb := cl.subscriberForInfo(); sb != nil {
-		subs, psubs, ssubs = s.pubsub.Counts(sb)
-	}
-	b = fmt.Appendf(b, " sub=%d psub=%d ssub=%d multi=%d", subs, psubs, ssubs, cl.multiQueued.Load())
+	b = fmt.Appendf(b, " sub=%d psub=%d ssub=%d multi=%d", subs, psubs, ssubs, multi)
 	b = append(b, " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"+
 		" rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r"...)
 	cmd := "NULL"
