@@ -29,7 +29,7 @@ const (
 	errFlushMode     command.Error = "ERR SCRIPT FLUSH only support SYNC|ASYNC option"
 	errNotBusy       command.Error = "NOTBUSY No scripts in execution right now."
 	errUnkillable    command.Error = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
-	errBusyScript    command.Error = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or FUNCTION KILL or SHUTDOWN NOSAVE."
+	errBusyScript    command.Error = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
 	scriptChunkName                = "user_script"
 	scriptSourceName               = "@" + scriptChunkName
 )

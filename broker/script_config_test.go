@@ -49,7 +49,7 @@ func TestScriptBusyAllowBusyCommands(t *testing.T) {
 	waitBusy(t, s, other)
 	adminExpect(t, other, []adminCase{
 		{"MULTI", "OK"},
-		{"GET k", "BUSY Redis is busy running a script. You can only call SCRIPT KILL or FUNCTION KILL or SHUTDOWN NOSAVE."},
+		{"GET k", "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."},
 		{"MULTI", "ERR MULTI calls can not be nested"},
 	})
 	third := s.Dial()
