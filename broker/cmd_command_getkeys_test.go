@@ -62,6 +62,7 @@ var getKeysCases = []adminCase{
 	{"COMMAND GETKEYS getdel k", `["k"]`},
 	{"COMMAND GETKEYS getex k ex 10", `["k"]`},
 	{"COMMAND GETKEYS getrange k 0 1", `["k"]`},
+	{"COMMAND GETKEYS substr k 0 1", `["k"]`},
 	{"COMMAND GETKEYS getset k v", `["k"]`},
 	{"COMMAND GETKEYS hello 3", `ERR The command has no key arguments`},
 	{"COMMAND GETKEYS incr k", `["k"]`},

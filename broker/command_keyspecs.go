@@ -225,6 +225,7 @@ var redisKeySpecs = sync.OnceValue(func() map[string]commandKeys {
 		"getdel":                {specs: ks{span(rw|access|del, 1, 0, 1)}},
 		"getex":                 {specs: ks{{Flags: rw | access | update, Notes: "RW and UPDATE because it changes the TTL", Index: 1, LastKey: 0, KeyStep: 1}}},
 		"getrange":              {specs: ks{span(ro|access, 1, 0, 1)}},
+		"substr":                {specs: ks{span(ro|access, 1, 0, 1)}},
 		"getset":                {specs: ks{span(rw|access|update, 1, 0, 1)}},
 		"incr":                  {specs: ks{span(rw|access|update, 1, 0, 1)}},
 		"incrby":                {specs: ks{span(rw|access|update, 1, 0, 1)}},

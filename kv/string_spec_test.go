@@ -12,6 +12,7 @@ var stringCommandInfo = []specInfo{
 	{"GETEX", -2, "write fast", 1, 1, 1, "@write @string @fast", "6.2.0", "Returns the string value of a key after setting its expiration time."},
 	{"STRLEN", 2, "readonly fast", 1, 1, 1, "@read @string @fast", "2.2.0", "Returns the length of a string value."},
 	{"GETRANGE", 4, "readonly", 1, 1, 1, "@read @string @slow", "2.4.0", "Returns a substring of the string stored at a key."},
+	{"SUBSTR", 4, "readonly", 1, 1, 1, "@read @string @slow", "1.0.0", "Returns a substring from a string value."},
 	{"SET", -3, "write denyoom", 1, 1, 1, "@write @string @slow", "1.0.0", "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist."},
 	{"SETNX", 3, "write denyoom fast", 1, 1, 1, "@write @string @fast", "1.0.0", "Set the string value of a key only when the key doesn't exist."},
 	{"SETEX", 4, "write denyoom", 1, 1, 1, "@write @string @slow", "2.0.0", "Sets the string value and expiration time of a key. Creates the key if it doesn't exist."},

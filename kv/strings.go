@@ -38,6 +38,9 @@ func stringSpecs() []command.Spec {
 			Summary: "Returns the length of a string value.", Since: "2.2.0", Group: group},
 		{Name: "GETRANGE", Arity: 4, Flags: ro, Keys: command.FirstKey, ACLCategories: strACLReadSlow, Run: getrange,
 			Summary: "Returns a substring of the string stored at a key.", Since: "2.4.0", Group: group},
+		// SUBSTR is GETRANGE's deprecated 1.0 name, still in Redis 7.2.
+		{Name: "SUBSTR", Arity: 4, Flags: ro, Keys: command.FirstKey, ACLCategories: strACLReadSlow, Run: getrange,
+			Summary: "Returns a substring from a string value.", Since: "1.0.0", Group: group},
 
 		{Name: "SET", Arity: -3, Flags: w | oom, Keys: command.FirstKey, ACLCategories: strACLWriteSlow, Run: set,
 			Summary: "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
