@@ -51,6 +51,10 @@ func TestConfigGetReplyShape(t *testing.T) {
 	adminExpect(t, adminDial(t, s, 2), []adminCase{
 		{"CONFIG GET maxclients", `["maxclients" "10000"]`},
 		{"CONFIG GET maxclients max* MAXCLIENTS", `["maxclients" "10000"]`},
+		// An exact name is echoed as given, as redis-server 7.0.15 does
+		// (configGetCommand keeps argv's spelling; found by /tmp/diff-admin).
+		{"CONFIG GET MAXCLIENTS", `["MAXCLIENTS" "10000"]`},
+		{"CONFIG GET MaxClients maxclients", `["MaxClients" "10000"]`},
 		{"CONFIG GET nosuch", `[]`},
 		{"CONFIG GET appendonly save", `["appendonly" "yes" "save" ""]`},
 	})

@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"bytes"
 	"math"
 	"net"
 	"path/filepath"
@@ -184,23 +185,37 @@ func (s *Server) listenPort() int {
 // configGet implements CONFIG GET pattern [pattern ...]: every parameter
 // matching any pattern (glob, case-insensitive), once, as a map.
 func (s *Server) configGet(c *command.Ctx) error {
-	var hits []*configParam
+	type hit struct {
+		name string // as the reply names it
+		p    *configParam
+	}
+	var hits []hit
 	seen := map[string]bool{}
 	for _, pat := range c.Args[2:] {
+		// Like configGetCommand, a name without glob characters is looked
+		// up directly and echoed as the client spelled it ("CONFIG GET
+		// MAXCLIENTS" answers "MAXCLIENTS").
+		if !bytes.ContainsAny(pat, "[*?") {
+			if p := lookupConfigParam(string(pat)); p != nil && !seen[p.name] {
+				seen[p.name] = true
+				hits = append(hits, hit{string(pat), p})
+			}
+			continue
+		}
 		for i := range configParams {
 			p := &configParams[i]
 			if !seen[p.name] && glob.Match(pat, []byte(p.name), true) {
 				seen[p.name] = true
-				hits = append(hits, p)
+				hits = append(hits, hit{p.name, p})
 			}
 		}
 	}
 	s.settings.mu.RLock()
 	defer s.settings.mu.RUnlock()
 	c.Out.Map(len(hits))
-	for _, p := range hits {
-		c.Out.BulkString(p.name)
-		c.Out.BulkString(p.get(s))
+	for _, h := range hits {
+		c.Out.BulkString(h.name)
+		c.Out.BulkString(h.p.get(s))
 	}
 	return nil
 }
