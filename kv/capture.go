@@ -51,6 +51,7 @@ type Capture struct {
 type tableCapture struct {
 	db    int // the database the table was at the start
 	seed  maphash.Seed
+	keys  map[string]*entry
 	order *btree.BTreeG[scanKey]
 	// next is the first key not yet copied: keys before it are either in
 	// the copy or were created since the start.
@@ -82,7 +83,7 @@ type tableCapture struct {
 func (s *Store) BeginCapture() *Capture {
 	c := &Capture{store: s, tables: make([]*tableCapture, len(s.dbs))}
 	for i, db := range s.dbs {
-		t := &tableCapture{db: i, seed: s.seed, order: db.scanOrder(), skip: newOrder(),
+		t := &tableCapture{db: i, seed: s.seed, keys: db.keys, order: db.scanOrder(), skip: newOrder(),
 			count: len(db.keys)}
 		c.keys += len(db.keys)
 		if len(db.keys) == 0 {
@@ -184,7 +185,7 @@ func (c *Capture) detach() {
 		}
 	}
 	for _, t := range c.tables {
-		t.done, t.order, t.skip, t.saved = true, nil, nil, nil
+		t.done, t.keys, t.order, t.skip, t.saved = true, nil, nil, nil, nil
 	}
 	c.cur = len(c.tables)
 }
@@ -221,7 +222,7 @@ func (t *tableCapture) visitNext(n int, fn func(db int, e Entry, copied bool)) i
 	}
 	ents := t.ents[:0]
 	for _, k := range batch {
-		ents = append(ents, k.e)
+		ents = append(ents, t.keys[k.key])
 	}
 	for _, e := range ents {
 		if e != nil {
@@ -263,7 +264,7 @@ func (t *tableCapture) passSkipped(batch []scanKey) []scanKey {
 			t.skip.PopMin()
 			sk, skipping = t.skip.Min()
 		}
-		if skipping && sk.hash == k.hash && sk.key == k.key {
+		if skipping && sk == k {
 			t.skip.PopMin()
 			sk, skipping = t.skip.Min()
 			continue
@@ -279,7 +280,7 @@ func (t *tableCapture) pending(key string) (scanKey, bool) {
 	if t.done {
 		return scanKey{}, false
 	}
-	k := scanKey{hash: maphash.String(t.seed, key), key: key}
+	k := scanKey{maphash.String(t.seed, key), key}
 	return k, !scanLess(k, t.next)
 }
 
@@ -296,7 +297,7 @@ func (t *tableCapture) save(key string, e *entry, clone bool) {
 		return
 	}
 	k := strings.Clone(key)
-	t.skip.Set(scanKey{hash: sk.hash, key: k})
+	t.skip.Set(scanKey{sk.hash, k})
 	v := e.value
 	if clone {
 		v = copyValue(v)

@@ -131,11 +131,6 @@ type entry struct {
 type scanKey struct {
 	hash uint64
 	key  string
-	// e is the key's entry in the table (db.keys), kept by insert, so a
-	// snapshot's copy walking the tree needs no map lookup per key: that
-	// lookup's cache miss was half of the time the copy holds the lock.
-	// Only ordering uses hash and key; lookups leave e nil.
-	e *entry
 }
 
 func scanLess(a, b scanKey) bool {
@@ -202,7 +197,6 @@ func (db *DB) buildOrder() {
 	tr := newOrder()
 	ks, _ := db.orderKeys() // keyspace_order_feed.go
 	for _, k := range ks {
-		k.e = db.keys[k.key]
 		tr.Load(k)
 	}
 	db.order, db.orderStale = tr, false
@@ -364,7 +358,7 @@ func (db *DB) insert(key string, v command.Value, expireAt int64) *entry {
 	if db.orderStale {
 		db.feedKey(key)
 	} else {
-		db.order.Set(scanKey{db.hash(key), key, e})
+		db.order.Set(scanKey{db.hash(key), key})
 	}
 	if db.capture != nil {
 		db.capture.created(key)
@@ -410,7 +404,7 @@ func (db *DB) remove(key string) {
 	if db.orderStale {
 		db.feedRemoved(key)
 	} else {
-		db.order.Delete(scanKey{hash: db.hash(key), key: key})
+		db.order.Delete(scanKey{db.hash(key), key})
 	}
 	if db.store.hooks.Written != nil {
 		db.written([]byte(key))

@@ -25,7 +25,7 @@ func TestSortScanKeys(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ks := make([]scanKey, tt.n)
 			for i := range ks {
-				ks[i] = scanKey{hash: tt.hash(i), key: "k" + strconv.Itoa(rng.Intn(tt.n*4))}
+				ks[i] = scanKey{tt.hash(i), "k" + strconv.Itoa(rng.Intn(tt.n*4))}
 			}
 			want := slices.Clone(ks)
 			slices.SortFunc(want, compareScanKeys)

@@ -53,7 +53,7 @@ func (f *orderFeed) run(hint int) {
 			continue // drain until closed
 		}
 		for _, k := range batch {
-			ks = append(ks, scanKey{hash: maphash.String(f.seed, k), key: k})
+			ks = append(ks, scanKey{maphash.String(f.seed, k), k})
 		}
 		select {
 		case f.free <- batch[:0]:
@@ -122,7 +122,7 @@ func (f *orderFeed) dropRemoved(ks []scanKey) []scanKey {
 	}
 	var drop []int
 	for r := range f.removed {
-		k := scanKey{hash: maphash.String(f.seed, r), key: r}
+		k := scanKey{maphash.String(f.seed, r), r}
 		i, _ := slices.BinarySearchFunc(ks, k, compareScanKeys)
 		for ; i < len(ks) && ks[i] == k; i++ {
 			drop = append(drop, i)
@@ -184,7 +184,7 @@ func (db *DB) orderKeys() (ks []scanKey, fed bool) {
 	}
 	ks = make([]scanKey, 0, len(db.keys))
 	for k := range db.keys {
-		ks = append(ks, scanKey{hash: db.hash(k), key: k})
+		ks = append(ks, scanKey{db.hash(k), k})
 	}
 	sortScanKeys(ks) // keyspace_load.go
 	return ks, false
