@@ -396,19 +396,14 @@ func (l *crashLoad) checkTx(rdb *redis.Client) error {
 // checkStream: every entry is one a producer sent, whole and once; every
 // acknowledged XADD and every entry the last restart showed is there.
 func (l *crashLoad) checkStream(rdb *redis.Client) error {
-	reply, err := rdb.Do(context.Background(), "XRANGE", crashStream, "-", "+").Slice()
+	entries, err := crashXRange(context.Background(), rdb, crashStream)
 	if err != nil {
 		return err
 	}
 	seen := map[string]string{}
 	byValue := map[string]string{}
-	for _, e := range reply {
-		pair, _ := e.([]any)
-		if len(pair) != 2 {
-			return fmt.Errorf("XRANGE entry %v", e)
-		}
-		id, _ := pair[0].(string)
-		fields := crashStrings(pair[1])
+	for _, e := range entries {
+		id, fields := e.id, e.fields
 		if len(fields) != 4 {
 			return fmt.Errorf("entry %s has fields %q", id, fields)
 		}
@@ -591,6 +586,30 @@ func crashParse(v string) (tag string, seq int, ok bool) {
 
 func crashFields(tag string, seq int) []string {
 	return []string{"v", crashValue(tag, seq), "tag", tag}
+}
+
+// crashEntry is one entry of an XRANGE reply.
+type crashEntry struct {
+	id     string
+	fields []string
+}
+
+// crashXRange reads the whole stream at key.
+func crashXRange(ctx context.Context, rdb *redis.Client, key string) ([]crashEntry, error) {
+	reply, err := rdb.Do(ctx, "XRANGE", key, "-", "+").Slice()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]crashEntry, 0, len(reply))
+	for _, e := range reply {
+		pair, _ := e.([]any)
+		if len(pair) != 2 {
+			return nil, fmt.Errorf("XRANGE entry %v", e)
+		}
+		id, _ := pair[0].(string)
+		out = append(out, crashEntry{id, crashStrings(pair[1])})
+	}
+	return out, nil
 }
 
 func crashStrings(v any) []string {

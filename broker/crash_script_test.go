@@ -164,19 +164,14 @@ func (l *crashLoad) checkScripts(rdb *redis.Client) error {
 		}
 		pushed[tag] = append(pushed[tag], seq)
 	}
-	reply, err := rdb.Do(ctx, "XRANGE", crashScriptAudit, "-", "+").Slice()
+	entries, err := crashXRange(ctx, rdb, crashScriptAudit)
 	if err != nil {
 		return err
 	}
 	audited := map[string][]int{}
 	seen := map[string]string{}
-	for _, e := range reply {
-		pair, _ := e.([]any)
-		if len(pair) != 2 {
-			return fmt.Errorf("XRANGE entry %v", e)
-		}
-		id, _ := pair[0].(string)
-		fields := crashStrings(pair[1])
+	for _, e := range entries {
+		id, fields := e.id, e.fields
 		if len(fields) != 6 {
 			return fmt.Errorf("audit entry %s has fields %.80q", id, fields)
 		}

@@ -19,19 +19,10 @@ import (
 //
 //	go test ./broker -run '^$' -bench SnapshotWriters1M -benchtime 2x -count 3
 func BenchmarkSnapshotWriters1M(b *testing.B) {
-	s, err := New(benchConfig(b.TempDir()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
 	const keys = 1_000_000
-	val := []byte("value-of-sixteen")
-	s.mu.Lock()
-	db := s.store.DB(0)
-	for i := 0; i < keys; i++ {
-		db.Put([]byte("key:"+strconv.Itoa(i)), kv.NewString(val))
-	}
-	s.mu.Unlock()
+	s := benchServerWithKeys(b, keys)
+	defer s.Close()
+	db, val := s.store.DB(0), []byte("value-of-sixteen")
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		// The writer runs on its own goroutine from before the snapshot
@@ -82,19 +73,10 @@ func BenchmarkSnapshotWriters1M(b *testing.B) {
 //
 //	go test ./broker -run '^$' -bench SnapshotCopyHeld1M -benchtime 1x -count 5
 func BenchmarkSnapshotCopyHeld1M(b *testing.B) {
-	s, err := New(benchConfig(b.TempDir()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
 	const keys = 1_000_000
-	val := []byte("value-of-sixteen")
-	s.mu.Lock()
-	db := s.store.DB(0)
-	for i := 0; i < keys; i++ {
-		db.Put([]byte("key:"+strconv.Itoa(i)), kv.NewString(val))
-	}
-	s.mu.Unlock()
+	s := benchServerWithKeys(b, keys)
+	defer s.Close()
+	db, val := s.store.DB(0), []byte("value-of-sixteen")
 	rng := rand.New(rand.NewSource(1))
 	s.snap.stepKeys = 1024
 	s.snap.afterStep = func() {
@@ -121,4 +103,21 @@ func BenchmarkSnapshotCopyHeld1M(b *testing.B) {
 		}
 		b.ReportMetric(float64(img.held.Nanoseconds())/keys, "held-ns/key")
 	}
+}
+
+// benchServerWithKeys starts a server whose database 0 holds n string
+// keys "key:0".. of 16 bytes each.
+func benchServerWithKeys(b *testing.B, n int) *Server {
+	s, err := New(benchConfig(b.TempDir()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	val := []byte("value-of-sixteen")
+	s.mu.Lock()
+	db := s.store.DB(0)
+	for i := 0; i < n; i++ {
+		db.Put([]byte("key:"+strconv.Itoa(i)), kv.NewString(val))
+	}
+	s.mu.Unlock()
+	return s
 }
