@@ -25,9 +25,16 @@ const (
 // this size. 0 lifts a limit. They are process-wide, as Redis's
 // configuration is: a process serves one keyspace. Blocks made before a
 // change keep their size.
-var nodeLimits struct{ bytes, entries atomic.Int64 }
+var nodeLimits = newBlockLimits(nodeMaxBytes, nodeMaxEntries)
 
-func init() { SetNodeLimits(nodeMaxBytes, nodeMaxEntries) }
+type blockLimits struct{ bytes, entries atomic.Int64 }
+
+func newBlockLimits(bytes, entries int64) *blockLimits {
+	l := new(blockLimits)
+	l.bytes.Store(bytes)
+	l.entries.Store(entries)
+	return l
+}
 
 // SetNodeLimits sets stream-node-max-bytes and stream-node-max-entries
 // for the blocks XADD starts from now on; 0 lifts a limit.
