@@ -35,6 +35,7 @@ func (s *Server) startClock() {
 				return
 			case now := <-t.C:
 				s.clock.set(now)
+				s.stats.instant.sample(now, &s.stats)
 			}
 		}
 	}()

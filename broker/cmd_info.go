@@ -146,8 +146,11 @@ func (s *Server) infoPersistence(w *infoWriter) {
 func (s *Server) infoStats(w *infoWriter) {
 	w.add("total_connections_received", s.stats.totalConns.Load())
 	w.add("total_commands_processed", s.stats.totalCommands.Load())
+	w.add("instantaneous_ops_per_sec", s.stats.instant.ops.rate())
 	w.add("total_net_input_bytes", s.stats.netInput.Load())
 	w.add("total_net_output_bytes", s.stats.netOutput.Load())
+	w.add("instantaneous_input_kbps", kbps(s.stats.instant.input.rate()))
+	w.add("instantaneous_output_kbps", kbps(s.stats.instant.output.rate()))
 	w.add("rejected_connections", s.stats.rejectedConns.Load())
 	w.add("expired_keys", s.stats.expiredKeys.Load())
 	w.add("evicted_keys", 0)

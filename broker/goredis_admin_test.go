@@ -407,7 +407,8 @@ func goRedisInfoFields(port string) map[string]map[string]string {
 		"memory":      {"used_memory": "", "used_memory_human": "", "used_memory_rss": "", "used_memory_peak": "", "maxmemory": "0", "maxmemory_policy": "noeviction"},
 		"persistence": {"loading": "0", "aof_enabled": "1", "aof_rewrite_in_progress": "0", "aof_last_write_status": "ok"},
 		"stats": {"total_connections_received": "1", "total_commands_processed": "", "total_net_input_bytes": "",
-			"total_net_output_bytes": "", "rejected_connections": "0", "expired_keys": "0", "evicted_keys": "0"},
+			"total_net_output_bytes": "", "rejected_connections": "0", "expired_keys": "0", "evicted_keys": "0",
+			"instantaneous_ops_per_sec": "", "instantaneous_input_kbps": "", "instantaneous_output_kbps": ""},
 		"keyspace": {"db0": "keys=2,expires=0,avg_ttl=0", "db3": "keys=1,expires=0,avg_ttl=0"},
 	}
 }

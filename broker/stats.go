@@ -24,6 +24,8 @@ type stats struct {
 	runIDOnce sync.Once
 	runID     string
 
+	instant instantRates // stats_instant.go
+
 	mem memSampler
 }
 
@@ -34,6 +36,7 @@ func (st *stats) reset() {
 		&st.expiredKeys, &st.netInput, &st.netOutput, &st.outputLimitDisconnections} {
 		c.Store(0)
 	}
+	st.instant.reset()
 	st.mem.resetPeak()
 }
 
