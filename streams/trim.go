@@ -1,7 +1,5 @@
 package streams
 
-import "math"
-
 // Strategy is how XADD and XTRIM trim a stream.
 type Strategy uint8
 
@@ -14,14 +12,20 @@ const (
 )
 
 // defaultApproxLimit is what "~" trimming may remove without LIMIT:
-// 100 blocks' worth, 100*stream-node-max-entries as Redis sets it (0, no
-// cap, when that is 0).
+// 100 blocks' worth, 100*stream-node-max-entries, kept between 10000 and
+// 1000000 as Redis's streamParseAddOrTrimArgsOrReply keeps it (a limit of
+// 0 or one past int64, which wraps as in Redis, becomes 10000).
 func defaultApproxLimit() int64 {
+	const floor, ceiling = 10000, 1000000
 	_, entries := NodeLimits()
-	if entries > math.MaxInt64/100 {
-		return 0
+	limit := 100 * entries // wraps past math.MaxInt64, as Redis's long long does
+	switch {
+	case limit <= 0:
+		return floor
+	case limit > ceiling:
+		return ceiling
 	}
-	return 100 * entries
+	return limit
 }
 
 // Trim says how to trim (Redis's streamAddTrimArgs, trimming part).

@@ -2,6 +2,9 @@ package streams
 
 import (
 	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -88,4 +91,36 @@ func TestXAddTrims(t *testing.T) {
 		"XINFO STREAM s", `["length" (int) 1 "radix-tree-keys" (int) 1 "radix-tree-nodes" (int) 2 "last-generated-id" "1700000000000-4" "max-deleted-entry-id" "0-0" "entries-added" (int) 255 "recorded-first-entry-id" "1700000000000-4" "groups" (int) 0 "first-entry" ["1700000000000-4" ["f" "v"]] "last-entry" ["1700000000000-4" ["f" "v"]]]`,
 	)
 	x.checkReplay()
+}
+
+// TestDefaultApproxLimit: "~" without LIMIT removes at most
+// 100*stream-node-max-entries, kept between 10000 and 1000000 as Redis
+// keeps it, so stream-node-max-entries 0 or a huge value still caps the
+// work (redis-server 7.0.15: 30000 entries, entries limit 0 or
+// 9223372036854775807, XTRIM s MAXLEN ~ 0 removed 9938 and 9942).
+func TestDefaultApproxLimit(t *testing.T) {
+	t.Cleanup(func() { SetNodeLimits(nodeMaxBytes, nodeMaxEntries) })
+	for _, tt := range []struct{ entries, want int64 }{
+		{100, 10000},
+		{0, 10000},
+		{50, 5000},
+		{101, 10100},
+		{10000, 1000000},
+		{10001, 1000000},
+		{math.MaxInt64, 10000}, // 100 * MaxInt64 wraps to -100
+		{math.MaxInt64 / 100, 1000000},
+	} {
+		SetNodeLimits(nodeMaxBytes, tt.entries)
+		if got := defaultApproxLimit(); got != tt.want {
+			t.Errorf("stream-node-max-entries %d: limit %d, want %d", tt.entries, got, tt.want)
+		}
+	}
+
+	SetNodeLimits(nodeMaxBytes, 0)
+	x := newTester(t)
+	x.fill("s", 12000)
+	removed, err := strconv.Atoi(strings.TrimPrefix(x.do("XTRIM s MAXLEN ~ 0"), "(int) "))
+	if err != nil || removed <= 0 || removed > 10000 {
+		t.Errorf("12000 entries, no entry limit: XTRIM s MAXLEN ~ 0 removed %d (%v), want 1..10000", removed, err)
+	}
 }
