@@ -143,6 +143,11 @@ func (s *Server) exec(c *command.Ctx) error {
 	if err := s.log.Err(); err != nil && tx.writes() {
 		return misconf(err)
 	}
+	// While the queue runs the client still reads as inside MULTI, as
+	// Redis clears CLIENT_MULTI only after execCommand: a queued CLIENT
+	// INFO shows flags=x and multi=<queued>.
+	cl.multiQueued.Store(int32(len(tx.queued)))
+	defer cl.multiQueued.Store(-1)
 	c.Out.Array(len(tx.queued))
 	for _, q := range tx.queued {
 		s.stats.totalCommands.Add(1)

@@ -299,3 +299,21 @@ func TestClientListShowsSubscriptionsAndMulti(t *testing.T) {
 		t.Fatalf("CLIENT INFO = %s", info)
 	}
 }
+
+// TestClientInfoInsideExec: a CLIENT INFO queued in MULTI runs while the
+// client is still in its transaction (redis-server 7.0.15: MULTI, PING,
+// CLIENT INFO, EXEC shows flags=x ... multi=2; brokerd showed flags=N
+// multi=-1), and the flag is gone after EXEC.
+func TestClientInfoInsideExec(t *testing.T) {
+	s := brokertest.Start(t)
+	c := s.Dial()
+	c.Do("MULTI")
+	c.Do("PING")
+	c.Do("CLIENT INFO")
+	if got := c.Do("EXEC"); !strings.Contains(got, " flags=x db=0 sub=0 psub=0 ssub=0 multi=2 ") {
+		t.Fatalf("EXEC of PING, CLIENT INFO = %s", got)
+	}
+	if got := c.Do("CLIENT INFO"); !strings.Contains(got, " flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 ") {
+		t.Fatalf("CLIENT INFO after EXEC = %s", got)
+	}
+}
