@@ -27,8 +27,10 @@ func (m *instantMetric) sample(now time.Time, value int64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if !m.lastAt.IsZero() {
+		// A counter that went down was reset (CONFIG RESETSTAT between
+		// two samples): that interval counts as none.
 		var perSec int64
-		if ms := now.Sub(m.lastAt).Milliseconds(); ms > 0 {
+		if ms := now.Sub(m.lastAt).Milliseconds(); ms > 0 && value >= m.lastValue {
 			perSec = (value - m.lastValue) * 1000 / ms
 		}
 		m.samples[m.next] = perSec

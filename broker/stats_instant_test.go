@@ -31,6 +31,13 @@ func TestInstantMetric(t *testing.T) {
 	if got := m.rate(); got != 16000 {
 		t.Errorf("rate after a 200 ms tick = %d, want 16000", got)
 	}
+	// The counters reset between two samples: no negative rate.
+	var r instantMetric
+	r.sample(t0, 5000)
+	r.sample(t0.Add(100*time.Millisecond), 10)
+	if got := r.rate(); got != 0 {
+		t.Errorf("rate across a counter reset = %d, want 0", got)
+	}
 	m.reset()
 	if got := m.rate(); got != 0 {
 		t.Errorf("rate after reset = %d, want 0", got)
