@@ -203,31 +203,23 @@ func TestConfigStreamNodeLimits(t *testing.T) {
 		n, _, _ := strings.Cut(rest, " ")
 		return n
 	}
-	adminExpect(t, c, []adminCase{
-		{"CONFIG SET stream-node-max-entries 2", "OK"},
-		{"CONFIG GET stream-node-max-*", `["stream-node-max-bytes" "4096" "stream-node-max-entries" "2"]`},
-	})
-	for i := 1; i <= 5; i++ {
-		c.Do("XADD e " + strconv.Itoa(i) + " f v")
-	}
-	if got := keys("e"); got != "3" {
-		t.Errorf("5 entries, 2 per block: radix-tree-keys %s, want 3", got)
-	}
-	adminExpect(t, c, []adminCase{
-		{"CONFIG SET stream-node-max-entries 0 stream-node-max-bytes 4kb", "OK"},
-		{"CONFIG GET stream-node-max-*", `["stream-node-max-bytes" "4096" "stream-node-max-entries" "0"]`},
-	})
-	for i := 1; i <= 300; i++ {
-		c.Do("XADD n " + strconv.Itoa(i) + " f v")
-	}
-	if got := keys("n"); got != "1" {
-		t.Errorf("300 small entries, no entry limit: radix-tree-keys %s, want 1", got)
-	}
-	adminExpect(t, c, []adminCase{{"CONFIG SET stream-node-max-bytes 40", "OK"}})
-	for i := 1; i <= 4; i++ {
-		c.Do("XADD b " + strconv.Itoa(i) + " field value-0123456789")
-	}
-	if got := keys("b"); got != "4" {
-		t.Errorf("entries of 21 bytes, 40-byte blocks: radix-tree-keys %s, want 4", got)
+	for _, tc := range []struct {
+		set, get string // CONFIG SET arguments, CONFIG GET stream-node-max-* reply
+		key      string
+		n        int    // XADDs of the fields below
+		fields   string // each entry's field and value
+		blocks   string // radix-tree-keys
+	}{
+		{"stream-node-max-entries 2", `["stream-node-max-bytes" "4096" "stream-node-max-entries" "2"]`, "e", 5, "f v", "3"},
+		{"stream-node-max-entries 0 stream-node-max-bytes 4kb", `["stream-node-max-bytes" "4096" "stream-node-max-entries" "0"]`, "n", 300, "f v", "1"},
+		{"stream-node-max-bytes 40", `["stream-node-max-bytes" "40" "stream-node-max-entries" "0"]`, "b", 4, "field value-0123456789", "4"},
+	} {
+		adminExpect(t, c, []adminCase{{"CONFIG SET " + tc.set, "OK"}, {"CONFIG GET stream-node-max-*", tc.get}})
+		for i := 1; i <= tc.n; i++ {
+			c.Do("XADD " + tc.key + " " + strconv.Itoa(i) + " " + tc.fields)
+		}
+		if got := keys(tc.key); got != tc.blocks {
+			t.Errorf("after CONFIG SET %s, %d XADDs of %q: radix-tree-keys %s, want %s", tc.set, tc.n, tc.fields, got, tc.blocks)
+		}
 	}
 }

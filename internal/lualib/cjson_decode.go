@@ -242,7 +242,7 @@ func (p *jsonParser) hex4(i int) int {
 	return v
 }
 
-// unicodeEscape is json_append_unicode_escape: \uXXXX, or a surrogate pair
+// unicodeEscape is json_append_unicode_escape: \u and four hex digits, or a surrogate pair
 // of two, appended as UTF-8. A lone low surrogate is an error; a lone high
 // one must be followed by a low one.
 func (p *jsonParser) unicodeEscape(b []byte) ([]byte, bool) {
