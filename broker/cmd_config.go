@@ -81,10 +81,7 @@ var configParams = []configParam{
 		if reason != "" {
 			return nil, reason
 		}
-		return func() {
-			bytes, _ := streams.NodeLimits()
-			streams.SetNodeLimits(bytes, n)
-		}, ""
+		return func() { streams.SetNodeMaxEntries(n) }, ""
 	}},
 	{name: "busy-reply-threshold", get: getBusyThreshold, parse: parseBusyThreshold},
 	// lua-time-limit is Redis's older name of busy-reply-threshold.
@@ -116,10 +113,7 @@ func parseStreamNodeMaxBytes(_ *Server, v string) (func(), string) {
 		}
 		return nil, "argument must be a memory value"
 	}
-	return func() {
-		_, entries := streams.NodeLimits()
-		streams.SetNodeLimits(n, entries)
-	}, ""
+	return func() { streams.SetNodeMaxBytes(n) }, ""
 }
 
 // getBusyThreshold is busy-reply-threshold in milliseconds.

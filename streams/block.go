@@ -36,12 +36,12 @@ func newBlockLimits(bytes, entries int64) *blockLimits {
 	return l
 }
 
-// SetNodeLimits sets stream-node-max-bytes and stream-node-max-entries
-// for the blocks XADD starts from now on; 0 lifts a limit.
-func SetNodeLimits(bytes, entries int64) {
-	nodeLimits.bytes.Store(bytes)
-	nodeLimits.entries.Store(entries)
-}
+// SetNodeMaxBytes sets stream-node-max-bytes for the blocks XADD starts
+// from now on; 0 lifts the limit.
+func SetNodeMaxBytes(n int64) { nodeLimits.bytes.Store(n) }
+
+// SetNodeMaxEntries sets stream-node-max-entries likewise.
+func SetNodeMaxEntries(n int64) { nodeLimits.entries.Store(n) }
 
 // NodeLimits returns stream-node-max-bytes and stream-node-max-entries.
 func NodeLimits() (bytes, entries int64) {

@@ -99,7 +99,7 @@ func TestXAddTrims(t *testing.T) {
 // work (redis-server 7.0.15: 30000 entries, entries limit 0 or
 // 9223372036854775807, XTRIM s MAXLEN ~ 0 removed 9938 and 9942).
 func TestDefaultApproxLimit(t *testing.T) {
-	t.Cleanup(func() { SetNodeLimits(nodeMaxBytes, nodeMaxEntries) })
+	t.Cleanup(func() { SetNodeMaxEntries(nodeMaxEntries) })
 	for _, tt := range []struct{ entries, want int64 }{
 		{100, 10000},
 		{0, 10000},
@@ -110,13 +110,13 @@ func TestDefaultApproxLimit(t *testing.T) {
 		{math.MaxInt64, 10000}, // 100 * MaxInt64 wraps to -100
 		{math.MaxInt64 / 100, 1000000},
 	} {
-		SetNodeLimits(nodeMaxBytes, tt.entries)
+		SetNodeMaxEntries(tt.entries)
 		if got := defaultApproxLimit(); got != tt.want {
 			t.Errorf("stream-node-max-entries %d: limit %d, want %d", tt.entries, got, tt.want)
 		}
 	}
 
-	SetNodeLimits(nodeMaxBytes, 0)
+	SetNodeMaxEntries(0)
 	x := newTester(t)
 	x.fill("s", 12000)
 	removed, err := strconv.Atoi(strings.TrimPrefix(x.do("XTRIM s MAXLEN ~ 0"), "(int) "))
