@@ -9,6 +9,9 @@ func Specs() []command.Spec {
 	specs = append(specs, stringSpecs()...)
 	specs = append(specs, keySpecs()...)
 	specs = append(specs, listSpecs()...)
+	specs = append(specs, hashSpecs()...)
+	specs = append(specs, setSpecs()...)
+	specs = append(specs, zsetSpecs()...)
 	return specs
 }
 
