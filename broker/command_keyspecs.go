@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"maps"
 	"sync"
 
 	"github.com/brokerd/brokerd/command"
@@ -188,11 +189,7 @@ var redisKeySpecs = sync.OnceValue(func() map[string]commandKeys {
 		varFlags = command.KeyVariableFlags
 	)
 	type ks = []command.KeySpec
-	// span is the common spec: keys from index to lastKey (relative,
-	// or from the end when negative), every step-th.
-	span := func(flags command.KeyFlag, index, lastKey, step int) command.KeySpec {
-		return command.KeySpec{Flags: flags, Index: index, LastKey: lastKey, KeyStep: step}
-	}
+	span := keySpan
 	// evalKeys is the EVAL family's spec: a key count at argument 2, then
 	// the keys, with the worst-case flags Redis assumes.
 	evalKeys := func(flags command.KeyFlag) command.KeySpec {
@@ -202,7 +199,7 @@ var redisKeySpecs = sync.OnceValue(func() map[string]commandKeys {
 		}
 		return command.KeySpec{Flags: flags, Notes: notes, Index: 2, KeyNum: true, KeyNumIdx: 0, FirstKey: 1, KeyStep: 1}
 	}
-	return map[string]commandKeys{
+	specs := map[string]commandKeys{
 		"append":                {specs: ks{span(rw|insert, 1, 0, 1)}},
 		"blmove":                {specs: ks{span(rw|access|del, 1, 0, 1), span(rw|insert, 2, 0, 1)}},
 		"blmpop":                {specs: ks{{Flags: rw | access | del, Index: 2, KeyNum: true, KeyNumIdx: 0, FirstKey: 1, KeyStep: 1}}, getKeys: numKeysGetKeys(2, 3)},
@@ -298,4 +295,14 @@ var redisKeySpecs = sync.OnceValue(func() map[string]commandKeys {
 		"xsetid":                {specs: ks{span(rw|update, 1, 0, 1)}},
 		"xtrim":                 {specs: ks{span(rw|del, 1, 0, 1)}},
 	}
+	for _, family := range []map[string]commandKeys{hashKeySpecs(), setKeySpecs(), zsetKeySpecs()} {
+		maps.Copy(specs, family)
+	}
+	return specs
 })
+
+// keySpan is the common key spec: keys from index to lastKey (relative,
+// or from the end when negative), every step-th.
+func keySpan(flags command.KeyFlag, index, lastKey, step int) command.KeySpec {
+	return command.KeySpec{Flags: flags, Index: index, LastKey: lastKey, KeyStep: step}
+}
