@@ -23,6 +23,7 @@ func TestConfigGetGoRedis(t *testing.T) {
 			"appendonly": "yes", "appendfsync": "always", "save": "", "requirepass": "",
 			"maxclients": "10000", "timeout": "0", "busy-reply-threshold": "5000", "lua-time-limit": "5000",
 			"stream-node-max-bytes": "4096", "stream-node-max-entries": "100",
+			"slowlog-log-slower-than": "10000", "slowlog-max-len": "128",
 			"client-output-buffer-limit": "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
 			"notify-keyspace-events":     ""}
 		if len(all) != len(want) {

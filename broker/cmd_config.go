@@ -84,6 +84,26 @@ var configParams = []configParam{
 		return func() { streams.SetNodeMaxEntries(n) }, ""
 	}},
 	{name: "busy-reply-threshold", get: getBusyThreshold, parse: parseBusyThreshold},
+	{name: "slowlog-log-slower-than", get: func(s *Server) string {
+		slower, _ := s.slowlog.settings()
+		return itoa(slower)
+	}, parse: func(s *Server, v string) (func(), string) {
+		n, reason := parseBounded(v, -1, math.MaxInt64)
+		if reason != "" {
+			return nil, reason
+		}
+		return func() { s.slowlog.set(&n, nil) }, ""
+	}},
+	{name: "slowlog-max-len", get: func(s *Server) string {
+		_, maxLen := s.slowlog.settings()
+		return itoa(maxLen)
+	}, parse: func(s *Server, v string) (func(), string) {
+		n, reason := parseBounded(v, 0, math.MaxInt64)
+		if reason != "" {
+			return nil, reason
+		}
+		return func() { s.slowlog.set(nil, &n) }, ""
+	}},
 	// lua-time-limit is Redis's older name of busy-reply-threshold.
 	{name: "lua-time-limit", get: getBusyThreshold, parse: parseBusyThreshold},
 	{name: "timeout", get: func(s *Server) string { return itoa(int64(s.settings.timeout / time.Second)) },
@@ -267,6 +287,7 @@ func configSetFailed(name, reason string) command.Error {
 
 func (s *Server) configResetStat(c *command.Ctx) error {
 	s.stats.reset()
+	s.cmdstats.reset()
 	c.Out.OK()
 	return nil
 }

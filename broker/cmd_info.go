@@ -15,24 +15,30 @@ import (
 	"github.com/brokerd/brokerd/pubsub"
 )
 
-// infoSection is one "# Title" block of INFO. Every section brokerd has is
-// in INFO's default set; the names, field names and order follow Redis
-// 7.2's genRedisInfoString, keeping only fields brokerd can fill truthfully.
+// infoSection is one "# Title" block of INFO. The names, field names and
+// order follow Redis 7.2's genRedisInfoString, keeping only fields brokerd
+// can fill truthfully.
 type infoSection struct {
 	name   string // as INFO takes it
 	title  string
 	fields func(s *Server, w *infoWriter)
+	// notDefault sections are left out of INFO and INFO default, and
+	// printed for INFO all, everything or their name, as Redis's
+	// commandstats.
+	notDefault bool
 }
 
 var infoSections = []infoSection{
-	{"server", "Server", (*Server).infoServer},
-	{"clients", "Clients", (*Server).infoClients},
-	{"memory", "Memory", (*Server).infoMemory},
-	{"persistence", "Persistence", (*Server).infoPersistence},
-	{"stats", "Stats", (*Server).infoStats},
-	{"replication", "Replication", (*Server).infoReplication},
-	{"keyspace", "Keyspace", (*Server).infoKeyspace},
-	{"nats", "Nats", (*Server).infoNats}, // bridge.go
+	{name: "server", title: "Server", fields: (*Server).infoServer},
+	{name: "clients", title: "Clients", fields: (*Server).infoClients},
+	{name: "memory", title: "Memory", fields: (*Server).infoMemory},
+	{name: "persistence", title: "Persistence", fields: (*Server).infoPersistence},
+	{name: "stats", title: "Stats", fields: (*Server).infoStats},
+	{name: "replication", title: "Replication", fields: (*Server).infoReplication},
+	{name: "commandstats", title: "Commandstats", fields: (*Server).infoCommandStats, notDefault: true}, // cmdstats.go
+	{name: "errorstats", title: "Errorstats", fields: (*Server).infoErrorStats},
+	{name: "keyspace", title: "Keyspace", fields: (*Server).infoKeyspace},
+	{name: "nats", title: "Nats", fields: (*Server).infoNats}, // bridge.go
 }
 
 // infoWriter accumulates "field:value\r\n" lines.
@@ -42,17 +48,20 @@ func (w *infoWriter) add(field string, value any) {
 	w.b = fmt.Appendf(w.b, "%s:%v\r\n", field, value)
 }
 
-// info implements INFO [section ...]. No argument, "default", "all" and
-// "everything" select every section; unknown names select nothing, so
-// INFO with only unknown sections replies an empty string, as Redis does.
-// Called with the keyspace read lock held (for the keyspace section).
+// info implements INFO [section ...]. No argument and "default" select
+// the default sections, "all" and "everything" every section; unknown
+// names select nothing, so INFO with only unknown sections replies an
+// empty string, as Redis does. Called with the keyspace read lock held
+// (for the keyspace section).
 func (s *Server) info(c *command.Ctx) error {
 	want := map[string]bool{}
-	all := len(c.Args) == 1
+	all, defaults := false, len(c.Args) == 1
 	for _, a := range c.Args[1:] {
 		name := strings.ToLower(string(a))
 		switch name {
-		case "default", "all", "everything":
+		case "default":
+			defaults = true
+		case "all", "everything":
 			all = true
 		default:
 			want[name] = true
@@ -61,7 +70,7 @@ func (s *Server) info(c *command.Ctx) error {
 	var w infoWriter
 	n := 0
 	for _, sec := range infoSections {
-		if !all && !want[sec.name] {
+		if !all && !want[sec.name] && !(defaults && !sec.notDefault) {
 			continue
 		}
 		if n > 0 {
@@ -157,6 +166,8 @@ func (s *Server) infoStats(w *infoWriter) {
 	w.add("pubsub_channels", len(s.pubsub.Names(pubsub.Channels, nil)))
 	w.add("pubsub_patterns", s.pubsub.NumPatterns())
 	w.add("pubsubshard_channels", len(s.pubsub.Names(pubsub.ShardChannels, nil)))
+	w.add("unexpected_error_replies", 0)
+	w.add("total_error_replies", s.cmdstats.totalErrors.Load())
 	w.add("client_output_buffer_limit_disconnections", s.stats.outputLimitDisconnections.Load())
 }
 

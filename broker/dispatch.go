@@ -16,6 +16,7 @@ func (s *Server) newClient(conn redcon.Conn) *client {
 		proto: 2,
 	}
 	s.bindContext(cl)
+	cl.out.OnError(s.cmdstats.noteError)
 	cl.multiQueued.Store(-1)
 	// As in Redis, a client that connects while no password is required
 	// is authenticated (as the nopass default user); CONFIG SET
@@ -150,15 +151,18 @@ func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
 func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	spec, err := s.resolve(cl, args)
 	if err != nil {
+		s.rejected(args, nil)
 		s.reject(cl, args[0], command.Error(command.Translate(err)))
 		return nil
 	}
 	if cl.authRequired() && !spec.Has(command.NoAuth) {
+		s.rejected(args, spec)
 		s.reject(cl, args[0], command.ErrNoAuth)
 		return nil
 	}
 	cl.noteCommandOnce(spec)
 	if cl.subscribedRESP2() && !spec.Has(command.SubscribedOK) {
+		s.rejected(args, spec)
 		cl.out.Error(string(errSubscribedContext(spec)))
 		return nil
 	}
@@ -169,14 +173,13 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 		s.queue(cl, spec, args)
 		return nil
 	}
-	s.stats.totalCommands.Add(1)
 	c := cl.ctx
 	c.Args = args
 	if spec.Has(command.PubSub) {
 		// Pub/sub state has its own lock; the keyspace is not involved.
 		// Confirmations are part of the reply (pubsub.Confirmer), which
 		// joins the replies owed in the outbox once the client has one.
-		run(spec, c)
+		s.runCounted(cl, spec, c, true)
 		return nil
 	}
 	// Blocking commands take the write lock even when they only read
@@ -185,12 +188,13 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	if !spec.Has(command.Write) && !spec.Has(command.Blocking) && !spec.ExclusiveLock {
 		s.mu.RLock()
 		c.DB = s.store.DB(cl.db)
-		run(spec, c)
+		s.runCounted(cl, spec, c, true)
 		s.mu.RUnlock()
 		return nil
 	}
 	if spec.Has(command.Write) {
 		if err := s.log.Err(); err != nil {
+			s.rejected(args, spec)
 			cl.out.Error(string(misconf(err)))
 			return nil
 		}
@@ -203,10 +207,11 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	}
 	c.DB = s.store.DB(cl.db)
 	c.SetBlockable(spec.Has(command.Blocking) && !cl.internal)
-	run(spec, c)
+	s.runCounted(cl, spec, c, true)
 	var w *waiter
 	if req := c.TakeBlock(); req != nil {
 		w = s.blocking.park(cl, spec, args, req)
+		w.out.OnError(s.cmdstats.noteError)
 	}
 	if p := s.commitEffects(); p != nil {
 		cl.pending = p

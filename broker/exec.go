@@ -77,6 +77,7 @@ func (s *Server) newInternalClient() *client {
 	}
 	cl.authed.Store(true)
 	s.bindContext(cl)
+	cl.out.OnError(s.cmdstats.noteError)
 	cl.multiQueued.Store(-1)
 	now := timeNow()
 	cl.info.addr, cl.info.created, cl.info.lastTime = "internal", now, now

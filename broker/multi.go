@@ -41,7 +41,7 @@ func transactionSpecs(s *Server) []command.Spec {
 	return []command.Spec{
 		{Name: "MULTI", Arity: 1, Flags: flags, ACLCategories: tx, Run: multi,
 			Summary: "Starts a transaction.", Since: "1.2.0", Group: "transactions"},
-		{Name: "EXEC", Arity: 1, Flags: command.NoScript | command.Loading | command.Stale,
+		{Name: "EXEC", Arity: 1, Flags: command.NoScript | command.Loading | command.Stale | command.SkipSlowlog,
 			ACLCategories: []string{"@slow", "@transaction"}, Run: s.exec, ExclusiveLock: true,
 			Summary: "Executes all commands in a transaction.", Since: "1.2.0", Group: "transactions"},
 		{Name: "DISCARD", Arity: 1, Flags: flags, ACLCategories: tx, Run: s.discard, ExclusiveLock: true,
@@ -68,8 +68,10 @@ func runsImmediately(spec *command.Spec) bool {
 func (s *Server) queue(cl *client, spec *command.Spec, args [][]byte) {
 	switch {
 	case spec.Has(command.NoMulti):
+		s.rejected(args, spec)
 		cl.rejectInMulti(errNotInMulti)
 	case spec.Has(command.Write) && s.log.Err() != nil:
+		s.rejected(args, spec)
 		cl.rejectInMulti(misconf(s.log.Err()))
 	default:
 		cl.tx.queued = append(cl.tx.queued, queuedCommand{spec, copyArgs(args)})
@@ -150,11 +152,10 @@ func (s *Server) exec(c *command.Ctx) error {
 	defer cl.multiQueued.Store(-1)
 	c.Out.Array(len(tx.queued))
 	for _, q := range tx.queued {
-		s.stats.totalCommands.Add(1)
 		c.Args = q.args
 		c.DB = s.store.DB(cl.db)
-		c.SetBlockable(false) // blocking commands act as their non-blocking forms
-		run(q.spec, c)
+		c.SetBlockable(false)             // blocking commands act as their non-blocking forms
+		s.runCounted(cl, q.spec, c, true) // each in the slow log, as Redis logs them
 	}
 	return nil
 }

@@ -173,20 +173,23 @@ func (s *Server) scriptBusy(cl *client, spec *command.Spec, args [][]byte) bool 
 		return false
 	}
 	if !kill && spec.Has(command.AllowBusy) {
-		s.stats.totalCommands.Add(1)
 		cl.ctx.Args = args
-		run(spec, cl.ctx)
+		s.runCounted(cl, spec, cl.ctx, true)
 		return true
 	}
 	if kill {
-		if err := r.kill(); err != nil {
+		start := time.Now()
+		err := r.kill()
+		if err != nil {
 			cl.out.Error(string(err.(command.Error)))
 		} else {
 			s.logger.Warn("Lua script killed by user with SCRIPT KILL.")
 			cl.out.OK()
 		}
+		s.counted(cl, spec, args, time.Since(start), err != nil, true)
 		return true
 	}
+	s.rejected(args, spec)
 	cl.rejectInMulti(errBusyScript)
 	return true
 }

@@ -49,6 +49,8 @@ type Server struct {
 	settings settings
 	clients  clientRegistry
 	stats    stats
+	cmdstats *commandStats // INFO commandstats and errorstats (cmdstats.go)
+	slowlog  slowlog       // SLOWLOG (slowlog.go)
 
 	rc          *redcon.Server
 	listener    net.Listener
@@ -79,6 +81,8 @@ func New(cfg Config) (*Server, error) {
 	s.settings.init(cfg)
 	s.clients.clients = make(map[int64]*client)
 	s.table = newCommandTable(s)
+	s.cmdstats = newCommandStats(s.table)
+	s.slowlog.init()
 	s.blocking.init(cfg.Databases)
 	s.watches.init(cfg.Databases)
 	s.pubsub = pubsub.NewRegistry()

@@ -13,6 +13,13 @@ import (
 type Reply struct {
 	buf   []byte
 	resp3 bool
+	// errors counts the error replies written, so a caller can tell
+	// whether a command failed (INFO commandstats' failed_calls); claimed
+	// counts those a command already took as its own failure, so that
+	// EXEC, whose reply holds its commands' errors, fails only by its own.
+	// onError, if set, sees each one's message (errorstats).
+	errors, claimed int
+	onError         func(msg string)
 }
 
 // NewReply returns a Reply for the given protocol version (2 or 3).
@@ -46,6 +53,23 @@ func (r *Reply) Reset() { r.buf = r.buf[:0] }
 // Truncate drops everything written after mark (a value of Len).
 func (r *Reply) Truncate(mark int) { r.buf = r.buf[:mark] }
 
+// Errors returns the number of error replies written since r was made,
+// and how many of them were claimed.
+func (r *Reply) Errors() (written, claimed int) { return r.errors, r.claimed }
+
+// ClaimErrors reports whether error replies were written since a call of
+// Errors returned written and claimed that no later claim covers, and
+// claims them: the caller's own errors, not those of commands it ran.
+func (r *Reply) ClaimErrors(written, claimed int) bool {
+	own := (r.errors - written) - (r.claimed - claimed)
+	r.claimed += own
+	return own > 0
+}
+
+// OnError makes fn see the message of every error reply written to r
+// from now on; nil stops it.
+func (r *Reply) OnError(fn func(msg string)) { r.onError = fn }
+
 func (r *Reply) header(prefix byte, n int64) {
 	r.buf = append(r.buf, prefix)
 	r.buf = strconv.AppendInt(r.buf, n, 10)
@@ -65,6 +89,10 @@ func (r *Reply) OK() { r.buf = append(r.buf, "+OK\r\n"...) }
 // Error writes an error reply. msg must start with its code ("ERR ...",
 // "WRONGTYPE ..."); newlines would break the framing and are replaced.
 func (r *Reply) Error(msg string) {
+	r.errors++
+	if r.onError != nil {
+		r.onError(msg)
+	}
 	r.buf = append(r.buf, '-')
 	for i := 0; i < len(msg); i++ {
 		c := msg[i]

@@ -35,6 +35,9 @@ const (
 	Stale
 	// SkipMonitor commands are not shown by MONITOR.
 	SkipMonitor
+	// SkipSlowlog commands are not put in the slow log (EXEC: the
+	// commands it runs are, each on its own).
+	SkipSlowlog
 	// Fast commands run in O(1) or O(log N).
 	Fast
 	// NoAuth commands are allowed before the client has authenticated.
@@ -65,7 +68,7 @@ var flagNames = []struct {
 	{Write, "write"}, {ReadOnly, "readonly"}, {DenyOOM, "denyoom"},
 	{Admin, "admin"}, {PubSub, "pubsub"}, {NoScript, "noscript"},
 	{Blocking, "blocking"}, {Loading, "loading"}, {Stale, "stale"},
-	{SkipMonitor, "skip_monitor"}, {Fast, "fast"}, {NoAuth, "no_auth"},
+	{SkipMonitor, "skip_monitor"}, {SkipSlowlog, "skip_slowlog"}, {Fast, "fast"}, {NoAuth, "no_auth"},
 	{NoMulti, "no_multi"}, {MovableKeys, "movablekeys"}, {AllowBusy, "allow_busy"},
 }
 

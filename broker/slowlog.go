@@ -1,0 +1,232 @@
+package broker
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/brokerd/brokerd/command"
+)
+
+// The slow log (SLOWLOG) keeps the latest commands whose execution, not
+// counting I/O or time spent blocked, took at least
+// slowlog-log-slower-than microseconds, as Redis's does.
+
+// Redis's defaults and entry limits (slowlog.h).
+const (
+	defaultSlowlogSlowerThan = 10000 // microseconds
+	defaultSlowlogMaxLen     = 128
+	slowlogMaxArgs           = 32
+	slowlogMaxArgBytes       = 128
+)
+
+// slowEntry is one logged command.
+type slowEntry struct {
+	id     int64
+	unix   int64 // seconds
+	micros int64
+	args   [][]byte
+	addr   string
+	name   string
+}
+
+// slowlog holds the entries, newest first.
+type slowlog struct {
+	mu         sync.Mutex
+	entries    []slowEntry
+	nextID     int64
+	slowerThan int64 // microseconds; negative: off
+	maxLen     int64
+}
+
+func (l *slowlog) init() {
+	l.slowerThan, l.maxLen = defaultSlowlogSlowerThan, defaultSlowlogMaxLen
+}
+
+// note logs the command in args if it ran for at least the threshold,
+// then trims the log to its length limit, as slowlogPushEntryIfNeeded.
+func (l *slowlog) note(cl *client, args [][]byte, took time.Duration) {
+	micros := took.Microseconds()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.slowerThan < 0 || micros < l.slowerThan {
+		return
+	}
+	e := slowEntry{id: l.nextID, unix: timeNow().Unix(), micros: micros, args: slowlogArgs(args)}
+	l.nextID++
+	e.addr, e.name = cl.info.addr, cl.name()
+	l.entries = append(l.entries, slowEntry{})
+	copy(l.entries[1:], l.entries)
+	l.entries[0] = e
+	if int64(len(l.entries)) > l.maxLen {
+		clear(l.entries[l.maxLen:])
+		l.entries = l.entries[:l.maxLen]
+	}
+}
+
+// slowlogArgs copies what an entry keeps of a command: at most 32
+// arguments, the last of them then saying how many more there were, each
+// cut to 128 bytes with a note of the bytes left out, and secrets
+// (AUTH's password, ...) redacted.
+func slowlogArgs(args [][]byte) [][]byte {
+	n := min(len(args), slowlogMaxArgs)
+	out := make([][]byte, n)
+	redact := redactedArgs(args)
+	for i := range n {
+		switch {
+		case n < len(args) && i == n-1:
+			out[i] = []byte("... (" + strconv.Itoa(len(args)-n+1) + " more arguments)")
+		case redact(i):
+			out[i] = []byte("(redacted)")
+		case len(args[i]) > slowlogMaxArgBytes:
+			more := len(args[i]) - slowlogMaxArgBytes
+			out[i] = append(append([]byte(nil), args[i][:slowlogMaxArgBytes]...),
+				"... ("+strconv.Itoa(more)+" more bytes)"...)
+		default:
+			out[i] = append([]byte(nil), args[i]...)
+		}
+	}
+	return out
+}
+
+// redactedArgs tells which arguments Redis hides from the slow log (and
+// MONITOR): AUTH's, HELLO's AUTH username and password, and CONFIG SET's
+// value of a password setting.
+func redactedArgs(args [][]byte) func(i int) bool {
+	none := func(int) bool { return false }
+	switch {
+	case strings.EqualFold(string(args[0]), "AUTH"):
+		return func(i int) bool { return i > 0 }
+	case strings.EqualFold(string(args[0]), "HELLO"):
+		for i := 2; i+2 < len(args)+1; i++ {
+			if strings.EqualFold(string(args[i]), "AUTH") {
+				return func(j int) bool { return j == i+1 || j == i+2 }
+			}
+		}
+	case strings.EqualFold(string(args[0]), "CONFIG") && len(args) > 1 && strings.EqualFold(string(args[1]), "SET"):
+		return func(i int) bool {
+			if i < 3 || (i-2)%2 != 1 {
+				return false
+			}
+			name := strings.ToLower(string(args[i-1]))
+			return name == "requirepass" || name == "masterauth" || name == "masteruser"
+		}
+	}
+	return none
+}
+
+func (l *slowlog) reset() {
+	l.mu.Lock()
+	clear(l.entries)
+	l.entries = l.entries[:0]
+	l.mu.Unlock()
+}
+
+func (l *slowlog) len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.entries)
+}
+
+// newest returns copies of the latest count entries (all for -1).
+func (l *slowlog) newest(count int64) []slowEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if count < 0 || count > int64(len(l.entries)) {
+		count = int64(len(l.entries))
+	}
+	return append([]slowEntry(nil), l.entries[:count]...)
+}
+
+func (l *slowlog) settings() (slowerThan, maxLen int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.slowerThan, l.maxLen
+}
+
+// set changes the threshold or the length limit; a shorter limit takes
+// effect at the next entry, as in Redis.
+func (l *slowlog) set(slowerThan, maxLen *int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if slowerThan != nil {
+		l.slowerThan = *slowerThan
+	}
+	if maxLen != nil {
+		l.maxLen = *maxLen
+	}
+}
+
+var slowlogHelp = command.Help(
+	"GET [<count>]",
+	"    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+	"    Entries are made of:",
+	"    id, timestamp, time in microseconds, arguments array, client IP and port,",
+	"    client name",
+	"LEN",
+	"    Return the length of the slowlog.",
+	"RESET",
+	"    Reset the slowlog.",
+)
+
+const errSlowlogCount command.Error = "ERR count should be greater than or equal to -1"
+
+// slowlogSpec is SLOWLOG with Redis 7.2's flags and categories.
+func slowlogSpec(s *Server) command.Spec {
+	const admin = command.Admin | command.Loading | command.Stale
+	acl := []string{"@admin", "@slow", "@dangerous"}
+	return command.Spec{Name: "SLOWLOG", Arity: -2, Group: "server", Since: "2.2.12",
+		Summary: "A container for slow log commands.", ACLCategories: []string{"@slow"},
+		Subcommands: []command.Spec{
+			{Name: "SLOWLOG|GET", Arity: -2, Flags: admin, ACLCategories: acl, Run: s.slowlogGet,
+				Summary: "Returns the slow log's entries.", Since: "2.2.12", Group: "server"},
+			{Name: "SLOWLOG|LEN", Arity: 2, Flags: admin, ACLCategories: acl, Run: s.slowlogLen,
+				Summary: "Returns the number of entries in the slow log.", Since: "2.2.12", Group: "server"},
+			{Name: "SLOWLOG|RESET", Arity: 2, Flags: admin, ACLCategories: acl, Run: s.slowlogReset,
+				Summary: "Clears all entries from the slow log.", Since: "2.2.12", Group: "server"},
+			{Name: "SLOWLOG|HELP", Arity: 2, Flags: command.Loading | command.Stale, ACLCategories: []string{"@slow"}, Run: slowlogHelp,
+				Summary: "Show helpful text about the different subcommands", Since: "6.2.0", Group: "server"},
+		}}
+}
+
+func (s *Server) slowlogGet(c *command.Ctx) error {
+	if len(c.Args) > 3 {
+		return command.Error("ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.")
+	}
+	count := int64(10)
+	if len(c.Args) == 3 {
+		n, err := strconv.ParseInt(string(c.Args[2]), 10, 64)
+		if err != nil || n < -1 || n == math.MinInt64 {
+			return errSlowlogCount
+		}
+		count = n
+	}
+	entries := s.slowlog.newest(count)
+	c.Out.Array(len(entries))
+	for _, e := range entries {
+		c.Out.Array(6)
+		c.Out.Int(e.id)
+		c.Out.Int(e.unix)
+		c.Out.Int(e.micros)
+		c.Out.Array(len(e.args))
+		for _, a := range e.args {
+			c.Out.Bulk(a)
+		}
+		c.Out.BulkString(e.addr)
+		c.Out.BulkString(e.name)
+	}
+	return nil
+}
+
+func (s *Server) slowlogLen(c *command.Ctx) error {
+	c.Out.Int(int64(s.slowlog.len()))
+	return nil
+}
+
+func (s *Server) slowlogReset(c *command.Ctx) error {
+	s.slowlog.reset()
+	c.Out.OK()
+	return nil
+}
