@@ -16,14 +16,14 @@ func TestZsetsSurviveSnapshots(t *testing.T) {
 			s := brokertest.Start(t)
 			r := s.Dial()
 			doLines(t, r, []string{
-				"ZADD big " + manyPairs(2500),
+				"ZADD big " + manyScoredMembers(2500),
 				"ZINCRBY big 0.1 m3",
 				"ZREM big m4",
 				"ZADD small 0.30000000000000004 a 1e-300 b -inf c +inf d 1e200 e",
 				"ZADD ttl 1 x",
 				"PEXPIRE ttl 100000",
 				`ZADD bin 1 "\x00\xff" 2 "" 3 "\r\n"`,
-				"ZADD shrunk " + manyPairs(200),
+				"ZADD shrunk " + manyScoredMembers(200),
 				"ZREMRANGEBYRANK shrunk 0 189",
 			})
 			before := dumpZsets(t, r)

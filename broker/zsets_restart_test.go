@@ -32,7 +32,7 @@ func dumpZsets(t *testing.T, r *brokertest.Raw) map[string]string {
 }
 
 // manyPairs is "0 m0 1 m1 ..." for n members.
-func manyPairs(n int) string {
+func manyScoredMembers(n int) string {
 	var b strings.Builder
 	for i := range n {
 		b.WriteString(strconv.Itoa(i) + " m" + strconv.Itoa(i) + " ")
@@ -49,7 +49,7 @@ var zsetRestartScenarios = map[string][]string{
 	"remrange":   {"ZADD z 1 a 2 b 3 c 4 d 5 e 0 l 0 m 0 n", "ZREMRANGEBYRANK z 0 0", "ZREMRANGEBYSCORE z (3 4", "ZREMRANGEBYLEX z [m [n"},
 	"pops":       {"ZADD z 1 a 2 b 3 c 4 d 5 e 6 f", "ZPOPMIN z", "ZPOPMAX z 2", "ZMPOP 2 x z MIN COUNT 2", "ZADD y 1 a", "ZPOPMAX y 9"},
 	"blocking":   {"ZADD q 1 a 2 b 3 c 4 d", "BZPOPMIN x q 0", "BZPOPMAX q 0", "BZMPOP 0 1 q MAX COUNT 5"},
-	"skiplist":   {"ZADD big " + manyPairs(300), "ZREM big m5", "ZINCRBY big 0.5 m7", "ZPOPMIN big 3", "ZREMRANGEBYRANK big 0 250"},
+	"skiplist":   {"ZADD big " + manyScoredMembers(300), "ZREM big m5", "ZINCRBY big 0.5 m7", "ZPOPMIN big 3", "ZREMRANGEBYRANK big 0 250"},
 	"long value": {"ZADD z 1 " + strings.Repeat("v", 65), "ZADD w 1 a", "ZADD w 2 " + strings.Repeat("w", 70)},
 	"expiry":     {"ZADD z 1 a", "PEXPIRE z 100000000", "ZADD z 2 b", "ZPOPMIN z"},
 	"binary":     {`ZADD "k\x00" 1 "\x00\xff" 2 "" 3 "\r\n"`, `ZREM "k\x00" ""`},
