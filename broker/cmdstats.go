@@ -18,9 +18,30 @@ import (
 // (failed_calls); per error code (the reply's first word), how many error
 // replies carried it.
 
-// callStats are one command's counters.
+// callStats are one command's counters in one shard.
 type callStats struct {
 	calls, usec, rejected, failed atomic.Int64
+	_                             [32]byte // a cache line of its own
+}
+
+// statShards spreads each command's counters over shards picked by client
+// id, so that two clients running the same command on two cores do not
+// fight over one cache line: with one shared set of atomics, counting a
+// call cost 110 ns of CPU more per command (two contended adds, measured
+// with two goroutines on this 2-core machine), as much as the pipelined
+// GET's whole keyspace work.
+const statShards = 8
+
+type callShards [statShards]callStats
+
+func (cs *callShards) sum() (calls, usec, rejected, failed int64) {
+	for i := range cs {
+		calls += cs[i].calls.Load()
+		usec += cs[i].usec.Load()
+		rejected += cs[i].rejected.Load()
+		failed += cs[i].failed.Load()
+	}
+	return
 }
 
 // maxErrorCodes bounds errorstats' table, as Redis's ERROR_STATS_NUMBER:
@@ -30,7 +51,7 @@ const maxErrorCodes = 128
 // commandStats holds every command's callStats, built once from the
 // command table, and the error counts.
 type commandStats struct {
-	bySpec map[*command.Spec]*callStats // read-only after newCommandStats
+	bySpec map[*command.Spec]*callShards // read-only after newCommandStats
 
 	errMu       sync.Mutex
 	errCodes    map[string]int64
@@ -38,18 +59,25 @@ type commandStats struct {
 }
 
 func newCommandStats(t *command.Table) *commandStats {
-	cs := &commandStats{bySpec: map[*command.Spec]*callStats{}, errCodes: map[string]int64{}}
+	cs := &commandStats{bySpec: map[*command.Spec]*callShards{}, errCodes: map[string]int64{}}
 	for _, spec := range t.Sorted() {
-		cs.bySpec[spec] = new(callStats)
+		cs.bySpec[spec] = new(callShards)
 		for i := range spec.Subcommands {
-			cs.bySpec[&spec.Subcommands[i]] = new(callStats)
+			cs.bySpec[&spec.Subcommands[i]] = new(callShards)
 		}
 	}
 	return cs
 }
 
-// of returns spec's counters; nil for a spec outside the table.
-func (cs *commandStats) of(spec *command.Spec) *callStats { return cs.bySpec[spec] }
+// of returns cl's shard of spec's counters; nil for a spec outside the
+// table.
+func (cs *commandStats) of(spec *command.Spec, cl *client) *callStats {
+	shards := cs.bySpec[spec]
+	if shards == nil {
+		return nil
+	}
+	return &shards[cl.id%statShards]
+}
 
 // noteError counts one error reply under its code: the message's first
 // word if a space ends it within 32 bytes, else ERR, as Redis's
@@ -69,11 +97,14 @@ func (cs *commandStats) noteError(msg string) {
 
 // reset zeroes everything (CONFIG RESETSTAT).
 func (cs *commandStats) reset() {
-	for _, st := range cs.bySpec {
-		st.calls.Store(0)
-		st.usec.Store(0)
-		st.rejected.Store(0)
-		st.failed.Store(0)
+	for _, shards := range cs.bySpec {
+		for i := range shards {
+			st := &shards[i]
+			st.calls.Store(0)
+			st.usec.Store(0)
+			st.rejected.Store(0)
+			st.failed.Store(0)
+		}
 	}
 	cs.errMu.Lock()
 	clear(cs.errCodes)
@@ -86,15 +117,15 @@ func (cs *commandStats) reset() {
 // client sent itself (top), the slow log.
 func (s *Server) runCounted(cl *client, spec *command.Spec, c *command.Ctx, top bool) {
 	written, claimed := c.Out.Errors()
-	start := time.Now()
+	start := monotonic()
 	run(spec, c)
-	s.counted(cl, spec, c.Args, time.Since(start), c.Out.ClaimErrors(written, claimed), top)
+	s.counted(cl, spec, c.Args, monotonic()-start, c.Out.ClaimErrors(written, claimed), top)
 }
 
 // counted accounts for one call of spec that ran for took; see runCounted.
 func (s *Server) counted(cl *client, spec *command.Spec, args [][]byte, took time.Duration, failed, top bool) {
 	s.stats.totalCommands.Add(1)
-	st := s.cmdstats.of(spec)
+	st := s.cmdstats.of(spec, cl)
 	if st == nil {
 		return
 	}
@@ -108,9 +139,15 @@ func (s *Server) counted(cl *client, spec *command.Spec, args [][]byte, took tim
 	}
 }
 
-// rejected counts a refused call of the command args name, if it names
+// monotonic reads the monotonic clock alone: time.Now reads the wall
+// clock too, and each read costs about 66 ns here.
+func monotonic() time.Duration { return time.Since(processStart) }
+
+var processStart = time.Now()
+
+// rejected counts cl's refused call of the command args name, if it names
 // one (an unknown command or subcommand counts only as an error).
-func (s *Server) rejected(args [][]byte, spec *command.Spec) {
+func (s *Server) rejected(cl *client, args [][]byte, spec *command.Spec) {
 	if spec == nil {
 		spec = s.table.Lookup(args[0])
 		if spec != nil && len(spec.Subcommands) > 0 {
@@ -121,7 +158,7 @@ func (s *Server) rejected(args [][]byte, spec *command.Spec) {
 			}
 		}
 	}
-	if st := s.cmdstats.of(spec); st != nil {
+	if st := s.cmdstats.of(spec, cl); st != nil {
 		st.rejected.Add(1)
 	}
 }
@@ -130,24 +167,25 @@ func (s *Server) rejected(args [][]byte, spec *command.Spec) {
 // name: cmdstat_get, cmdstat_config|set.
 func (s *Server) infoCommandStats(w *infoWriter) {
 	type row struct {
-		name string
-		st   *callStats
+		name                          string
+		calls, usec, rejected, failed int64
 	}
 	var rows []row
-	for spec, st := range s.cmdstats.bySpec {
-		if st.calls.Load() > 0 || st.rejected.Load() > 0 || st.failed.Load() > 0 {
-			rows = append(rows, row{spec.LowerName(), st})
+	for spec, shards := range s.cmdstats.bySpec {
+		r := row{name: spec.LowerName()}
+		r.calls, r.usec, r.rejected, r.failed = shards.sum()
+		if r.calls > 0 || r.rejected > 0 || r.failed > 0 {
+			rows = append(rows, r)
 		}
 	}
 	slices.SortFunc(rows, func(a, b row) int { return strings.Compare(a.name, b.name) })
 	for _, r := range rows {
-		calls, usec := r.st.calls.Load(), r.st.usec.Load()
 		perCall := 0.0
-		if calls > 0 {
-			perCall = float64(usec) / float64(calls)
+		if r.calls > 0 {
+			perCall = float64(r.usec) / float64(r.calls)
 		}
 		w.add("cmdstat_"+r.name, fmt.Sprintf("calls=%d,usec=%d,usec_per_call=%.2f,rejected_calls=%d,failed_calls=%d",
-			calls, usec, perCall, r.st.rejected.Load(), r.st.failed.Load()))
+			r.calls, r.usec, perCall, r.rejected, r.failed))
 	}
 }
 

@@ -151,18 +151,18 @@ func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
 func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	spec, err := s.resolve(cl, args)
 	if err != nil {
-		s.rejected(args, nil)
+		s.rejected(cl, args, nil)
 		s.reject(cl, args[0], command.Error(command.Translate(err)))
 		return nil
 	}
 	if cl.authRequired() && !spec.Has(command.NoAuth) {
-		s.rejected(args, spec)
+		s.rejected(cl, args, spec)
 		s.reject(cl, args[0], command.ErrNoAuth)
 		return nil
 	}
 	cl.noteCommandOnce(spec)
 	if cl.subscribedRESP2() && !spec.Has(command.SubscribedOK) {
-		s.rejected(args, spec)
+		s.rejected(cl, args, spec)
 		cl.out.Error(string(errSubscribedContext(spec)))
 		return nil
 	}
@@ -194,7 +194,7 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	}
 	if spec.Has(command.Write) {
 		if err := s.log.Err(); err != nil {
-			s.rejected(args, spec)
+			s.rejected(cl, args, spec)
 			cl.out.Error(string(misconf(err)))
 			return nil
 		}

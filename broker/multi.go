@@ -68,10 +68,10 @@ func runsImmediately(spec *command.Spec) bool {
 func (s *Server) queue(cl *client, spec *command.Spec, args [][]byte) {
 	switch {
 	case spec.Has(command.NoMulti):
-		s.rejected(args, spec)
+		s.rejected(cl, args, spec)
 		cl.rejectInMulti(errNotInMulti)
 	case spec.Has(command.Write) && s.log.Err() != nil:
-		s.rejected(args, spec)
+		s.rejected(cl, args, spec)
 		cl.rejectInMulti(misconf(s.log.Err()))
 	default:
 		cl.tx.queued = append(cl.tx.queued, queuedCommand{spec, copyArgs(args)})

@@ -178,7 +178,7 @@ func (s *Server) scriptBusy(cl *client, spec *command.Spec, args [][]byte) bool 
 		return true
 	}
 	if kill {
-		start := time.Now()
+		start := monotonic()
 		err := r.kill()
 		if err != nil {
 			cl.out.Error(string(err.(command.Error)))
@@ -186,10 +186,10 @@ func (s *Server) scriptBusy(cl *client, spec *command.Spec, args [][]byte) bool 
 			s.logger.Warn("Lua script killed by user with SCRIPT KILL.")
 			cl.out.OK()
 		}
-		s.counted(cl, spec, args, time.Since(start), err != nil, true)
+		s.counted(cl, spec, args, monotonic()-start, err != nil, true)
 		return true
 	}
-	s.rejected(args, spec)
+	s.rejected(cl, args, spec)
 	cl.rejectInMulti(errBusyScript)
 	return true
 }

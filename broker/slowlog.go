@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/brokerd/brokerd/command"
@@ -34,26 +35,29 @@ type slowEntry struct {
 
 // slowlog holds the entries, newest first.
 type slowlog struct {
-	mu         sync.Mutex
-	entries    []slowEntry
-	nextID     int64
-	slowerThan int64 // microseconds; negative: off
-	maxLen     int64
+	// slowerThan is read by every command, without the lock.
+	slowerThan atomic.Int64 // microseconds; negative: off
+
+	mu      sync.Mutex
+	entries []slowEntry
+	nextID  int64
+	maxLen  int64
 }
 
 func (l *slowlog) init() {
-	l.slowerThan, l.maxLen = defaultSlowlogSlowerThan, defaultSlowlogMaxLen
+	l.slowerThan.Store(defaultSlowlogSlowerThan)
+	l.maxLen = defaultSlowlogMaxLen
 }
 
 // note logs the command in args if it ran for at least the threshold,
 // then trims the log to its length limit, as slowlogPushEntryIfNeeded.
 func (l *slowlog) note(cl *client, args [][]byte, took time.Duration) {
 	micros := took.Microseconds()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.slowerThan < 0 || micros < l.slowerThan {
+	if slower := l.slowerThan.Load(); slower < 0 || micros < slower {
 		return
 	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	e := slowEntry{id: l.nextID, unix: timeNow().Unix(), micros: micros, args: slowlogArgs(args)}
 	l.nextID++
 	e.addr, e.name = cl.info.addr, cl.name()
@@ -143,7 +147,7 @@ func (l *slowlog) newest(count int64) []slowEntry {
 func (l *slowlog) settings() (slowerThan, maxLen int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.slowerThan, l.maxLen
+	return l.slowerThan.Load(), l.maxLen
 }
 
 // set changes the threshold or the length limit; a shorter limit takes
@@ -152,7 +156,7 @@ func (l *slowlog) set(slowerThan, maxLen *int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if slowerThan != nil {
-		l.slowerThan = *slowerThan
+		l.slowerThan.Store(*slowerThan)
 	}
 	if maxLen != nil {
 		l.maxLen = *maxLen
