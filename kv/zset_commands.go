@@ -15,8 +15,8 @@ var (
 
 // zsetSpecs lists the zset commands with Redis 7.2's arity, flags, key
 // positions, categories and docs (src/commands.def). The handlers live in
-// zset_add.go, zset_read.go, zset_range.go, zset_remrange.go, zset_pop.go
-// and zset_scan.go.
+// zset_add.go, zset_read.go, zset_range.go, zset_remrange.go, zset_pop.go,
+// zset_scan.go, zset_algebra.go and zset_algebra_rangestore.go.
 func zsetSpecs() []command.Spec {
 	const group = "sorted-set"
 	const (
@@ -29,6 +29,7 @@ func zsetSpecs() []command.Spec {
 	)
 	var (
 		one      = command.FirstKey
+		srcDst   = command.TwoKeys
 		allButTO = command.Keys{First: 1, Last: -2, Step: 1}
 	)
 	return []command.Spec{
@@ -88,6 +89,23 @@ func zsetSpecs() []command.Spec {
 			Summary: "Returns one or more random members from a sorted set.", Since: "6.2.0", Group: group},
 		{Name: "ZSCAN", Arity: -3, Flags: ro | rnd, Keys: one, ACLCategories: zsetACLReadSlow, Run: zscan,
 			Summary: "Iterates over members and scores of a sorted set.", Since: "2.8.0", Group: group},
+
+		{Name: "ZRANGESTORE", Arity: -5, Flags: w | oom, Keys: srcDst, ACLCategories: zsetACLWriteSlow, Run: zrangestore,
+			Summary: "Stores a range of members from sorted set in a key.", Since: "6.2.0", Group: group},
+		{Name: "ZUNION", Arity: -3, Flags: ro, Keys: command.NoKeys, ACLCategories: zsetACLReadSlow, Run: zunion,
+			Summary: "Returns the union of multiple sorted sets.", Since: "6.2.0", Group: group},
+		{Name: "ZINTER", Arity: -3, Flags: ro, Keys: command.NoKeys, ACLCategories: zsetACLReadSlow, Run: zinter,
+			Summary: "Returns the intersect of multiple sorted sets.", Since: "6.2.0", Group: group},
+		{Name: "ZDIFF", Arity: -3, Flags: ro, Keys: command.NoKeys, ACLCategories: zsetACLReadSlow, Run: zdiff,
+			Summary: "Returns the difference between multiple sorted sets.", Since: "6.2.0", Group: group},
+		{Name: "ZUNIONSTORE", Arity: -4, Flags: w | oom, Keys: one, ACLCategories: zsetACLWriteSlow, Run: zunionstore,
+			Summary: "Stores the union of multiple sorted sets in a key.", Since: "2.0.0", Group: group},
+		{Name: "ZINTERSTORE", Arity: -4, Flags: w | oom, Keys: one, ACLCategories: zsetACLWriteSlow, Run: zinterstore,
+			Summary: "Stores the intersect of multiple sorted sets in a key.", Since: "2.0.0", Group: group},
+		{Name: "ZDIFFSTORE", Arity: -4, Flags: w | oom, Keys: one, ACLCategories: zsetACLWriteSlow, Run: zdiffstore,
+			Summary: "Stores the difference of multiple sorted sets in a key.", Since: "6.2.0", Group: group},
+		{Name: "ZINTERCARD", Arity: -3, Flags: ro, Keys: command.NoKeys, ACLCategories: zsetACLReadSlow, Run: zintercard,
+			Summary: "Returns the number of members of the intersect of multiple sorted sets.", Since: "7.0.0", Group: group},
 
 		{Name: "BZPOPMIN", Arity: -3, Flags: w | f | b, Keys: allButTO, ACLCategories: zsetACLBlockingFast, Run: bzpopmin,
 			Summary: "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.",
