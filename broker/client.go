@@ -38,6 +38,11 @@ type client struct {
 	// written since; guarded by the keyspace write lock.
 	watching   []watchedKey
 	watchDirty bool
+	// unwatchLater is set when a refused EXEC discarded the transaction
+	// without the keyspace lock (a busy script holds it): the next
+	// command that takes the lock drops the watches first. Only the
+	// client's goroutine touches it.
+	unwatchLater bool
 	// sub is the client's pub/sub side, nil until it first subscribes;
 	// subscriptions counts its channels, patterns and shard channels.
 	sub           *subscriber

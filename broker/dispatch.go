@@ -205,6 +205,10 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 		cl.closeAfterReply = true
 		return nil
 	}
+	if cl.unwatchLater {
+		s.watches.unwatchAll(cl)
+		cl.unwatchLater = false
+	}
 	c.DB = s.store.DB(cl.db)
 	c.SetBlockable(spec.Has(command.Blocking) && !cl.internal)
 	s.runCounted(cl, spec, c, true)

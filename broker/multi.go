@@ -81,23 +81,21 @@ func (s *Server) queue(cl *client, spec *command.Spec, args [][]byte) {
 }
 
 // reject answers a command the dispatcher refused before running it
-// (unknown, wrong arity, NOAUTH). Inside MULTI it dooms the
+// (unknown, wrong arity, NOAUTH, BUSY). Inside MULTI it dooms the
 // transaction, but a refused EXEC discards the transaction at once with
 // Redis's reply naming the refusal (execCommandAbort): "EXECABORT
 // Transaction discarded because of: wrong number of arguments for 'exec'
-// command". NB: BUSY does not come here (scriptBusy answers it with
-// rejectInMulti): discarding needs the watch registry's lock, which the
-// busy script holds, so an EXEC refused with BUSY only dooms the
-// transaction, where Redis discards it with EXECABORT.
+// command". Its watches are dropped by the client's next command that
+// takes the keyspace lock (unwatchLater), which a busy script may be
+// holding now; until then they can only mark the client dirty, which
+// that drop clears.
 func (s *Server) reject(cl *client, name []byte, err command.Error) {
 	if cl.tx == nil || !strings.EqualFold(string(name), "EXEC") {
 		cl.rejectInMulti(err)
 		return
 	}
-	s.mu.Lock() // the watch registry's
 	cl.setTransaction(nil)
-	s.watches.unwatchAll(cl)
-	s.mu.Unlock()
+	cl.unwatchLater = true
 	cl.out.Error("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(string(err), "ERR "))
 }
 

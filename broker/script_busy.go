@@ -190,7 +190,7 @@ func (s *Server) scriptBusy(cl *client, spec *command.Spec, args [][]byte) bool 
 		return true
 	}
 	s.rejected(cl, args, spec)
-	cl.rejectInMulti(errBusyScript)
+	s.reject(cl, args[0], errBusyScript)
 	return true
 }
 

@@ -67,3 +67,31 @@ func TestScriptBusyAllowBusyCommands(t *testing.T) {
 		{"EXEC", "EXECABORT Transaction discarded because of previous errors."},
 	})
 }
+
+// TestScriptBusyExecDiscards: an EXEC refused with BUSY discards the
+// transaction and drops the client's watches, as Redis's
+// execCommandAbort does, though the busy script holds the keyspace lock:
+// a write to a key it had watched no longer fails its next transaction.
+func TestScriptBusyExecDiscards(t *testing.T) {
+	s := brokertest.Start(t)
+	s.SetScriptBusyThreshold(1)
+	runner, other, writer := s.Dial(), s.Dial(), s.Dial()
+	adminExpect(t, other, []adminCase{{"WATCH k", "OK"}})
+	runner.Send(brokertest.Encode([]byte("EVAL"), []byte("while true do end"), []byte("0")))
+	waitBusy(t, s, other)
+	adminExpect(t, other, []adminCase{
+		{"MULTI", "OK"},
+		{"EXEC", "EXECABORT Transaction discarded because of: BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."},
+	})
+	if got := other.Do("SCRIPT KILL"); got != "OK" {
+		t.Fatalf("SCRIPT KILL: %s", got)
+	}
+	runner.Read()
+	adminExpect(t, writer, []adminCase{{"SET k changed", "OK"}})
+	adminExpect(t, other, []adminCase{
+		{"EXEC", "ERR EXEC without MULTI"},
+		{"MULTI", "OK"},
+		{"SET x 1", "QUEUED"},
+		{"EXEC", "[OK]"},
+	})
+}
