@@ -158,5 +158,6 @@ var zsetGetKeysCases = func() bool {
 		adminCase{"COMMAND GETKEYS bzpopmax a b 0", `["a" "b"]`},
 		adminCase{"COMMAND GETKEYS bzmpop 0 2 a b max", `["a" "b"]`},
 	)
+	getKeysCases = append(getKeysCases, zsetAlgebraGetKeysCases...)
 	return true
 }()
