@@ -49,7 +49,9 @@ type client struct {
 	subscriptions int
 	// subInfo and multiQueued mirror sub and the MULTI queue's length (-1
 	// outside MULTI) for CLIENT LIST, which runs on other goroutines.
-	subInfo     atomic.Pointer[subscriber]
+	subInfo atomic.Pointer[subscriber]
+	// monitoring is set once the client sent MONITOR (monitor.go).
+	monitoring  atomic.Bool
 	multiQueued atomic.Int32
 	// internal marks the server's own client (Exec): no socket, never
 	// blocks.

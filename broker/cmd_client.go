@@ -202,7 +202,7 @@ func (s *Server) liveClients() []*client {
 
 // appendClientInfo formats one CLIENT LIST line in Redis 7.2's field order
 // (networking.c catClientInfoString). Fields brokerd measures are real:
-// id, addr, laddr, fd, name, age, idle, flags (P, x, e, T or N), db, cmd, resp,
+// id, addr, laddr, fd, name, age, idle, flags (O, P, x, e, T or N), db, cmd, resp,
 // lib-name, lib-ver. The rest have no counterpart here and carry the value
 // Redis shows for an idle client with nothing buffered:
 //   - qbuf, qbuf-free, argv-mem, multi-mem, rbs, rbp, obl, oll, omem,
@@ -222,8 +222,11 @@ func (s *Server) appendClientInfo(b []byte, cl *client, now time.Time) []byte {
 		subs, psubs, ssubs = s.pubsub.Counts(sb)
 	}
 	multi := cl.multiQueued.Load()
-	// Redis's order (catClientInfoString): P, x, ..., e, T; N when none.
+	// Redis's order (catClientInfoString): O, P, x, ..., e, T; N when none.
 	flags := ""
+	if cl.monitoring.Load() {
+		flags += "O"
+	}
 	if subs+psubs+ssubs > 0 {
 		flags += "P"
 	}

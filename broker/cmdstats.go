@@ -112,18 +112,34 @@ func (cs *commandStats) reset() {
 	cs.totalErrors.Store(0)
 }
 
-// runCounted runs spec for cl as one counted call: the command's calls, time
-// and failure, INFO's total_commands_processed, and, for a command the
-// client sent itself (top), the slow log.
-func (s *Server) runCounted(cl *client, spec *command.Spec, c *command.Ctx, top bool) {
+// callSource is who sent a call runCounted makes.
+type callSource int
+
+const (
+	sentByClient callSource = iota // the client's command, or one its EXEC runs
+	sentByScript                   // a script's redis.call
+)
+
+// runCounted runs spec for cl as one counted call: the command's calls,
+// time and failure, INFO's total_commands_processed, the slow log for
+// what the client sent itself, and the monitors' feed.
+func (s *Server) runCounted(cl *client, spec *command.Spec, c *command.Ctx, via callSource) {
+	args := c.Args
+	feedFirst := spec.Has(command.SkipMonitor) && !spec.Has(command.Admin)
+	if feedFirst {
+		s.feedMonitors(cl, cl.db, args, via == sentByScript)
+	}
 	written, claimed := c.Out.Errors()
 	start := monotonic()
 	run(spec, c)
-	s.counted(cl, spec, c.Args, monotonic()-start, c.Out.ClaimErrors(written, claimed), top)
+	s.counted(cl, spec, args, monotonic()-start, c.Out.ClaimErrors(written, claimed), via)
+	if !feedFirst && !spec.Has(command.SkipMonitor) && !spec.Has(command.Admin) {
+		s.feedMonitors(cl, cl.db, args, via == sentByScript)
+	}
 }
 
 // counted accounts for one call of spec that ran for took; see runCounted.
-func (s *Server) counted(cl *client, spec *command.Spec, args [][]byte, took time.Duration, failed, top bool) {
+func (s *Server) counted(cl *client, spec *command.Spec, args [][]byte, took time.Duration, failed bool, via callSource) {
 	s.stats.totalCommands.Add(1)
 	st := s.cmdstats.of(spec, cl)
 	if st == nil {
@@ -134,7 +150,7 @@ func (s *Server) counted(cl *client, spec *command.Spec, args [][]byte, took tim
 	if failed {
 		st.failed.Add(1)
 	}
-	if top && !spec.Has(command.SkipSlowlog) {
+	if via == sentByClient && !spec.Has(command.SkipSlowlog) {
 		s.slowlog.note(cl, args, took)
 	}
 }

@@ -166,6 +166,11 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 		cl.out.Error(string(errSubscribedContext(spec)))
 		return nil
 	}
+	if cl.monitoring.Load() && (spec.Has(command.Write) || spec.Has(command.ReadOnly)) {
+		s.rejected(cl, args, spec)
+		cl.out.Error(string(errReplicaKeyspace))
+		return nil
+	}
 	if s.scripts.busy.running.Load() != nil && s.scriptBusy(cl, spec, args) {
 		return nil // BUSY, or SCRIPT KILL (script_busy.go)
 	}
@@ -179,7 +184,7 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 		// Pub/sub state has its own lock; the keyspace is not involved.
 		// Confirmations are part of the reply (pubsub.Confirmer), which
 		// joins the replies owed in the outbox once the client has one.
-		s.runCounted(cl, spec, c, true)
+		s.runCounted(cl, spec, c, sentByClient)
 		return nil
 	}
 	// Blocking commands take the write lock even when they only read
@@ -188,7 +193,7 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	if !spec.Has(command.Write) && !spec.Has(command.Blocking) && !spec.ExclusiveLock {
 		s.mu.RLock()
 		c.DB = s.store.DB(cl.db)
-		s.runCounted(cl, spec, c, true)
+		s.runCounted(cl, spec, c, sentByClient)
 		s.mu.RUnlock()
 		return nil
 	}
@@ -211,7 +216,7 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	}
 	c.DB = s.store.DB(cl.db)
 	c.SetBlockable(spec.Has(command.Blocking) && !cl.internal)
-	s.runCounted(cl, spec, c, true)
+	s.runCounted(cl, spec, c, sentByClient)
 	var w *waiter
 	if req := c.TakeBlock(); req != nil {
 		w = s.blocking.park(cl, spec, args, req)

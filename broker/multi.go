@@ -152,8 +152,8 @@ func (s *Server) exec(c *command.Ctx) error {
 	for _, q := range tx.queued {
 		c.Args = q.args
 		c.DB = s.store.DB(cl.db)
-		c.SetBlockable(false)             // blocking commands act as their non-blocking forms
-		s.runCounted(cl, q.spec, c, true) // each in the slow log, as Redis logs them
+		c.SetBlockable(false)                     // blocking commands act as their non-blocking forms
+		s.runCounted(cl, q.spec, c, sentByClient) // each in the slow log, as Redis logs them
 	}
 	return nil
 }

@@ -28,14 +28,21 @@ func (sb *subscriber) Resp3() bool          { return sb.resp3.Load() }
 
 // subscriberOf returns cl's subscriber, starting its outbox on first use.
 func (s *Server) subscriberOf(cl *client) *subscriber {
+	return s.outboxOf(cl, "pubsub", s.settings.currentPubsubLimits)
+}
+
+// outboxOf returns cl's subscriber, starting its outbox on first use with
+// the output limits of class: a subscriber's replies and messages, or a
+// monitor's replies and feed, go out through it in order.
+func (s *Server) outboxOf(cl *client, class string, limits func() pubsub.Limits) *subscriber {
 	if cl.sub != nil {
 		return cl.sub
 	}
 	sb := &subscriber{}
 	sb.resp3.Store(cl.proto == 3)
-	sb.outbox = pubsub.NewOutbox(cl.guard, s.settings.currentPubsubLimits, func() {
+	sb.outbox = pubsub.NewOutbox(cl.guard, limits, func() {
 		s.stats.outputLimitDisconnections.Add(1)
-		s.logger.Warn("subscriber over client-output-buffer-limit pubsub; disconnecting", "client", cl.id)
+		s.logger.Warn("client over client-output-buffer-limit; disconnecting", "class", class, "client", cl.id)
 		cl.guard.Close()
 	})
 	sb.outbox.Hold() // its client is running a command: serveRESP releases it with the reply

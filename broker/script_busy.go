@@ -174,7 +174,7 @@ func (s *Server) scriptBusy(cl *client, spec *command.Spec, args [][]byte) bool 
 	}
 	if !kill && spec.Has(command.AllowBusy) {
 		cl.ctx.Args = args
-		s.runCounted(cl, spec, cl.ctx, true)
+		s.runCounted(cl, spec, cl.ctx, sentByClient)
 		return true
 	}
 	if kill {
@@ -186,7 +186,7 @@ func (s *Server) scriptBusy(cl *client, spec *command.Spec, args [][]byte) bool 
 			s.logger.Warn("Lua script killed by user with SCRIPT KILL.")
 			cl.out.OK()
 		}
-		s.counted(cl, spec, args, monotonic()-start, err != nil, true)
+		s.counted(cl, spec, args, monotonic()-start, err != nil, sentByClient)
 		return true
 	}
 	s.rejected(cl, args, spec)

@@ -247,8 +247,8 @@ func (e *scriptEngine) call(L *lua.LState, raiseErr bool) int {
 	r.reply.SetProto(r.resp)
 	c.Args, c.Out = args, r.reply
 	c.DB = e.s.store.DB(cl.db)
-	c.SetBlockable(false)              // blocking commands act as their non-blocking forms
-	e.s.runCounted(cl, spec, c, false) // counted, but only the script is slow-logged
+	c.SetBlockable(false)                     // blocking commands act as their non-blocking forms
+	e.s.runCounted(cl, spec, c, sentByScript) // counted, but only the script is slow-logged
 	c.TakeBlock()
 	c.Args, c.Out = args0, out0
 	reply := r.reply.Bytes()

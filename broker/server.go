@@ -51,6 +51,7 @@ type Server struct {
 	stats    stats
 	cmdstats *commandStats // INFO commandstats and errorstats (cmdstats.go)
 	slowlog  slowlog       // SLOWLOG (slowlog.go)
+	monitors monitors      // MONITOR (monitor.go)
 
 	rc          *redcon.Server
 	listener    net.Listener
@@ -216,6 +217,7 @@ func (s *Server) accept(conn redcon.Conn) bool {
 func (s *Server) closed(conn redcon.Conn, _ error) {
 	if cl, ok := conn.Context().(*client); ok {
 		s.clients.remove(cl)
+		s.dropMonitor(cl)
 		s.dropSubscriber(cl)
 		if len(cl.watching) > 0 {
 			s.mu.Lock()

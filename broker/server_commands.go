@@ -26,7 +26,7 @@ const (
 )
 
 // serverSpecs are the server and connection administration commands:
-// CLIENT, CONFIG, COMMAND, INFO, TIME, SHUTDOWN and SLOWLOG, with Redis 7.2's arity,
+// CLIENT, CONFIG, COMMAND, INFO, TIME, SHUTDOWN, SLOWLOG and MONITOR, with Redis 7.2's arity,
 // flags, key positions, categories and docs (src/commands.def).
 //
 // These run under the keyspace read lock like every non-write command; the
@@ -104,6 +104,9 @@ func serverSpecs(s *Server) []command.Spec {
 			ACLCategories: aclAdmin, Run: s.shutdown,
 			Summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.", Since: "1.0.0", Group: server},
 		slowlogSpec(s), // slowlog.go
+		{Name: "MONITOR", Arity: 1, Flags: command.Admin | command.NoScript | command.Loading | command.Stale,
+			ACLCategories: aclAdmin, Run: s.monitor, // monitor.go
+			Summary: "Listens for all requests received by the server in real-time.", Since: "1.0.0", Group: server},
 	}
 }
 

@@ -1,0 +1,89 @@
+package broker_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/brokerd/brokerd/internal/brokertest"
+)
+
+// monitorLine reads the monitor's next line and returns it without its
+// timestamp, checking the timestamp's form (seconds, six digits).
+func monitorLine(t *testing.T, m *brokertest.Raw) string {
+	t.Helper()
+	got := m.Read()
+	re := regexp.MustCompile(`^\d{10}\.\d{6} (\[.*)$`)
+	sub := re.FindStringSubmatch(got)
+	if sub == nil {
+		t.Fatalf("monitor line %q", got)
+	}
+	return sub[1]
+}
+
+// The feed redis-server 7.0.15 gave for the same commands.
+func TestMonitorFeedsCommandsAsRedisDoes(t *testing.T) {
+	s := brokertest.Start(t)
+	m := s.Dial()
+	adminExpect(t, m, []adminCase{{"MONITOR", "OK"}})
+	r := s.Dial()
+	at := "[0 " + r.Conn.LocalAddr().String() + "]"
+	adminExpect(t, r, []adminCase{
+		{"SET \"k\\x01\\\\\" \"v\\\"q\\n\"", "OK"},
+		{`EVAL "redis.call('set','x','1') return 1" 0`, "(int) 1"},
+		{"MULTI", "OK"},
+		{"INCR n", "QUEUED"},
+		{"EXEC", "[(int) 1]"},
+		{"CONFIG GET maxclients", `["maxclients" "10000"]`},        // admin: not shown
+		{"GET", "ERR wrong number of arguments for 'get' command"}, // refused: not shown
+		{"AUTH user pw", "WRONGPASS invalid username-password pair or user is disabled."},
+		{"SELECT 3", "OK"},
+		{"PING", "PONG"},
+	})
+	for _, want := range []string{
+		at + ` "SET" "k\x01\\" "v\"q\n"`,
+		at + ` "EVAL" "redis.call('set','x','1') return 1" "0"`, // before the commands its script ran
+		`[0 lua] "set" "x" "1"`,
+		at + ` "MULTI"`,
+		at + ` "INCR" "n"`, // when EXEC runs it, and EXEC after it
+		at + ` "EXEC"`,
+		at + ` "AUTH" "(redacted)" "(redacted)"`,
+		"[3 " + at[3:] + ` "SELECT" "3"`,
+		"[3 " + at[3:] + ` "PING"`,
+	} {
+		if got := monitorLine(t, m); got != want {
+			t.Errorf("monitor line\n got: %s\nwant: %s", got, want)
+		}
+	}
+}
+
+func TestMonitorClientItself(t *testing.T) {
+	s := brokertest.Start(t)
+	m := s.Dial()
+	at := "[0 " + m.Conn.LocalAddr().String() + "]"
+	adminExpect(t, m, []adminCase{
+		{"MULTI", "OK"},
+		{"MONITOR", "QUEUED"},
+		{"EXEC", "[ERR MONITOR isn't allowed for DENY BLOCKING client]"},
+		{"MONITOR", "OK"},
+		{"PING", "PONG"}, // its reply, then the line for it
+	})
+	if got := monitorLine(t, m); got != at+` "PING"` {
+		t.Errorf("own PING: %s", got)
+	}
+	adminExpect(t, m, []adminCase{
+		{"GET k", "ERR Replica can't interact with the keyspace"},
+		{"SET k v", "ERR Replica can't interact with the keyspace"},
+	})
+	// A second MONITOR gets no reply at all, as in Redis: the next reply
+	// is ECHO's.
+	m.Send(brokertest.Encode([]byte("MONITOR")))
+	adminExpect(t, m, []adminCase{{"ECHO x", `"x"`}})
+	if got := monitorLine(t, m); got != at+` "ECHO" "x"` {
+		t.Errorf("own ECHO: %s", got)
+	}
+	list := adminUnquote(t, s.Dial().Do("CLIENT LIST"))
+	if !strings.Contains(list, "addr="+m.Conn.LocalAddr().String()+" ") || !strings.Contains(list, " flags=O ") {
+		t.Errorf("CLIENT LIST must show the monitor with flags=O:\n%s", list)
+	}
+}
