@@ -143,6 +143,7 @@ var getKeysCases = []adminCase{
 	{"COMMAND GETKEYS setex k 10 v", `["k"]`},
 	{"COMMAND GETKEYS setnx k v", `["k"]`},
 	{"COMMAND GETKEYS setrange k 0 v", `["k"]`},
+	{"COMMAND GETKEYS monitor", `ERR The command has no key arguments`},
 	{"COMMAND GETKEYS shutdown", `ERR The command has no key arguments`},
 	{"COMMAND GETKEYS slowlog get 1", `ERR The command has no key arguments`},
 	{"COMMAND GETKEYS slowlog help", `ERR The command has no key arguments`},
@@ -198,17 +199,19 @@ var getKeysCases = []adminCase{
 	{"COMMAND GETKEYS xinfo", "ERR The command has no key arguments"},
 }
 
-// TestCommandGetKeysEveryCommand runs getKeysCases and checks that they
-// cover every command and subcommand COMMAND LIST names.
+// TestCommandGetKeysEveryCommand runs getKeysCases and the families'
+// tables kept with their tests, and checks that together they cover every
+// command and subcommand COMMAND LIST names.
 func TestCommandGetKeysEveryCommand(t *testing.T) {
 	s := brokertest.Start(t)
 	names, err := s.Client().CommandList(brokertest.Ctx(), nil).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	adminExpect(t, s.Dial(), getKeysCases)
+	every := slices.Concat(getKeysCases, scriptGetKeysCases, setGetKeysCases, zsetGetKeysCases, zsetAlgebraGetKeysCases)
+	adminExpect(t, s.Dial(), every)
 	covered := map[string]bool{}
-	for _, tc := range getKeysCases {
+	for _, tc := range every {
 		words := strings.Fields(strings.ToLower(tc.cmd))[2:]
 		name := words[0]
 		if len(words) > 1 && slices.Contains(names, name+"|"+words[1]) {

@@ -353,7 +353,3 @@ var scriptGetKeysCases = []adminCase{
 	{"COMMAND GETKEYS script kill", "ERR The command has no key arguments"},
 	{"COMMAND GETKEYS script load x", "ERR The command has no key arguments"},
 }
-
-// The scripting cases are added to the shared table from here, so that
-// file's owner and this change do not edit one table at once.
-var _ = func() bool { getKeysCases = append(getKeysCases, scriptGetKeysCases...); return true }()
