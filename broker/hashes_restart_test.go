@@ -59,7 +59,7 @@ var hashRestartScenarios = map[string][]string{
 	"HDEL":         {"HSET h a 1 b 2 c 3", "HDEL h b x", "HSET g a 1", "HDEL g a", "HDEL missing a"},
 	"HINCRBY":      {"HINCRBY h n 5", "HINCRBY h n -8", "HSET h s x", "HINCRBY h s2 1"},
 	"HINCRBYFLOAT": {"HINCRBYFLOAT h f 0.1", "HINCRBYFLOAT h f 0.2", "HINCRBYFLOAT h g 1000", "HINCRBYFLOAT h g 0.1", "HSET h x 1e70", "HINCRBYFLOAT h x 1"},
-	"hashtable":    {"HSET h " + manyPairs(200), "HDEL h f0 f1 f2", "HSET h f5 changed", "HSET g a " + strings.Repeat("x", 65), "HDEL g a", "HSET g b 1"},
+	"hashtable":    {"HSET h " + manyPairs(600), "HDEL h f0 f1 f2", "HSET h f5 changed", "HSET g a " + strings.Repeat("x", 65), "HDEL g a", "HSET g b 1"},
 	"reads":        {"HSET h a 1 b 2", "HRANDFIELD h -5 WITHVALUES", "HSCAN h 0", "HGETALL h"},
 	"expiry":       {"HSET h a 1", "PEXPIRE h 100000000", "HSET h b 2", "HDEL h a"},
 	"binary":       {`HSET "k\x00" "\x00\xff" "\r\n" "" ""`, `HINCRBY "k\x00" n 1`},

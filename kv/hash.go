@@ -15,7 +15,7 @@ import (
 // hashMaxListpackValue bytes) its pairs are packed one after another in
 // one []byte, in insertion order, as Redis's listpack keeps them: no map
 // and no heap object per pair, and lookups are a linear scan of at most
-// 128 pairs. Past either limit it becomes a Go map, as Redis converts to
+// 512 pairs. Past either limit it becomes a Go map, as Redis converts to
 // its dict, and it never converts back (Redis 7.2 does not either), so
 // OBJECT ENCODING answers what Redis would for the same history.
 //
@@ -36,9 +36,11 @@ type Hash struct {
 }
 
 // Redis 7.2's defaults for hash-max-listpack-entries and
-// hash-max-listpack-value. TODO(config): wire them to CONFIG SET.
+// hash-max-listpack-value: 512 and 64, both in config.c and in the shipped
+// redis.conf (128 is the sorted sets' entry limit, not the hashes').
+// TODO(config): wire them to CONFIG SET.
 const (
-	hashMaxListpackEntries = 128
+	hashMaxListpackEntries = 512
 	hashMaxListpackValue   = 64
 )
 

@@ -89,7 +89,7 @@ func TestHashRandField(t *testing.T) {
 // hashtable comes up, with and without a count.
 func TestHashRandFieldSeesEveryField(t *testing.T) {
 	x := newTester(t)
-	for i := range 200 {
+	for i := range 600 {
 		x.do("HSET h f" + itoa(i) + " v")
 	}
 	x.wantEncoding("h", "hashtable")
@@ -100,8 +100,8 @@ func TestHashRandFieldSeesEveryField(t *testing.T) {
 	for _, f := range hashReplyWords(x.do("HRANDFIELD h -20000")) {
 		seen[f] = true
 	}
-	if len(seen) != 200 {
-		t.Errorf("saw %d of 200 fields", len(seen))
+	if len(seen) != 600 {
+		t.Errorf("saw %d of 600 fields", len(seen))
 	}
 }
 

@@ -13,7 +13,7 @@ const (
 
 // Rewrite implements command.Rewriter: the pairs in Range order, as HSET
 // key f1 v1 ... commands. A packed hash comes back packed, in the same
-// order. A hashtable of at most 128 short pairs comes back packed, as
+// order. A hashtable of at most 512 short pairs comes back packed, as
 // Redis's RDB loading makes it a listpack; its pairs do not change.
 func (h *Hash) Rewrite(key []byte, emit func(args ...[]byte)) {
 	args := [][]byte{[]byte("HSET"), key}
