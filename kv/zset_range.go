@@ -28,7 +28,6 @@ type zrangeArgs struct {
 	withScores     bool
 	offset         int64
 	limit          int64 // -1: no limit
-	hasLimit       bool
 	start, end     int64 // by rank
 	score          scoreRange
 	lex            lexRange
@@ -56,7 +55,6 @@ func parseZrange(args [][]byte, at int, kind zrangeKind, rev bool) (zrangeArgs, 
 			if a.limit, err = command.Int(args[j+2]); err != nil {
 				return a, err
 			}
-			a.hasLimit = true
 			j += 2
 		case !dirSet && kind == zrangeAuto && command.Is(opt, "REV"):
 			a.rev, dirSet = true, true
@@ -71,8 +69,13 @@ func parseZrange(args [][]byte, at int, kind zrangeKind, rev bool) (zrangeArgs, 
 	if a.kind == zrangeAuto {
 		a.kind = zrangeRank
 	}
-	if a.hasLimit && a.kind == zrangeRank {
-		return a, errZrangeLimit
+	if a.kind == zrangeRank {
+		// Redis refuses only a count: LIMIT <any offset> -1 on a rank
+		// range is accepted and changes nothing (redis-server 7.0.15).
+		if a.limit != -1 {
+			return a, errZrangeLimit
+		}
+		a.offset = 0
 	}
 	if a.withScores && a.kind == zrangeLex {
 		return a, errZrangeLexWS

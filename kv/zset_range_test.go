@@ -7,6 +7,7 @@ func TestZsetRange(t *testing.T) {
 	x.want("ZADD z 1 a 2 b 3 c 4 d 5 e", "(int) 5")
 	x.wantUnchanged([]cmdReply{
 		{"ZRANGE z 0 -1", `["a" "b" "c" "d" "e"]`},
+		{"ZRANGE z 0 -1 LIMIT 1 -1", `["a" "b" "c" "d" "e"]`}, // accepted and ignored, as redis-server 7.0.15 does
 		{"ZRANGE z 1 2 WITHSCORES", `["b" "2" "c" "3"]`},
 		{"ZRANGE z -2 100", `["d" "e"]`},
 		{"ZRANGE z -100 0", `["a"]`},
@@ -44,6 +45,7 @@ func TestZsetRange(t *testing.T) {
 		{"ZRANGE z 0 1 BYSCORE BYSCORE", "ERR syntax error"},
 		{"ZRANGE z 0 1 BYSCORE BYLEX", "ERR syntax error"},
 		{"ZRANGE z 0 1 LIMIT 0 1", "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"},
+		{"ZRANGE z 0 -1 LIMIT 0 -5", "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"},
 		{"ZRANGE z - + BYLEX WITHSCORES", "ERR syntax error, WITHSCORES not supported in combination with BYLEX"},
 		{"ZRANGE z x 1", "ERR value is not an integer or out of range"},
 		{"ZREVRANGE z 0 1 REV", "ERR syntax error"},
