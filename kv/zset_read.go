@@ -103,24 +103,14 @@ func zrankRun(c *command.Ctx, rev bool) error {
 	return nil
 }
 
-// zcount counts the members in a score range: two rank searches, so
-// O(log² n) on a large set whatever the count.
+// zcount and zlexcount count the members in a score or lex range: two
+// rank searches, so O(log² n) on a large set whatever the count.
 func zcount(c *command.Ctx) error {
 	r, err := parseScoreRange(c.Args[2], c.Args[3])
 	if err != nil {
 		return err
 	}
-	z, err := zsetRead(c, c.Args[1])
-	if err != nil {
-		return err
-	}
-	n := 0
-	if z != nil {
-		lo, hi := r.ranks(z)
-		n = hi - lo
-	}
-	c.Out.Int(int64(n))
-	return nil
+	return countInRange(c, r)
 }
 
 func zlexcount(c *command.Ctx) error {
@@ -128,6 +118,12 @@ func zlexcount(c *command.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return countInRange(c, r)
+}
+
+// countInRange replies how many members of the sorted set at Args[1] r
+// spans.
+func countInRange(c *command.Ctx, r interface{ ranks(*ZSet) (int, int) }) error {
 	z, err := zsetRead(c, c.Args[1])
 	if err != nil {
 		return err
