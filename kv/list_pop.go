@@ -75,39 +75,45 @@ type mpopArgs struct {
 	count int64
 }
 
-// parseMpop parses the arguments from args[at] (numkeys) on, as
-// lmpopGenericCommand: numkeys, then the end, then COUNT at most once.
+// parseMpop parses LMPOP's arguments from args[at] (numkeys) on.
 func parseMpop(args [][]byte, at int) (mpopArgs, error) {
-	var a mpopArgs
+	keys, front, count, err := parseMultiPop(args, at, listEnd)
+	return mpopArgs{keys: keys, front: front, count: count}, err
+}
+
+// parseMultiPop parses "numkeys key... <end> [COUNT n]" from args[at] on,
+// as lmpopGenericCommand and zmpopGenericCommand do: numkeys, then the end
+// (LEFT/RIGHT or MIN/MAX, read by endOf), then COUNT at most once; count
+// is 1 without it.
+func parseMultiPop(args [][]byte, at int, endOf func([]byte) (bool, error)) (keys [][]byte, end bool, count int64, err error) {
 	numkeys, ok := command.ParseInt(args[at])
 	if !ok || numkeys < 1 {
-		return a, errNumkeys
+		return nil, false, 0, errNumkeys
 	}
 	if numkeys >= int64(len(args)-at-1) {
-		return a, command.ErrSyntax
+		return nil, false, 0, command.ErrSyntax
 	}
 	where := at + int(numkeys) + 1
-	a.keys = args[at+1 : where]
-	front, err := listEnd(args[where])
-	if err != nil {
-		return a, err
+	keys = args[at+1 : where]
+	if end, err = endOf(args[where]); err != nil {
+		return nil, false, 0, err
 	}
-	a.front, a.count = front, -1
+	count = -1
 	for cur := command.NewCursor(args, where+1); cur.More(); {
-		if a.count != -1 || cur.Remaining() < 2 || !cur.Keyword("COUNT") {
-			return a, command.ErrSyntax
+		if count != -1 || cur.Remaining() < 2 || !cur.Keyword("COUNT") {
+			return nil, false, 0, command.ErrSyntax
 		}
 		b, _ := cur.Next()
 		n, ok := command.ParseInt(b)
 		if !ok || n < 1 {
-			return a, errMpopCount
+			return nil, false, 0, errMpopCount
 		}
-		a.count = n
+		count = n
 	}
-	if a.count == -1 {
-		a.count = 1
+	if count == -1 {
+		count = 1
 	}
-	return a, nil
+	return keys, end, count, nil
 }
 
 func lmpop(c *command.Ctx) error {

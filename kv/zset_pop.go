@@ -117,41 +117,18 @@ type zmpopArgs struct {
 	count int64
 }
 
-// parseZmpop parses from args[at] (numkeys) on, as zmpopGenericCommand.
+// parseZmpop parses ZMPOP's arguments from args[at] (numkeys) on.
 func parseZmpop(args [][]byte, at int) (zmpopArgs, error) {
-	var a zmpopArgs
-	numkeys, ok := command.ParseInt(args[at])
-	if !ok || numkeys < 1 {
-		return a, errNumkeys
-	}
-	if numkeys >= int64(len(args)-at-1) {
-		return a, command.ErrSyntax
-	}
-	where := at + int(numkeys) + 1
-	a.keys = args[at+1 : where]
-	switch {
-	case command.Is(args[where], "MIN"):
-	case command.Is(args[where], "MAX"):
-		a.max = true
-	default:
-		return a, command.ErrSyntax
-	}
-	a.count = -1
-	for cur := command.NewCursor(args, where+1); cur.More(); {
-		if a.count != -1 || cur.Remaining() < 2 || !cur.Keyword("COUNT") {
-			return a, command.ErrSyntax
+	keys, max, count, err := parseMultiPop(args, at, func(b []byte) (bool, error) {
+		switch {
+		case command.Is(b, "MIN"):
+			return false, nil
+		case command.Is(b, "MAX"):
+			return true, nil
 		}
-		b, _ := cur.Next()
-		n, ok := command.ParseInt(b)
-		if !ok || n < 1 {
-			return a, errMpopCount
-		}
-		a.count = n
-	}
-	if a.count == -1 {
-		a.count = 1
-	}
-	return a, nil
+		return false, command.ErrSyntax
+	})
+	return zmpopArgs{keys: keys, max: max, count: count}, err
 }
 
 // zpopFirst pops from the first existing set among keys; a key of another
