@@ -11,6 +11,7 @@ const (
 	rowMemStream  = "memory: stream entry (3 fields)"
 	rowMemPending = "memory: pending entry (10 consumers)"
 	rowMemList    = "memory: list job (100 bytes)"
+	// rowMemScheduled and rowMemJobRecord are in workloads_memory_types.go.
 )
 
 // memConsumers is the number of consumers the pending entries are spread
@@ -20,16 +21,24 @@ const memConsumers = 10
 func memoryWorkload(cfg *Config) workload {
 	return workload{
 		group: "memory",
-		rows:  []string{rowMemStream, rowMemPending, rowMemList},
+		rows:  []string{rowMemStream, rowMemPending, rowMemList, rowMemScheduled, rowMemJobRecord},
 		mem:   true,
-		run:   runMemory, // probes each part itself, so a missing XADD still measures lists
+		run:   runMemory, // probes each part itself, so a missing XADD still measures lists and hashes
 	}
 }
 
-// runMemory measures RSS growth on a fresh server: cfg.MemEntries stream
-// entries, then the same entries made pending across 10 consumers of a
-// group, then as many 100-byte list jobs. Each figure is scaled to
-// 1,000,000 items.
+// runMemory measures RSS growth on a fresh server, one load after the
+// other, each of cfg.MemEntries items and scaled to 1,000,000 items:
+//   - stream entries of 3 fields;
+//   - the same entries made pending across 10 consumers of a group;
+//   - 100-byte list jobs;
+//   - scheduled jobs: members of one sorted set, a 36-character job id
+//     scored by a 13-digit millisecond time;
+//   - job records: one hash per job with 6 short fields (status, queue,
+//     created_at, origin, timeout and 40 bytes of data), counted as jobs.
+//
+// Each load is probed first, so a server without its command reports
+// that row "unsupported by target" and still measures the others.
 func runMemory(rc *runCtx) ([]Sample, error) {
 	n := rc.cfg.MemEntries
 	rss := func() (int64, error) {
@@ -108,7 +117,25 @@ func runMemory(rc *runCtx) ([]Sample, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []Sample{s1, s2, s3}, nil
+	s4, err := grow(rowMemScheduled, func() (Sample, error) {
+		if err := probe(rc.srv.Addr, [][]string{{"ZADD", probeKey, "1700000000000", "job"}}); err != nil {
+			return Sample{}, err
+		}
+		return loadScheduled(rc, keyPrefix+"schedule", n, &loaded)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s5, err := grow(rowMemJobRecord, func() (Sample, error) {
+		if err := probe(rc.srv.Addr, [][]string{{"HSET", probeKey, "status", "queued", "queue", "default"}}); err != nil {
+			return Sample{}, err
+		}
+		return loadJobRecords(rc, n, &loaded)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []Sample{s1, s2, s3, s4, s5}, nil
 }
 
 // makePending creates a group on stream and has 10 consumers read every
@@ -152,36 +179,19 @@ func makePending(rc *runCtx, stream string, delivered *atomic.Int64) (Sample, er
 func loadList(rc *runCtx, key string, n int, loaded *atomic.Int64) (Sample, error) {
 	const perCmd, pipe = 100, 16
 	job := newPayload(100, false)
-	var next atomic.Int64
-	deadline := time.Now().Add(rc.cfg.CountCap)
-	return runCounted(rc, rowMemList, rc.cfg.Clients, func(w *worker) error {
-		c, err := w.dial()
-		if err != nil {
-			return err
+	return loadBatches(rc, rowMemList, int64(n), perCmd*pipe, loaded, func(c *Conn, first, end int64, _ time.Time) int {
+		args := make([][]byte, 2, 2+perCmd)
+		args[0], args[1] = []byte("LPUSH"), []byte(key)
+		cmds := 0
+		for k := first; k < end; k += perCmd {
+			args = args[:2]
+			for range min(perCmd, end-k) {
+				args = append(args, job)
+			}
+			c.AppendArgs(args)
+			cmds++
 		}
-		args := [][]byte{[]byte("LPUSH"), []byte(key)}
-		for {
-			first := next.Add(perCmd*pipe) - perCmd*pipe
-			if first >= int64(n) || time.Now().After(deadline) {
-				return nil
-			}
-			start := time.Now()
-			cmds := 0
-			for k := first; k < min(first+perCmd*pipe, int64(n)); k += perCmd {
-				args = args[:2]
-				for range min(perCmd, int64(n)-k) {
-					args = append(args, job)
-				}
-				c.AppendArgs(args)
-				cmds++
-			}
-			if err := flushDiscard(c, cmds); err != nil {
-				return err
-			}
-			k := min(perCmd*pipe, int64(n)-first)
-			loaded.Add(k)
-			w.recordN(start, time.Now(), int(k))
-		}
+		return cmds
 	})
 }
 
