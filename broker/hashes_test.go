@@ -171,13 +171,7 @@ func TestHashesRawReplies(t *testing.T) {
 // TestHashKeyspaceNotifications: the hash commands fire Redis's events,
 // and no-ops fire none.
 func TestHashKeyspaceNotifications(t *testing.T) {
-	s := brokertest.Start(t)
-	s.Dial().Do("CONFIG SET notify-keyspace-events AEn")
-	sub := s.Dial()
-	sub.Send(brokertest.Encode([]byte("PSUBSCRIBE"), []byte("__keyevent@*")))
-	expectFrames(t, sub, `["psubscribe" "__keyevent@*" (int) 1]`)
-	r := s.Dial()
-	for _, tc := range []struct{ cmd, events string }{
+	expectKeyEvents(t, "AEn", []keyEventCase{
 		{"HSET h a 1", "new:h hset:h"},
 		{"HMSET h b 2", "hset:h"},
 		{"HSETNX h a 9", ""},
@@ -188,16 +182,5 @@ func TestHashKeyspaceNotifications(t *testing.T) {
 		{"HDEL h a b", "hdel:h"},
 		{"HDEL h c n f", "hdel:h del:h"},
 		{"HINCRBY g n 1", "new:g hincrby:g"},
-	} {
-		if got := r.Do(tc.cmd); strings.HasPrefix(got, "ERR") {
-			t.Fatalf("%s: %s", tc.cmd, got)
-		}
-		for _, ev := range strings.Fields(tc.events) {
-			event, key, _ := strings.Cut(ev, ":")
-			want := `["pmessage" "__keyevent@*" "__keyevent@0__:` + event + `" "` + key + `"]`
-			if got := sub.Read(); got != want {
-				t.Fatalf("%s: got %s, want %s", tc.cmd, got, want)
-			}
-		}
-	}
+	})
 }

@@ -30,17 +30,7 @@ func TestNotifyKeyspaceEventsConfig(t *testing.T) {
 // TestKeyspaceNotifications checks each command's events, as keyevent
 // messages (channel __keyevent@0__:<event>, payload the key).
 func TestKeyspaceNotifications(t *testing.T) {
-	s := brokertest.Start(t)
-	admin := s.Dial()
-	admin.Do("CONFIG SET notify-keyspace-events AEnm")
-	sub := s.Dial()
-	sub.Send(brokertest.Encode([]byte("PSUBSCRIBE"), []byte("__keyevent@*")))
-	expectFrames(t, sub, `["psubscribe" "__keyevent@*" (int) 1]`)
-	r := s.Dial()
-	for _, tc := range []struct {
-		cmd    string
-		events string // event:key, space separated
-	}{
+	r, sub := expectKeyEvents(t, "AEnm", []keyEventCase{
 		{"SET a 1", "new:a set:a"},
 		{"SET a 2 EX 100", "set:a expire:a"},
 		{"GET nokey", "keymiss:nokey"},
@@ -78,7 +68,34 @@ func TestKeyspaceNotifications(t *testing.T) {
 		{"XGROUP DELCONSUMER s g bob", "xgroup-delconsumer:s"},
 		{"XGROUP SETID s g 0", "xgroup-setid:s"},
 		{"XGROUP DESTROY s g", "xgroup-destroy:s"},
-	} {
+	})
+	// Expiry by the server is the "expired" event.
+	r.Do("SET e 1 PX 1")
+	expectFrames(t, sub,
+		`["pmessage" "__keyevent@*" "__keyevent@0__:new" "e"]`,
+		`["pmessage" "__keyevent@*" "__keyevent@0__:set" "e"]`,
+		`["pmessage" "__keyevent@*" "__keyevent@0__:expire" "e"]`,
+		`["pmessage" "__keyevent@*" "__keyevent@0__:expired" "e"]`)
+}
+
+// keyEventCase is a command and the keyevent messages it must fire:
+// "event:key" pairs, space separated ("" for none).
+type keyEventCase struct{ cmd, events string }
+
+// expectKeyEvents starts a server with notify-keyspace-events flags, runs
+// the cases on one connection and checks, in order, the keyevent
+// messages (channel __keyevent@0__:<event>, payload the key) a pattern
+// subscriber gets for each: a stray event fails the next case. It returns
+// the connections, for checks that follow.
+func expectKeyEvents(t *testing.T, flags string, cases []keyEventCase) (r, sub *brokertest.Raw) {
+	t.Helper()
+	s := brokertest.Start(t)
+	s.Dial().Do("CONFIG SET notify-keyspace-events " + flags)
+	sub = s.Dial()
+	sub.Send(brokertest.Encode([]byte("PSUBSCRIBE"), []byte("__keyevent@*")))
+	expectFrames(t, sub, `["psubscribe" "__keyevent@*" (int) 1]`)
+	r = s.Dial()
+	for _, tc := range cases {
 		if got := r.Do(tc.cmd); strings.HasPrefix(got, "ERR") {
 			t.Fatalf("%s: %s", tc.cmd, got)
 		}
@@ -90,13 +107,7 @@ func TestKeyspaceNotifications(t *testing.T) {
 			}
 		}
 	}
-	// Expiry by the server is the "expired" event.
-	r.Do("SET e 1 PX 1")
-	expectFrames(t, sub,
-		`["pmessage" "__keyevent@*" "__keyevent@0__:new" "e"]`,
-		`["pmessage" "__keyevent@*" "__keyevent@0__:set" "e"]`,
-		`["pmessage" "__keyevent@*" "__keyevent@0__:expire" "e"]`,
-		`["pmessage" "__keyevent@*" "__keyevent@0__:expired" "e"]`)
+	return r, sub
 }
 
 func TestKeyspaceChannelNamesTheKey(t *testing.T) {

@@ -156,13 +156,7 @@ func TestSetRESP3Shapes(t *testing.T) {
 // TestSetNotifications: the events Redis fires for each set write
 // (redis-server 7.0.15, notify-keyspace-events AEn).
 func TestSetNotifications(t *testing.T) {
-	s := brokertest.Start(t)
-	s.Dial().Do("CONFIG SET notify-keyspace-events AEn")
-	sub := s.Dial()
-	sub.Send(brokertest.Encode([]byte("PSUBSCRIBE"), []byte("__keyevent@*")))
-	expectFrames(t, sub, `["psubscribe" "__keyevent@*" (int) 1]`)
-	r := s.Dial()
-	for _, tc := range []struct{ cmd, events string }{
+	expectKeyEvents(t, "AEn", []keyEventCase{
 		{"SADD s a b 1", "new:s sadd:s"},
 		{"SADD s a", ""},
 		{"SREM s a x", "srem:s"},
@@ -179,18 +173,7 @@ func TestSetNotifications(t *testing.T) {
 		{"SDIFFSTORE d2 u u", "del:d2"},
 		{"SADD v x", "new:v sadd:v"},
 		{"SPOP v", "spop:v del:v"},
-	} {
-		if got := r.Do(tc.cmd); strings.HasPrefix(got, "ERR") {
-			t.Fatalf("%s: %s", tc.cmd, got)
-		}
-		for _, ev := range strings.Fields(tc.events) {
-			event, key, _ := strings.Cut(ev, ":")
-			want := `["pmessage" "__keyevent@*" "__keyevent@0__:` + event + `" "` + key + `"]`
-			if got := sub.Read(); got != want {
-				t.Fatalf("%s: got %s, want %s", tc.cmd, got, want)
-			}
-		}
-	}
+	})
 }
 
 // setGetKeysCases is COMMAND GETKEYS of every set command, as

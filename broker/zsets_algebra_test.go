@@ -118,13 +118,7 @@ func TestZsetAlgebraRESP3Shapes(t *testing.T) {
 // the command's event when a result is stored, del when an empty result
 // removes the destination, nothing when there was none.
 func TestZsetAlgebraNotifications(t *testing.T) {
-	s := brokertest.Start(t)
-	s.Dial().Do("CONFIG SET notify-keyspace-events AEn")
-	sub := s.Dial()
-	sub.Send(brokertest.Encode([]byte("PSUBSCRIBE"), []byte("__keyevent@*")))
-	expectFrames(t, sub, `["psubscribe" "__keyevent@*" (int) 1]`)
-	r := s.Dial()
-	for _, tc := range []struct{ cmd, events string }{
+	expectKeyEvents(t, "AEn", []keyEventCase{
 		{"ZADD a 1 x 2 y", "new:a zadd:a"},
 		{"ZADD b 2 y", "new:b zadd:b"},
 		{"ZUNIONSTORE d 2 a b", "new:d zunionstore:d"},
@@ -139,18 +133,7 @@ func TestZsetAlgebraNotifications(t *testing.T) {
 		{"ZINTERSTORE e 2 a missing", ""},
 		{"ZUNION 2 a b", ""},
 		{"ZADD last 1 z", "new:last zadd:last"},
-	} {
-		if got := r.Do(tc.cmd); strings.HasPrefix(got, "ERR") {
-			t.Fatalf("%s: %s", tc.cmd, got)
-		}
-		for _, ev := range strings.Fields(tc.events) {
-			event, key, _ := strings.Cut(ev, ":")
-			want := `["pmessage" "__keyevent@*" "__keyevent@0__:` + event + `" "` + key + `"]`
-			if got := sub.Read(); got != want {
-				t.Fatalf("%s: got %s, want %s", tc.cmd, got, want)
-			}
-		}
-	}
+	})
 }
 
 // zsetAlgebraGetKeysCases is COMMAND GETKEYS of the algebra commands as
