@@ -200,6 +200,7 @@ func (s *Server) reset(c *command.Ctx) error {
 		s.pubsub.RemoveAll(cl.sub) // RESET leaves every channel without confirmations
 		cl.subscriptions = 0
 	}
+	s.dropMonitor(cl) // and MONITOR mode
 	cl.selectDB(0)
 	cl.setProto(2)
 	cl.setName("")

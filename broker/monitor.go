@@ -56,9 +56,10 @@ func (s *Server) monitor(c *command.Ctx) error {
 	return nil
 }
 
-// dropMonitor forgets a closed client if it was a monitor.
+// dropMonitor ends cl's MONITOR mode, if it was in it (RESET, or the
+// connection closed).
 func (s *Server) dropMonitor(cl *client) {
-	if !cl.monitoring.Load() {
+	if !cl.monitoring.Swap(false) {
 		return
 	}
 	s.monitors.mu.Lock()

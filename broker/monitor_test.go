@@ -86,4 +86,7 @@ func TestMonitorClientItself(t *testing.T) {
 	if !strings.Contains(list, "addr="+m.Conn.LocalAddr().String()+" ") || !strings.Contains(list, " flags=O ") {
 		t.Errorf("CLIENT LIST must show the monitor with flags=O:\n%s", list)
 	}
+	// RESET ends MONITOR mode, as in Redis: no line follows, not even
+	// for the RESET (fed after it ran), and keyspace commands work again.
+	adminExpect(t, m, []adminCase{{"RESET", "RESET"}, {"SET k v", "OK"}, {"GET k", `"v"`}})
 }
