@@ -86,15 +86,6 @@ func Int(b []byte) (int64, error) {
 	return n, nil
 }
 
-// Float parses a float argument or returns ErrNotFloat.
-func Float(b []byte) (float64, error) {
-	f, ok := ParseFloat(b)
-	if !ok {
-		return 0, ErrNotFloat
-	}
-	return f, nil
-}
-
 // Is reports whether arg equals the keyword, ignoring ASCII case.
 func Is(arg []byte, keyword string) bool {
 	return len(arg) == len(keyword) && bytes.EqualFold(arg, []byte(keyword))
@@ -115,14 +106,6 @@ func (c *Cursor) More() bool { return c.pos < len(c.args) }
 
 // Remaining is the number of arguments left.
 func (c *Cursor) Remaining() int { return len(c.args) - c.pos }
-
-// Peek returns the next argument without consuming it, or nil.
-func (c *Cursor) Peek() []byte {
-	if c.pos >= len(c.args) {
-		return nil
-	}
-	return c.args[c.pos]
-}
 
 // Next consumes and returns the next argument; ErrSyntax when none is left.
 func (c *Cursor) Next() ([]byte, error) {
@@ -150,13 +133,6 @@ func (c *Cursor) Int() (int64, error) {
 		return 0, err
 	}
 	return Int(b)
-}
-
-// Rest consumes and returns every remaining argument.
-func (c *Cursor) Rest() [][]byte {
-	r := c.args[c.pos:]
-	c.pos = len(c.args)
-	return r
 }
 
 // ErrIntRange is Redis's getIntFromObjectOrReply reply for a number that

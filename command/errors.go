@@ -47,25 +47,12 @@ func ErrInvalidExpireIn(cmd string) Error {
 	return Error("ERR invalid expire time in '" + strings.ToLower(cmd) + "' command")
 }
 
-// translations maps family sentinels to Redis's reply text. Families add
-// theirs with Register at package level of the broker's table (no init()).
-var translations = map[error]Error{}
-
-// Register maps a family's sentinel error to Redis's reply text. It is
-// called while the broker builds its command table, before serving.
-func Register(sentinel error, reply Error) { translations[sentinel] = reply }
-
-// Translate returns the Redis reply text for err: the text of an Error, the
-// registered translation of a family sentinel, or "ERR " + err.Error().
+// Translate returns the Redis reply text for err: the text of an Error,
+// or "ERR " + err.Error() for any other error.
 func Translate(err error) string {
 	var e Error
 	if errors.As(err, &e) {
 		return string(e)
-	}
-	for sentinel, reply := range translations {
-		if errors.Is(err, sentinel) {
-			return string(reply)
-		}
 	}
 	return "ERR " + err.Error()
 }
