@@ -40,11 +40,13 @@ const errReplicaKeyspace command.Error = "ERR Replica can't interact with the ke
 
 func (s *Server) monitor(c *command.Ctx) error {
 	cl := clientOf(c)
-	if cl.monitoring.Load() {
-		return nil // Redis ignores a second MONITOR, without a reply
-	}
+	// NB: checked before a second MONITOR is ignored, as monitorCommand
+	// does: a monitor's MONITOR in its own EXEC owes EXEC's array a reply.
 	if cl.multiQueued.Load() >= 0 || cl.internal {
 		return errMonitorDenyBlocking // it expects one reply per command
+	}
+	if cl.monitoring.Load() {
+		return nil // Redis ignores a second MONITOR, without a reply
 	}
 	s.outboxOf(cl, "replica", func() pubsub.Limits { return monitorLimits })
 	cl.monitoring.Store(true)

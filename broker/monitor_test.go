@@ -90,3 +90,23 @@ func TestMonitorClientItself(t *testing.T) {
 	// for the RESET (fed after it ran), and keyspace commands work again.
 	adminExpect(t, m, []adminCase{{"RESET", "RESET"}, {"SET k v", "OK"}, {"GET k", `"v"`}})
 }
+
+// A monitor's MONITOR inside its own EXEC is refused like any other, as
+// monitorCommand checks CLIENT_DENY_BLOCKING before it ignores a second
+// MONITOR: ignoring it would leave EXEC's array one reply short.
+func TestMonitorInsideExecOfAMonitor(t *testing.T) {
+	s := brokertest.Start(t)
+	m := s.Dial()
+	at := "[0 " + m.Conn.LocalAddr().String() + "]"
+	adminExpect(t, m, []adminCase{{"MONITOR", "OK"}, {"MULTI", "OK"}})
+	if got := monitorLine(t, m); got != at+` "MULTI"` {
+		t.Errorf("own MULTI: %s", got)
+	}
+	adminExpect(t, m, []adminCase{
+		{"MONITOR", "QUEUED"},
+		{"EXEC", "[ERR MONITOR isn't allowed for DENY BLOCKING client]"},
+	})
+	if got := monitorLine(t, m); got != at+` "EXEC"` {
+		t.Errorf("own EXEC: %s", got)
+	}
+}
