@@ -104,11 +104,22 @@ func redactedArgs(args [][]byte) func(i int) bool {
 	case strings.EqualFold(string(args[0]), "AUTH"):
 		return func(i int) bool { return i > 0 }
 	case strings.EqualFold(string(args[0]), "HELLO"):
-		for i := 2; i+2 < len(args)+1; i++ {
-			if strings.EqualFold(string(args[i]), "AUTH") {
-				return func(j int) bool { return j == i+1 || j == i+2 }
+		// Options are walked as helloCommand walks them: SETNAME's name
+		// may read AUTH, and every AUTH pair is redacted. NB: past an
+		// unknown option Redis stops with a syntax error and shows the
+		// rest as it came; this keeps walking, to hide a password there.
+		secret := make([]bool, len(args))
+		for i := 2; i < len(args); i++ {
+			more := len(args) - 1 - i
+			switch opt := string(args[i]); {
+			case strings.EqualFold(opt, "AUTH") && more >= 2:
+				secret[i+1], secret[i+2] = true, true
+				i += 2
+			case strings.EqualFold(opt, "SETNAME") && more >= 1:
+				i++
 			}
 		}
+		return func(i int) bool { return secret[i] }
 	case strings.EqualFold(string(args[0]), "CONFIG") && len(args) > 1 && strings.EqualFold(string(args[1]), "SET"):
 		return func(i int) bool {
 			if i < 3 || (i-2)%2 != 1 {

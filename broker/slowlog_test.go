@@ -116,3 +116,23 @@ func TestSlowlogIDsSurviveReset(t *testing.T) {
 		t.Errorf("after CONFIG SET (0), PING (1), SLOWLOG RESET (2), PING (3): %s", got)
 	}
 }
+
+// HELLO's options are walked as helloCommand walks them, redacting every
+// AUTH's username and password: SETNAME takes the next argument, so a
+// client named AUTH does not move the redaction off the password.
+func TestSlowlogRedactsHelloAuth(t *testing.T) {
+	s := brokertest.Start(t)
+	r := s.Dial()
+	adminExpect(t, r, []adminCase{{"CONFIG SET slowlog-log-slower-than 0", "OK"}})
+	for _, tc := range []struct{ hello, want string }{
+		{"HELLO 2 SETNAME AUTH AUTH default secret", `"HELLO" "2" "SETNAME" "AUTH" "AUTH" "(redacted)" "(redacted)"`},
+		{"HELLO 2 AUTH default secret AUTH default secret2", `"HELLO" "2" "AUTH" "(redacted)" "(redacted)" "AUTH" "(redacted)" "(redacted)"`},
+	} {
+		r.Do(tc.hello)
+		got := r.Do("SLOWLOG GET 1")
+		if !strings.Contains(got, "["+tc.want+"]") {
+			t.Errorf("%s: slow log entry %s\nwant arguments %s", tc.hello, got, tc.want)
+		}
+		r.Do("SLOWLOG RESET")
+	}
+}
