@@ -162,16 +162,14 @@ func monotonic() time.Duration { return time.Since(processStart) }
 var processStart = time.Now()
 
 // rejected counts cl's refused call of the command args name, if it names
-// one (an unknown command or subcommand counts only as an error).
+// one (an unknown command or subcommand counts only as an error). A
+// container called bare is refused as itself, as Redis's lookupCommand
+// returns the container for a single argument.
 func (s *Server) rejected(cl *client, args [][]byte, spec *command.Spec) {
 	if spec == nil {
 		spec = s.table.Lookup(args[0])
-		if spec != nil && len(spec.Subcommands) > 0 {
-			parent := spec
-			spec = nil
-			if len(args) > 1 {
-				spec = parent.Subcommand(args[1])
-			}
+		if spec != nil && len(spec.Subcommands) > 0 && len(args) > 1 {
+			spec = spec.Subcommand(args[1])
 		}
 	}
 	if st := s.cmdstats.of(spec, cl); st != nil {

@@ -94,3 +94,21 @@ func TestCommandStatsBlockedAndNoAuth(t *testing.T) {
 		t.Errorf("brpop %q get %q", got["brpop"], got["get"])
 	}
 }
+
+// A container called bare is refused as itself, as Redis's lookupCommand
+// returns the container for one argument; an unknown subcommand names no
+// command and counts only as an error (redis-server 7.0.15 gave the same).
+func TestCommandStatsBareContainerIsRejectedAsItself(t *testing.T) {
+	s := brokertest.Start(t)
+	r := s.Dial()
+	adminExpect(t, r, []adminCase{
+		{"CONFIG", "ERR wrong number of arguments for 'config' command"},
+		{"CONFIG NOSUCH", "ERR unknown subcommand 'NOSUCH'. Try CONFIG HELP."},
+		{"XINFO", "ERR wrong number of arguments for 'xinfo' command"},
+	})
+	got := commandStats(t, r)
+	want := map[string]string{"config": "calls=0 rejected=1 failed=0", "xinfo": "calls=0 rejected=1 failed=0"}
+	if len(got) != len(want) || got["config"] != want["config"] || got["xinfo"] != want["xinfo"] {
+		t.Errorf("commandstats %v, want %v", got, want)
+	}
+}
