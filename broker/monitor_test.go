@@ -110,3 +110,26 @@ func TestMonitorInsideExecOfAMonitor(t *testing.T) {
 		t.Errorf("own EXEC: %s", got)
 	}
 }
+
+// SCRIPT KILL of a busy script runs without the keyspace lock, and is
+// shown as any other command: redis-server 7.0.15 feeds "SCRIPT" "KILL"
+// after the script's EVAL.
+func TestMonitorShowsScriptKill(t *testing.T) {
+	s := brokertest.Start(t)
+	s.SetScriptBusyThreshold(1)
+	m, runner, killer := s.Dial(), s.Dial(), s.Dial()
+	adminExpect(t, m, []adminCase{{"MONITOR", "OK"}})
+	runner.Send(brokertest.Encode([]byte("EVAL"), []byte("while true do end"), []byte("0")))
+	waitBusy(t, s, killer)
+	if got := killer.Do("SCRIPT KILL"); got != "OK" {
+		t.Fatalf("SCRIPT KILL: %s", got)
+	}
+	runner.Read()
+	if got := monitorLine(t, m); !strings.HasSuffix(got, ` "EVAL" "while true do end" "0"`) {
+		t.Errorf("first line %s, want the EVAL", got)
+	}
+	at := "[0 " + killer.Conn.LocalAddr().String() + "]"
+	if got := monitorLine(t, m); got != at+` "SCRIPT" "KILL"` {
+		t.Errorf("second line %s, want %s \"SCRIPT\" \"KILL\"", got, at)
+	}
+}

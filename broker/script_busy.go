@@ -187,6 +187,7 @@ func (s *Server) scriptBusy(cl *client, spec *command.Spec, args [][]byte) bool 
 			cl.out.OK()
 		}
 		s.counted(cl, spec, args, monotonic()-start, err != nil, sentByClient)
+		s.feedMonitors(cl, cl.db, args, false) // as runCounted would: neither admin nor skip_monitor
 		return true
 	}
 	s.rejected(cl, args, spec)
