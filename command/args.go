@@ -55,6 +55,11 @@ func ParseFloat(b []byte) (float64, bool) {
 	if isSpace(b[0]) || isSpace(b[len(b)-1]) {
 		return 0, false
 	}
+	// NB: Go's float literals may separate digits with underscores
+	// ("1_0"); strtold stops at one, so Redis refuses the argument.
+	if bytes.IndexByte(b, '_') >= 0 {
+		return 0, false
+	}
 	s := string(b)
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {

@@ -210,6 +210,7 @@ func TestListBlockingTimeoutErrors(t *testing.T) {
 		{"BLPOP a -inf", "ERR timeout is negative"},
 		{"BLPOP a x", "ERR timeout is not a float or out of range"},
 		{"BLPOP a nan", "ERR timeout is not a float or out of range"},
+		{"BLPOP a 1_0", "ERR timeout is not a float or out of range"}, // Go's literal syntax, not strtold's
 		{"BLPOP a 0x", "ERR timeout is not a float or out of range"},
 		{"BLPOP a 0x1_0", "ERR timeout is not a float or out of range"},
 		{"BLPOP a -0x1", "ERR timeout is negative"},
