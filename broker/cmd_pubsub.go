@@ -25,9 +25,9 @@ func pubsubSpecs(s *Server) []command.Spec {
 			Summary: "Stops listening to messages published to channels that match one or more patterns.", Since: "2.0.0", Group: "pubsub"},
 		{Name: "SUNSUBSCRIBE", Arity: -1, Flags: sub, Keys: command.AllKeys, ACLCategories: ps, Run: s.unsubscribeFrom(pubsub.ShardChannels),
 			Summary: "Stops listening to messages posted to shard channels.", Since: "7.0.0", Group: "pubsub"},
-		{Name: "PUBLISH", Arity: 3, Flags: command.PubSub | command.Loading | command.Stale | command.Fast, ACLCategories: psFast,
+		{Name: "PUBLISH", Arity: 3, Flags: command.PubSub | command.Loading | command.Stale | command.Fast | command.MayReplicate, ACLCategories: psFast,
 			Run: s.publish, Summary: "Posts a message to a channel.", Since: "2.0.0", Group: "pubsub"},
-		{Name: "SPUBLISH", Arity: 3, Flags: command.PubSub | command.Loading | command.Stale | command.Fast, Keys: command.FirstKey,
+		{Name: "SPUBLISH", Arity: 3, Flags: command.PubSub | command.Loading | command.Stale | command.Fast | command.MayReplicate, Keys: command.FirstKey,
 			ACLCategories: psFast, Run: s.spublish, Summary: "Post a message to a shard channel", Since: "7.0.0", Group: "pubsub"},
 		{Name: "PUBSUB", Arity: -2, ACLCategories: ps, Summary: "A container for Pub/Sub commands.", Since: "2.8.0", Group: "pubsub",
 			Subcommands: []command.Spec{

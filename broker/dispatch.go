@@ -166,7 +166,7 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 		cl.out.Error(string(errSubscribedContext(spec)))
 		return nil
 	}
-	if cl.monitoring.Load() && (spec.Has(command.Write) || spec.Has(command.ReadOnly)) {
+	if cl.monitoring.Load() && (spec.Has(command.Write) || spec.Has(command.ReadOnly) || spec.Has(command.MayReplicate)) {
 		s.rejected(cl, args, spec)
 		cl.out.Error(string(errReplicaKeyspace))
 		return nil

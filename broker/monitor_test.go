@@ -74,6 +74,9 @@ func TestMonitorClientItself(t *testing.T) {
 	adminExpect(t, m, []adminCase{
 		{"GET k", "ERR Replica can't interact with the keyspace"},
 		{"SET k v", "ERR Replica can't interact with the keyspace"},
+		// may_replicate, as redis-server 7.0.15 refuses them to a monitor
+		{`EVAL "return redis.call('set','k','v')" 0`, "ERR Replica can't interact with the keyspace"},
+		{"PUBLISH ch m", "ERR Replica can't interact with the keyspace"},
 	})
 	// A second MONITOR gets no reply at all, as in Redis: the next reply
 	// is ECHO's.

@@ -84,9 +84,9 @@ func scriptingSpecs(s *Server) []command.Spec {
 	group := "scripting"
 	sub := command.NoScript
 	return []command.Spec{
-		{Name: "EVAL", Arity: -3, Flags: evalFlags, ACLCategories: cats, Run: e.eval, ExclusiveLock: true,
+		{Name: "EVAL", Arity: -3, Flags: evalFlags | command.MayReplicate, ACLCategories: cats, Run: e.eval, ExclusiveLock: true,
 			Summary: "Executes a server-side Lua script.", Since: "2.6.0", Group: group},
-		{Name: "EVALSHA", Arity: -3, Flags: evalFlags, ACLCategories: cats, Run: e.eval, ExclusiveLock: true,
+		{Name: "EVALSHA", Arity: -3, Flags: evalFlags | command.MayReplicate, ACLCategories: cats, Run: e.eval, ExclusiveLock: true,
 			Summary: "Executes a server-side Lua script by SHA1 digest.", Since: "2.6.0", Group: group},
 		{Name: "EVAL_RO", Arity: -3, Flags: evalFlags | command.ReadOnly, ACLCategories: cats, Run: e.eval, ExclusiveLock: true,
 			Summary: "Executes a read-only server-side Lua script.", Since: "7.0.0", Group: group},

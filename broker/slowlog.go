@@ -1,7 +1,6 @@
 package broker
 
 import (
-	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,7 +32,9 @@ type slowEntry struct {
 	name   string
 }
 
-// slowlog holds the entries, newest first.
+// slowlog holds the entries, oldest first: a new one is appended and the
+// oldest dropped by reslicing, so logging costs O(1) amortized whatever
+// slowlog-max-len is (pushing at the front cost a copy of the whole log).
 type slowlog struct {
 	// slowerThan is read by every command, without the lock.
 	slowerThan atomic.Int64 // microseconds; negative: off
@@ -61,12 +62,10 @@ func (l *slowlog) note(cl *client, args [][]byte, took time.Duration) {
 	e := slowEntry{id: l.nextID, unix: timeNow().Unix(), micros: micros, args: slowlogArgs(args)}
 	l.nextID++
 	e.addr, e.name = cl.info.addr, cl.name()
-	l.entries = append(l.entries, slowEntry{})
-	copy(l.entries[1:], l.entries)
-	l.entries[0] = e
-	if int64(len(l.entries)) > l.maxLen {
-		clear(l.entries[l.maxLen:])
-		l.entries = l.entries[:l.maxLen]
+	l.entries = append(l.entries, e)
+	if over := int64(len(l.entries)) - l.maxLen; over > 0 {
+		clear(l.entries[:over]) // so the backing array does not keep their arguments
+		l.entries = l.entries[over:]
 	}
 }
 
@@ -152,7 +151,11 @@ func (l *slowlog) newest(count int64) []slowEntry {
 	if count < 0 || count > int64(len(l.entries)) {
 		count = int64(len(l.entries))
 	}
-	return append([]slowEntry(nil), l.entries[:count]...)
+	out := make([]slowEntry, count)
+	for i := range out {
+		out[i] = l.entries[len(l.entries)-1-i]
+	}
+	return out
 }
 
 func (l *slowlog) settings() (slowerThan, maxLen int64) {
@@ -213,7 +216,7 @@ func (s *Server) slowlogGet(c *command.Ctx) error {
 	count := int64(10)
 	if len(c.Args) == 3 {
 		n, err := strconv.ParseInt(string(c.Args[2]), 10, 64)
-		if err != nil || n < -1 || n == math.MinInt64 {
+		if err != nil || n < -1 {
 			return errSlowlogCount
 		}
 		count = n

@@ -54,6 +54,11 @@ const (
 	Random
 	// Keyless commands touch no keys but are still dispatched with a DB.
 	Keyless
+	// MayReplicate commands may cause writes or propagation though they
+	// are not write commands (EVAL, PUBLISH). Redis keeps the flag out of
+	// COMMAND INFO; it refuses them, as keyspace commands, to a replica
+	// or a monitor.
+	MayReplicate
 	// MovableKeys is not set on a Spec: COMMAND INFO derives it from the
 	// command's key specs (command.LegacyRange) and prints it in its place
 	// among the flags.
