@@ -13,18 +13,10 @@ var _ command.Rewriter = (*Set)(nil)
 // intset, so its integers come back first, in ascending order, or, if it
 // holds only integers, as an intset.
 func (s *Set) Rewrite(key []byte, emit func(args ...[]byte)) {
-	args := [][]byte{[]byte("SADD"), key}
-	size := 0
+	b := newRewriteBatch("SADD", key, emit)
 	s.Each(func(m []byte) bool {
-		args = append(args, append([]byte(nil), m...))
-		size += len(m)
-		if len(args)-2 >= rewritePushElems || size >= rewritePushBytes {
-			emit(args...)
-			args, size = args[:2], 0
-		}
+		b.add(append([]byte(nil), m...)) // an intset's member is formatted in a scratch buffer
 		return true
 	})
-	if len(args) > 2 {
-		emit(args...)
-	}
+	b.flush()
 }

@@ -10,18 +10,10 @@ var _ command.Rewriter = (*ZSet)(nil)
 // they parse back to the same float64. A skiplist set small enough for a
 // listpack comes back as one, as it does when Redis loads an RDB file.
 func (z *ZSet) Rewrite(key []byte, emit func(args ...[]byte)) {
-	args := [][]byte{[]byte("ZADD"), key}
-	size := 0
+	b := newRewriteBatch("ZADD", key, emit)
 	z.Each(0, false, func(m []byte, s float64) bool {
-		args = append(args, command.AppendDouble(nil, s), m)
-		size += len(m) + 8
-		if (len(args)-2)/2 >= rewritePushElems || size >= rewritePushBytes {
-			emit(args...)
-			args, size = args[:2], 0
-		}
+		b.add(command.AppendDouble(nil, s), m)
 		return true
 	})
-	if len(args) > 2 {
-		emit(args...)
-	}
+	b.flush()
 }
