@@ -12,46 +12,6 @@ import (
 
 // HSCAN key cursor [MATCH pattern] [COUNT count].
 
-// hscanArgs is HSCAN's options (scanGenericCommand, without TYPE, which
-// only SCAN takes).
-type hscanArgs struct {
-	count   int
-	pattern []byte // nil: no pattern
-}
-
-// parseHscanArgs parses the options after the cursor, left to right; the
-// first bad one is the error, as Redis parses them.
-func parseHscanArgs(args [][]byte) (hscanArgs, error) {
-	a := hscanArgs{count: 10}
-	for i := 0; i < len(args); i += 2 {
-		if i+1 >= len(args) {
-			return a, command.ErrSyntax
-		}
-		switch {
-		case command.Is(args[i], "COUNT"):
-			n, err := command.Int(args[i+1])
-			if err != nil {
-				return a, err
-			}
-			if n < 1 {
-				return a, command.ErrSyntax
-			}
-			a.count = int(min(n, int64(maxScanCount)))
-		case command.Is(args[i], "MATCH"):
-			a.pattern = args[i+1]
-			if string(a.pattern) == "*" {
-				a.pattern = nil
-			}
-		default:
-			return a, command.ErrSyntax
-		}
-	}
-	return a, nil
-}
-
-// maxScanCount caps COUNT: no hash holds more fields than this anyway.
-const maxScanCount = 1 << 40
-
 // hscan replies [next-cursor, [field, value, ...]]. The cursor is parsed
 // first and a missing key answers an empty scan before the options are
 // read, as hscanCommand does. A packed hash is returned whole with cursor
@@ -67,12 +27,10 @@ func hscan(c *command.Ctx) error {
 		return err
 	}
 	if h == nil {
-		c.Out.Array(2)
-		c.Out.Bulk([]byte("0"))
-		c.Out.Array(0)
+		replyEmptyScan(c)
 		return nil
 	}
-	a, err := parseHscanArgs(c.Args[3:])
+	a, err := parseCollectionScan(c.Args[3:])
 	if err != nil {
 		return err
 	}

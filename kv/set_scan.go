@@ -3,7 +3,6 @@ package kv
 import (
 	"cmp"
 	"hash/maphash"
-	"math"
 	"slices"
 	"strconv"
 
@@ -16,41 +15,6 @@ import (
 // setScanSeed orders a hashtable set's members for SSCAN. A cursor is the
 // hash to resume from, so it stays valid for the process's lifetime.
 var setScanSeed = maphash.MakeSeed()
-
-// sscanArgs is SSCAN's options.
-type sscanArgs struct {
-	count   int
-	pattern []byte // nil: no pattern
-}
-
-// parseSscanOptions parses the options after the cursor, in any order,
-// the last of each winning. MATCH "*" turns the pattern off; SSCAN has no
-// TYPE.
-func parseSscanOptions(args [][]byte) (sscanArgs, error) {
-	a := sscanArgs{count: 10}
-	for i := 0; i < len(args); i += 2 {
-		hasValue := i+1 < len(args)
-		switch {
-		case command.Is(args[i], "COUNT") && hasValue:
-			n, err := command.Int(args[i+1])
-			if err != nil {
-				return a, err
-			}
-			if n < 1 {
-				return a, command.ErrSyntax
-			}
-			a.count = int(min(n, math.MaxInt32))
-		case command.Is(args[i], "MATCH") && hasValue:
-			a.pattern = args[i+1]
-			if string(a.pattern) == "*" {
-				a.pattern = nil
-			}
-		default:
-			return a, command.ErrSyntax
-		}
-	}
-	return a, nil
-}
 
 // sscan replies [next-cursor, members]. The cursor is checked first and a
 // missing key answers [0, []] before the options are looked at, as in
@@ -74,12 +38,10 @@ func sscan(c *command.Ctx) error {
 		return err
 	}
 	if s == nil {
-		c.Out.Array(2)
-		c.Out.BulkString("0")
-		c.Out.Array(0)
+		replyEmptyScan(c)
 		return nil
 	}
-	a, err := parseSscanOptions(c.Args[3:])
+	a, err := parseCollectionScan(c.Args[3:])
 	if err != nil {
 		return err
 	}

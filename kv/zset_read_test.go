@@ -97,6 +97,7 @@ func TestZsetScan(t *testing.T) {
 		{"ZSCAN z 0", `["0" ["a" "1" "b" "2.5" "c" "3"]]`},
 		{"ZSCAN z 0 MATCH [ab] COUNT 1", `["0" ["a" "1" "b" "2.5"]]`},
 		{"ZSCAN missing 0", `["0" []]`},
+		{"ZSCAN missing 0 COUNT 0", `["0" []]`}, // the key is looked up before the options, as zscanCommand does
 		{"ZSCAN z x", "ERR invalid cursor"},
 		{"ZSCAN z 0 COUNT 0", "ERR syntax error"},
 		{"ZSCAN z 0 COUNT x", "ERR value is not an integer or out of range"},

@@ -106,48 +106,34 @@ func zscan(c *command.Ctx) error {
 	if !ok {
 		return errInvalidCursor
 	}
-	count, pattern, usePattern := int64(10), "", false
-	for i := 3; i < len(c.Args); i += 2 {
-		switch {
-		case i+1 >= len(c.Args):
-			return command.ErrSyntax
-		case command.Is(c.Args[i], "COUNT"):
-			n, err := command.Int(c.Args[i+1])
-			if err != nil {
-				return err
-			}
-			if n < 1 {
-				return command.ErrSyntax
-			}
-			count = n
-		case command.Is(c.Args[i], "MATCH"):
-			pattern = string(c.Args[i+1])
-			usePattern = pattern != "*"
-		default:
-			return command.ErrSyntax
-		}
-	}
 	z, err := zsetRead(c, c.Args[1])
+	if err != nil {
+		return err
+	}
+	if z == nil {
+		replyEmptyScan(c)
+		return nil
+	}
+	a, err := parseCollectionScan(c.Args[3:])
 	if err != nil {
 		return err
 	}
 	var out [][]byte
 	emit := func(m []byte, s float64) {
-		if usePattern && !glob.Match([]byte(pattern), m, false) {
+		if a.pattern != nil && !glob.Match(a.pattern, m, false) {
 			return
 		}
 		out = append(out, append([]byte(nil), m...), command.AppendDouble(nil, s))
 	}
 	next := uint64(0)
 	switch {
-	case z == nil:
 	case z.sl == nil:
 		z.Each(0, false, func(m []byte, s float64) bool {
 			emit(m, s)
 			return true
 		})
 	default:
-		next = z.sl.scan(cursor, int(min(count, math.MaxInt)), emit)
+		next = z.sl.scan(cursor, a.count, emit)
 	}
 	c.Out.Array(2)
 	c.Out.Bulk(strconv.AppendUint(nil, next, 10))
