@@ -24,6 +24,12 @@ func TestConfigGetGoRedis(t *testing.T) {
 			"maxclients": "10000", "timeout": "0", "busy-reply-threshold": "5000", "lua-time-limit": "5000",
 			"stream-node-max-bytes": "4096", "stream-node-max-entries": "100",
 			"slowlog-log-slower-than": "10000", "slowlog-max-len": "128",
+			"hash-max-listpack-entries": "512", "hash-max-ziplist-entries": "512",
+			"hash-max-listpack-value": "64", "hash-max-ziplist-value": "64",
+			"list-max-listpack-size": "-2", "list-max-ziplist-size": "-2", "set-max-intset-entries": "512",
+			"set-max-listpack-entries": "128", "set-max-listpack-value": "64",
+			"zset-max-listpack-entries": "128", "zset-max-ziplist-entries": "128",
+			"zset-max-listpack-value": "64", "zset-max-ziplist-value": "64",
 			"client-output-buffer-limit": "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
 			"notify-keyspace-events":     ""}
 		if len(all) != len(want) {
@@ -80,6 +86,10 @@ func TestConfigSetErrors(t *testing.T) {
 		{"CONFIG SET stream-node-max-bytes 99999999999999999999", "ERR CONFIG SET failed (possibly related to argument 'stream-node-max-bytes') - argument must be between 0 and 9223372036854775807 inclusive"},
 		{"CONFIG SET stream-node-max-entries 1k", "ERR CONFIG SET failed (possibly related to argument 'stream-node-max-entries') - argument couldn't be parsed into an integer"},
 		{"CONFIG SET stream-node-max-entries -1", "ERR CONFIG SET failed (possibly related to argument 'stream-node-max-entries') - argument must be between 0 and 9223372036854775807 inclusive"},
+		// The packed encodings' limits are Redis's defaults, fixed.
+		{"CONFIG SET hash-max-listpack-entries 512", "OK"},
+		{"CONFIG SET zset-max-ziplist-entries 129", "ERR CONFIG SET failed (possibly related to argument 'zset-max-ziplist-entries') - brokerd keeps Redis's default 128: its packed encodings are built for it"},
+		{"CONFIG SET set-max-intset-entries x", "ERR CONFIG SET failed (possibly related to argument 'set-max-intset-entries') - argument couldn't be parsed into an integer"},
 		{"CONFIG SET appendfsync sometimes", "ERR CONFIG SET failed (possibly related to argument 'appendfsync') - argument(s) must be one of the following: everysec, always, no"},
 		{"CONFIG SET timeout 1 timeout 2", "ERR CONFIG SET failed (possibly related to argument 'timeout') - duplicate parameter"},
 		{"CONFIG SET timeout 1 maxclients", "ERR syntax error"},

@@ -40,7 +40,7 @@ func (p *configParam) immutable() bool { return p.parse == nil }
 // by default.
 // appendonly is always yes (the WAL cannot be turned off) and save is
 // always empty (there are no RDB save points).
-var configParams = []configParam{
+var configParams = append([]configParam{
 	{name: "bind", get: func(s *Server) string { return s.cfg.Bind }},
 	{name: "port", get: func(s *Server) string { return strconv.Itoa(s.listenPort()) }},
 	{name: "dir", protected: true, get: func(s *Server) string {
@@ -121,7 +121,7 @@ var configParams = []configParam{
 				s.rc.SetIdleClose(d)
 			}, ""
 		}},
-}
+}, encodingLimitParams()...) // config_encodings.go
 
 // parseStreamNodeMaxBytes reads stream-node-max-bytes as Redis's memory
 // configs are read (units allowed), with their two error texts.
