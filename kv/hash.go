@@ -38,7 +38,7 @@ type Hash struct {
 // Redis 7.2's defaults for hash-max-listpack-entries and
 // hash-max-listpack-value: 512 and 64, both in config.c and in the shipped
 // redis.conf (128 is the sorted sets' entry limit, not the hashes').
-// TODO(config): wire them to CONFIG SET.
+// CONFIG reports them and keeps them fixed (limits.go).
 const (
 	hashMaxListpackEntries = 512
 	hashMaxListpackValue   = 64

@@ -42,7 +42,7 @@ const (
 
 // Redis 7.2's defaults for set-max-intset-entries, set-max-listpack-entries
 // and set-max-listpack-value.
-// TODO(config): wire them to CONFIG SET.
+// CONFIG reports them and keeps them fixed (limits.go).
 const (
 	setMaxIntsetEntries   = 512
 	setMaxListpackEntries = 128
