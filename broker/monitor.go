@@ -18,11 +18,14 @@ import (
 // are shown before they run, so their script's commands follow them.
 // Secrets are redacted as in the slow log. A monitor gets its lines
 // through an outbox, as a subscriber gets messages, so a slow one never
-// holds up the commands it watches; past Redis's replica output limits
-// (256 MB, or 64 MB for 60 s) it is disconnected.
+// holds up the commands it watches; past 256 MB, or 64 MB for 60 s, it is
+// disconnected.
 
-// monitorLimits are Redis's client-output-buffer-limit for the replica
-// class, which monitors belong to.
+// monitorLimits bound a monitor's outbox with the defaults of Redis's
+// replica class. NB: Redis counts a monitor in the normal class, whose
+// default is no limit at all; a monitor that reads slower than the
+// server runs commands would then grow without bound, so brokerd keeps
+// the replica class's bound instead.
 var monitorLimits = pubsub.Limits{Hard: 256 << 20, Soft: 64 << 20, SoftFor: 60 * time.Second}
 
 // monitors is the set of clients in MONITOR mode.
