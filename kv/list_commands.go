@@ -2,16 +2,6 @@ package kv
 
 import "github.com/brokerd/brokerd/command"
 
-// ACL categories of the list commands as Redis 7.2's COMMAND INFO prints
-// them.
-var (
-	listACLReadFast  = []string{"@read", "@list", "@fast"}
-	listACLReadSlow  = []string{"@read", "@list", "@slow"}
-	listACLWriteFast = []string{"@write", "@list", "@fast"}
-	listACLWriteSlow = []string{"@write", "@list", "@slow"}
-	listACLBlocking  = []string{"@write", "@list", "@slow", "@blocking"}
-)
-
 // listSpecs lists the list commands with Redis 7.2's arity, flags, key
 // positions, categories and docs (src/commands.def). The handlers live in
 // list_push.go, list_pop.go, list_range.go, list_edit.go, list_pos.go,
@@ -30,64 +20,64 @@ func listSpecs() []command.Spec {
 		srcDst   = command.TwoKeys
 		allButTO = command.Keys{First: 1, Last: -2, Step: 1}
 	)
-	return []command.Spec{
-		{Name: "LPUSH", Arity: -3, Flags: w | oom | f, Keys: one, ACLCategories: listACLWriteFast, Run: lpush,
+	return withFamilyACL("@list", []command.Spec{
+		{Name: "LPUSH", Arity: -3, Flags: w | oom | f, Keys: one, Run: lpush,
 			Summary: "Prepends one or more elements to a list. Creates the key if it doesn't exist.", Since: "1.0.0", Group: group},
-		{Name: "RPUSH", Arity: -3, Flags: w | oom | f, Keys: one, ACLCategories: listACLWriteFast, Run: rpush,
+		{Name: "RPUSH", Arity: -3, Flags: w | oom | f, Keys: one, Run: rpush,
 			Summary: "Appends one or more elements to a list. Creates the key if it doesn't exist.", Since: "1.0.0", Group: group},
-		{Name: "LPUSHX", Arity: -3, Flags: w | oom | f, Keys: one, ACLCategories: listACLWriteFast, Run: lpushx,
+		{Name: "LPUSHX", Arity: -3, Flags: w | oom | f, Keys: one, Run: lpushx,
 			Summary: "Prepends one or more elements to a list only when the list exists.", Since: "2.2.0", Group: group},
-		{Name: "RPUSHX", Arity: -3, Flags: w | oom | f, Keys: one, ACLCategories: listACLWriteFast, Run: rpushx,
+		{Name: "RPUSHX", Arity: -3, Flags: w | oom | f, Keys: one, Run: rpushx,
 			Summary: "Appends an element to a list only when the list exists.", Since: "2.2.0", Group: group},
-		{Name: "LPOP", Arity: -2, MaxArgs: 3, Flags: w | f, Keys: one, ACLCategories: listACLWriteFast, Run: lpop,
+		{Name: "LPOP", Arity: -2, MaxArgs: 3, Flags: w | f, Keys: one, Run: lpop,
 			Summary: "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.",
 			Since:   "1.0.0", Group: group},
-		{Name: "RPOP", Arity: -2, MaxArgs: 3, Flags: w | f, Keys: one, ACLCategories: listACLWriteFast, Run: rpop,
+		{Name: "RPOP", Arity: -2, MaxArgs: 3, Flags: w | f, Keys: one, Run: rpop,
 			Summary: "Returns and removes the last elements of a list. Deletes the list if the last element was popped.",
 			Since:   "1.0.0", Group: group},
-		{Name: "LMPOP", Arity: -4, Flags: w, Keys: command.NoKeys, ACLCategories: listACLWriteSlow, Run: lmpop,
+		{Name: "LMPOP", Arity: -4, Flags: w, Keys: command.NoKeys, Run: lmpop,
 			Summary: "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.",
 			Since:   "7.0.0", Group: group},
-		{Name: "LLEN", Arity: 2, Flags: ro | f, Keys: one, ACLCategories: listACLReadFast, Run: llen,
+		{Name: "LLEN", Arity: 2, Flags: ro | f, Keys: one, Run: llen,
 			Summary: "Returns the length of a list.", Since: "1.0.0", Group: group},
-		{Name: "LRANGE", Arity: 4, Flags: ro, Keys: one, ACLCategories: listACLReadSlow, Run: lrange,
+		{Name: "LRANGE", Arity: 4, Flags: ro, Keys: one, Run: lrange,
 			Summary: "Returns a range of elements from a list.", Since: "1.0.0", Group: group},
-		{Name: "LINDEX", Arity: 3, Flags: ro, Keys: one, ACLCategories: listACLReadSlow, Run: lindex,
+		{Name: "LINDEX", Arity: 3, Flags: ro, Keys: one, Run: lindex,
 			Summary: "Returns an element from a list by its index.", Since: "1.0.0", Group: group},
-		{Name: "LPOS", Arity: -3, Flags: ro, Keys: one, ACLCategories: listACLReadSlow, Run: lpos,
+		{Name: "LPOS", Arity: -3, Flags: ro, Keys: one, Run: lpos,
 			Summary: "Returns the index of matching elements in a list.", Since: "6.0.6", Group: group},
-		{Name: "LSET", Arity: 4, Flags: w | oom, Keys: one, ACLCategories: listACLWriteSlow, Run: lset,
+		{Name: "LSET", Arity: 4, Flags: w | oom, Keys: one, Run: lset,
 			Summary: "Sets the value of an element in a list by its index.", Since: "1.0.0", Group: group},
-		{Name: "LINSERT", Arity: 5, Flags: w | oom, Keys: one, ACLCategories: listACLWriteSlow, Run: linsert,
+		{Name: "LINSERT", Arity: 5, Flags: w | oom, Keys: one, Run: linsert,
 			Summary: "Inserts an element before or after another element in a list.", Since: "2.2.0", Group: group},
-		{Name: "LREM", Arity: 4, Flags: w, Keys: one, ACLCategories: listACLWriteSlow, Run: lrem,
+		{Name: "LREM", Arity: 4, Flags: w, Keys: one, Run: lrem,
 			Summary: "Removes elements from a list. Deletes the list if the last element was removed.", Since: "1.0.0", Group: group},
-		{Name: "LTRIM", Arity: 4, Flags: w, Keys: one, ACLCategories: listACLWriteSlow, Run: ltrim,
+		{Name: "LTRIM", Arity: 4, Flags: w, Keys: one, Run: ltrim,
 			Summary: "Removes elements from both ends a list. Deletes the list if all elements were trimmed.",
 			Since:   "1.0.0", Group: group},
-		{Name: "LMOVE", Arity: 5, Flags: w | oom, Keys: srcDst, ACLCategories: listACLWriteSlow, Run: lmove,
+		{Name: "LMOVE", Arity: 5, Flags: w | oom, Keys: srcDst, Run: lmove,
 			Summary: "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.",
 			Since:   "6.2.0", Group: group},
-		{Name: "RPOPLPUSH", Arity: 3, Flags: w | oom, Keys: srcDst, ACLCategories: listACLWriteSlow, Run: rpoplpush,
+		{Name: "RPOPLPUSH", Arity: 3, Flags: w | oom, Keys: srcDst, Run: rpoplpush,
 			Summary: "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.",
 			Since:   "1.2.0", Group: group},
 
-		{Name: "BLPOP", Arity: -3, Flags: w | b, Keys: allButTO, ACLCategories: listACLBlocking, Run: blpop,
+		{Name: "BLPOP", Arity: -3, Flags: w | b, Keys: allButTO, Run: blpop,
 			Summary: "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.",
 			Since:   "2.0.0", Group: group},
-		{Name: "BRPOP", Arity: -3, Flags: w | b, Keys: allButTO, ACLCategories: listACLBlocking, Run: brpop,
+		{Name: "BRPOP", Arity: -3, Flags: w | b, Keys: allButTO, Run: brpop,
 			Summary: "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.",
 			Since:   "2.0.0", Group: group},
-		{Name: "BLMPOP", Arity: -5, Flags: w | b, Keys: command.NoKeys, ACLCategories: listACLBlocking, Run: blmpop,
+		{Name: "BLMPOP", Arity: -5, Flags: w | b, Keys: command.NoKeys, Run: blmpop,
 			Summary: "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.",
 			Since:   "7.0.0", Group: group},
-		{Name: "BLMOVE", Arity: 6, Flags: w | oom | b, Keys: srcDst, ACLCategories: listACLBlocking, Run: blmove,
+		{Name: "BLMOVE", Arity: 6, Flags: w | oom | b, Keys: srcDst, Run: blmove,
 			Summary: "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.",
 			Since:   "6.2.0", Group: group},
-		{Name: "BRPOPLPUSH", Arity: 4, Flags: w | oom | b, Keys: srcDst, ACLCategories: listACLBlocking, Run: brpoplpush,
+		{Name: "BRPOPLPUSH", Arity: 4, Flags: w | oom | b, Keys: srcDst, Run: brpoplpush,
 			Summary: "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.",
 			Since:   "2.2.0", Group: group},
-	}
+	})
 }
 
 // listEnd parses LEFT or RIGHT (getListPositionFromObjectOrReply): true
