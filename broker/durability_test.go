@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -218,7 +219,8 @@ func verifyAcked(t *testing.T, addr string, acked []map[string]string, counters,
 
 // dumpKeyspace describes every key of every database by its type, expiry
 // and whole value: strings by GET, lists by encoding and LRANGE, streams
-// by XINFO STREAM FULL (entries, groups, consumers and pending entries).
+// by XINFO STREAM FULL (entries, groups, consumers and pending entries),
+// hashes, sets and sorted sets by encoding and members.
 func dumpKeyspace(t *testing.T, r *brokertest.Raw) map[string]string {
 	t.Helper()
 	out := map[string]string{}
@@ -235,6 +237,27 @@ func dumpKeyspace(t *testing.T, r *brokertest.Raw) map[string]string {
 				desc += r.Do("OBJECT ENCODING "+q) + " " + r.Do("LRANGE "+q+" 0 -1")
 			case "stream":
 				desc += r.Do("XINFO STREAM " + q + " FULL COUNT 0")
+			case "hash":
+				// A listpack keeps insertion order; a hashtable's order is
+				// the map's, so its pairs are sorted.
+				enc := r.Do("OBJECT ENCODING " + q)
+				pairs := r.Do("HGETALL " + q)
+				if enc == `"hashtable"` {
+					items := splitQuoted(strings.Trim(pairs, "[]"))
+					var ps []string
+					for i := 0; i+1 < len(items); i += 2 {
+						ps = append(ps, items[i]+"="+items[i+1])
+					}
+					slices.Sort(ps)
+					pairs = strings.Join(ps, " ")
+				}
+				desc += enc + " " + pairs
+			case "set":
+				members := splitQuoted(strings.Trim(r.Do("SMEMBERS "+q), "[]"))
+				slices.Sort(members)
+				desc += r.Do("OBJECT ENCODING "+q) + " " + strings.Join(members, " ")
+			case "zset":
+				desc += r.Do("OBJECT ENCODING "+q) + " " + r.Do("ZRANGE "+q+" 0 -1 WITHSCORES")
 			}
 			out[strconv.Itoa(db)+"/"+key] = desc
 		}

@@ -1,7 +1,6 @@
 package broker_test
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,37 +8,6 @@ import (
 	"github.com/brokerd/brokerd/internal/brokertest"
 	"github.com/brokerd/brokerd/wal"
 )
-
-// dumpHashes describes every hash of every database: encoding, expiry
-// and pairs (in order for a listpack, whose order is insertion order;
-// sorted for a hashtable, whose order is the map's).
-func dumpHashes(t *testing.T, r *brokertest.Raw) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for db := range 16 {
-		r.Do("SELECT " + strconv.Itoa(db))
-		for _, key := range scanKeys(t, r) {
-			q := strconv.Quote(key)
-			if r.Do("TYPE "+q) != "hash" {
-				continue
-			}
-			enc := r.Do("OBJECT ENCODING " + q)
-			pairs := r.Do("HGETALL " + q)
-			if enc == `"hashtable"` {
-				items := splitQuoted(strings.Trim(pairs, "[]"))
-				var ps []string
-				for i := 0; i+1 < len(items); i += 2 {
-					ps = append(ps, items[i]+"="+items[i+1])
-				}
-				slices.Sort(ps)
-				pairs = strings.Join(ps, " ")
-			}
-			out[strconv.Itoa(db)+"/"+key] = enc + " " + r.Do("PEXPIRETIME "+q) + " " + pairs
-		}
-	}
-	r.Do("SELECT 0")
-	return out
-}
 
 // manyPairs is "f0 v f1 v ..." for n fields.
 func manyPairs(n int) string {
@@ -67,7 +35,7 @@ var hashRestartScenarios = map[string][]string{
 }
 
 func TestHashRestartPreservesEveryWrite(t *testing.T) {
-	checkRestarts(t, []wal.Policy{wal.Always, wal.EverySec, wal.No}, hashRestartScenarios, dumpHashes, nil)
+	checkRestarts(t, []wal.Policy{wal.Always, wal.EverySec, wal.No}, hashRestartScenarios, dumpKeyspace, nil)
 }
 
 // TestHashRestartTaskRecords: a task broker's records (state, owner,
@@ -87,10 +55,10 @@ func TestHashRestartTaskRecords(t *testing.T) {
 			r.Do("HINCRBYFLOAT " + id + " backoff 1.5")
 		}
 	}
-	before := dumpHashes(t, r)
+	before := dumpKeyspace(t, r)
 	s.Restart()
 	r = s.Dial()
-	after := dumpHashes(t, r)
+	after := dumpKeyspace(t, r)
 	if len(before) != 50 || !mapsEqual(before, after) {
 		t.Fatalf("hashes changed across restart\nbefore: %.1000v\n after: %.1000v", before, after)
 	}

@@ -1,12 +1,10 @@
 package broker_test
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/brokerd/brokerd/internal/brokertest"
 	"github.com/brokerd/brokerd/wal"
 )
 
@@ -36,47 +34,6 @@ var setRestartScenarios = map[string][]string{
 	"other types":          {"SADD s a", "RENAME s s2", "COPY s2 s3", "MOVE s3 2"},
 }
 
-// dumpSetKeyspace is dumpKeyspace with sets described by TYPE, expiry,
-// encoding and sorted members (a hashtable's order is its own).
-func dumpSetKeyspace(t *testing.T, r *brokertest.Raw) map[string]string {
-	t.Helper()
-	out := dumpKeyspace(t, r)
-	for db := 0; db < 16; db++ {
-		r.Do("SELECT " + strconv.Itoa(db))
-		for _, key := range scanKeys(t, r) {
-			q := strconv.Quote(key)
-			if r.Do("TYPE "+q) == "set" {
-				out[strconv.Itoa(db)+"/"+key] += " " + describeSet(t, r, q)
-			}
-		}
-	}
-	r.Do("SELECT 0")
-	return out
-}
-
-// describeSet is a set's expiry, encoding and members, sorted.
-func describeSet(t *testing.T, r *brokertest.Raw, q string) string {
-	t.Helper()
-	members := sortedSetMembers(r.Do("SMEMBERS " + q))
-	return r.Do("PEXPIRETIME "+q) + " " + r.Do("OBJECT ENCODING "+q) + " " + strings.Join(members, " ")
-}
-
-// sortedSetMembers sorts the quoted members of a formatted SMEMBERS reply.
-func sortedSetMembers(reply string) []string {
-	var out []string
-	rest := strings.TrimSuffix(strings.TrimPrefix(reply, "["), "]")
-	for rest != "" {
-		q, err := strconv.QuotedPrefix(rest)
-		if err != nil {
-			return []string{reply}
-		}
-		out = append(out, q)
-		rest = strings.TrimPrefix(rest[len(q):], " ")
-	}
-	slices.Sort(out)
-	return out
-}
-
 func TestSetRestartPreservesEveryWrite(t *testing.T) {
-	checkRestarts(t, []wal.Policy{wal.Always, wal.EverySec, wal.No}, setRestartScenarios, dumpSetKeyspace, nil)
+	checkRestarts(t, []wal.Policy{wal.Always, wal.EverySec, wal.No}, setRestartScenarios, dumpKeyspace, nil)
 }

@@ -33,29 +33,13 @@ func doLines(t *testing.T, r *brokertest.Raw, lines []string) {
 	}
 }
 
-// snapshotAndRestart takes a snapshot with cmd (SAVE, BGSAVE or
-// BGREWRITEAOF), restarts the server, and returns the streams before and
-// after. The log holds nothing after the snapshot's index, so the state
-// after the restart is the snapshot's alone.
+// snapshotAndRestart takes a snapshot with cmd and restarts the server
+// (snapshotThenRestart), and returns the keyspace before and after.
 func snapshotAndRestart(t *testing.T, s *brokertest.Server, cmd string) (before, after map[string]string) {
 	t.Helper()
 	r := s.Dial()
-	got := r.Do(cmd)
-	switch cmd {
-	case "SAVE":
-		if got != "OK" {
-			t.Fatalf("SAVE = %s", got)
-		}
-	case "BGSAVE":
-		waitSnapshot(t, r, "rdb_last_bgsave_status")
-	case "BGREWRITEAOF":
-		waitSnapshot(t, r, "aof_last_bgrewrite_status")
-	}
-	if len(snapshotFiles(t, s.Dir)) == 0 {
-		t.Fatalf("%s wrote no snapshot", cmd)
-	}
-	before = dumpKeyspace(t, s.Dial())
-	s.Restart()
+	before = dumpKeyspace(t, r)
+	snapshotThenRestart(t, s, r, cmd)
 	return before, dumpKeyspace(t, s.Dial())
 }
 

@@ -35,6 +35,24 @@ func infoField(t *testing.T, r *brokertest.Raw, field string) string {
 	return ""
 }
 
+// snapshotThenRestart takes a snapshot with cmd (SAVE, BGSAVE or
+// BGREWRITEAOF), waits for a background one to end, checks a snapshot
+// file was written, and restarts s. The log holds nothing after the
+// snapshot's index, so the state after the restart is the snapshot's.
+func snapshotThenRestart(t *testing.T, s *brokertest.Server, r *brokertest.Raw, cmd string) {
+	t.Helper()
+	if got := r.Do(cmd); got != "OK" && got != "Background saving started" && got != "Background append only file rewriting started" {
+		t.Fatalf("%s = %s", cmd, got)
+	}
+	if cmd != "SAVE" {
+		waitSnapshot(t, r, map[string]string{"BGSAVE": "rdb_last_bgsave_status", "BGREWRITEAOF": "aof_last_bgrewrite_status"}[cmd])
+	}
+	if len(snapshotFiles(t, s.Dir)) == 0 {
+		t.Fatalf("%s wrote no snapshot", cmd)
+	}
+	s.Restart()
+}
+
 // waitSnapshot waits until no snapshot is in progress and checks that the
 // last one of the given kind succeeded.
 func waitSnapshot(t *testing.T, r *brokertest.Raw, statusField string) {

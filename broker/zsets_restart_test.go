@@ -10,27 +10,6 @@ import (
 	"github.com/brokerd/brokerd/wal"
 )
 
-// dumpZsets describes every sorted set of every database: members with
-// scores, encoding and expiry.
-func dumpZsets(t *testing.T, r *brokertest.Raw) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for db := 0; db < 16; db++ {
-		r.Do("SELECT " + strconv.Itoa(db))
-		for _, key := range scanKeys(t, r) {
-			q := strconv.Quote(key)
-			typ := r.Do("TYPE " + q)
-			desc := typ + " " + r.Do("PEXPIRETIME "+q)
-			if typ == "zset" {
-				desc += " " + r.Do("OBJECT ENCODING "+q) + " " + r.Do("ZRANGE "+q+" 0 -1 WITHSCORES")
-			}
-			out[strconv.Itoa(db)+"/"+key] = desc
-		}
-	}
-	r.Do("SELECT 0")
-	return out
-}
-
 // manyPairs is "0 m0 1 m1 ..." for n members.
 func manyScoredMembers(n int) string {
 	var b strings.Builder
@@ -57,7 +36,7 @@ var zsetRestartScenarios = map[string][]string{
 }
 
 func TestZsetRestartPreservesEveryWrite(t *testing.T) {
-	checkRestarts(t, []wal.Policy{wal.Always, wal.EverySec, wal.No}, zsetRestartScenarios, dumpZsets, nil)
+	checkRestarts(t, []wal.Policy{wal.Always, wal.EverySec, wal.No}, zsetRestartScenarios, dumpKeyspace, nil)
 }
 
 // TestZsetRestartAfterServingWaiters: pops handed to parked clients are
@@ -77,12 +56,12 @@ func TestZsetRestartAfterServingWaiters(t *testing.T) {
 			t.Errorf("got %s, want %s", got, tt.want)
 		}
 	}
-	before := dumpZsets(t, w)
+	before := dumpKeyspace(t, w)
 	if !strings.Contains(before["0/q"], `["d" "4" "e" "5"]`) {
 		t.Fatalf("unexpected keyspace %v", before)
 	}
 	s.Restart()
-	if after := dumpZsets(t, s.Dial()); !reflect.DeepEqual(before, after) {
+	if after := dumpKeyspace(t, s.Dial()); !reflect.DeepEqual(before, after) {
 		t.Fatalf("sorted sets changed across restart\nbefore: %v\n after: %v", before, after)
 	}
 }
@@ -102,5 +81,5 @@ var zsetAlgebraRestartScenarios = map[string][]string{
 }
 
 func TestZsetAlgebraRestartPreservesEveryWrite(t *testing.T) {
-	checkRestarts(t, []wal.Policy{wal.Always, wal.EverySec, wal.No}, zsetAlgebraRestartScenarios, dumpZsets, nil)
+	checkRestarts(t, []wal.Policy{wal.Always, wal.EverySec, wal.No}, zsetAlgebraRestartScenarios, dumpKeyspace, nil)
 }
