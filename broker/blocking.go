@@ -207,7 +207,7 @@ func (s *Server) serveReady() { s.serveReadyFor(nil) }
 // log than the client's own replies do; with cl nil every served waiter
 // is woken to reply itself.
 func (s *Server) serveReadyFor(cl *client) {
-	if cl != nil && (cl.internal || cl.conn == nil || len(cl.conn.PeekPipeline()) > 0) {
+	if cl != nil && (cl.internal || cl.morePipelined()) {
 		cl = nil
 	}
 	s.blocking.handTo = cl

@@ -18,7 +18,8 @@ import (
 type client struct {
 	id    int64
 	srv   *Server
-	conn  redcon.Conn
+	conn  redcon.Conn // nil while the event loop serves the client
+	lane  *laneConn   // set when the event loop served it first (eventloop.go)
 	guard *guardedConn
 	ctx   *command.Ctx
 	out   *command.Reply
@@ -86,6 +87,15 @@ type client struct {
 	// idleClose is set when redcon closes this connection after an idle
 	// timeout (one was configured when it was accepted).
 	idleClose bool
+}
+
+// morePipelined reports whether the client sent more than the command
+// being run, so that its reply is not the last it is owed.
+func (cl *client) morePipelined() bool {
+	if cl.conn != nil {
+		return len(cl.conn.PeekPipeline()) > 0
+	}
+	return cl.lane != nil && cl.lane.more
 }
 
 // authRequired reports whether cl must authenticate before it runs

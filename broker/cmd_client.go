@@ -266,8 +266,22 @@ func (cl *client) netConn() net.Conn {
 	return cl.conn.NetConn()
 }
 
+// disconnect closes the client's connection from another goroutine. The
+// event loop's sockets are shut down instead, and the loop closes them.
+func (cl *client) disconnect() {
+	if cl.lane != nil && cl.lane.shutdownFD() {
+		return
+	}
+	cl.netConn().Close()
+}
+
 // clientFD is the socket's file descriptor, or -1 once it is closed.
 func clientFD(cl *client) int64 {
+	if cl.lane != nil {
+		if fd, ok := cl.lane.fdNumber(); ok {
+			return fd
+		}
+	}
 	sc, ok := cl.netConn().(syscall.Conn)
 	if !ok {
 		return -1
@@ -392,7 +406,7 @@ func (s *Server) clientKill(c *command.Ctx) error {
 		if cl == me {
 			me.closeAfterReply = true
 		} else {
-			cl.netConn().Close()
+			cl.disconnect()
 		}
 		killed++
 	}

@@ -42,6 +42,10 @@ type Config struct {
 	// log) once this many bytes of log were written since the last one;
 	// 0 disables automatic snapshots (default 64 MiB). Durability engine.
 	SnapshotLogBytes int64
+	// ConnGoroutines serves every connection from its own goroutine, as
+	// redcon does, instead of the event loop (eventloop_linux.go); for
+	// comparing the two.
+	ConnGoroutines bool
 	// WALFaults injects write and fsync failures into the log, for tests
 	// of the failure path; nil in production. Durability engine.
 	WALFaults *wal.Faults

@@ -7,11 +7,11 @@ import (
 	"github.com/tidwall/redcon"
 )
 
-func (s *Server) newClient(conn redcon.Conn) *client {
+func (s *Server) newClient(gc *guardedConn, addr, laddr string) *client {
 	cl := &client{
 		id:    s.clients.nextID.Add(1),
 		srv:   s,
-		conn:  conn,
+		guard: gc,
 		out:   command.NewReply(2),
 		proto: 2,
 	}
@@ -23,15 +23,11 @@ func (s *Server) newClient(conn redcon.Conn) *client {
 	// requirepass does the same for the clients connected before it.
 	cl.authed.Store(s.requirePass() == "")
 	now := timeNow()
-	cl.info.addr = conn.RemoteAddr()
+	cl.info.addr, cl.info.laddr = addr, laddr
 	cl.info.created, cl.info.lastTime = now, now
 	cl.info.proto = 2
-	if gc, ok := conn.NetConn().(*guardedConn); ok {
-		cl.guard = gc
-		cl.info.laddr = gc.LocalAddr().String()
-		f := cl.authRequired
-		gc.needsAuth.Store(&f)
-	}
+	f := cl.authRequired
+	gc.needsAuth.Store(&f)
 	return cl
 }
 
@@ -131,6 +127,16 @@ func (s *Server) handOver(cl *client, conn redcon.Conn) {
 // must not get an acknowledgement for it, so every reply buffered since is
 // dropped with the connection, and it reports false.
 func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
+	if !s.durable(cl) {
+		conn.Close()
+		return false
+	}
+	return true
+}
+
+// durable is awaitDurable for any owner of the connection, which it
+// leaves open: on false the caller closes it.
+func (s *Server) durable(cl *client) bool {
 	if cl.pending == nil {
 		return true
 	}
@@ -142,7 +148,6 @@ func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
 	s.logger.Error("WAL write failed; closing client without reply", "client", cl.id, "err", err)
 	cl.out.Reset()
 	cl.closeAfterReply = true
-	conn.Close()
 	return false
 }
 
@@ -191,7 +196,9 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	// (XREAD): parking must be atomic with finding nothing to serve, or a
 	// write in between would be missed.
 	if !spec.Has(command.Write) && !spec.Has(command.Blocking) && !spec.ExclusiveLock {
-		s.mu.RLock()
+		if !s.lockKeyspace(cl, false) {
+			return nil
+		}
 		c.DB = s.store.DB(cl.db)
 		s.runCounted(cl, spec, c, sentByClient)
 		s.mu.RUnlock()
@@ -204,7 +211,9 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 			return nil
 		}
 	}
-	s.mu.Lock()
+	if !s.lockKeyspace(cl, true) {
+		return nil
+	}
 	defer s.mu.Unlock()
 	if s.closing.Load() {
 		cl.closeAfterReply = true

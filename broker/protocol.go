@@ -289,6 +289,9 @@ type guardedConn struct {
 
 	// handed counts the bytes redcon has read (see nothingOwed).
 	handed int64
+	// adopt is the client redcon binds to this connection when it
+	// accepts it (Server.accept).
+	adopt *client
 }
 
 func (c *guardedConn) Read(p []byte) (int, error) {
@@ -367,20 +370,6 @@ func (c *guardedConn) Write(p []byte) (int, error) {
 	c.writeMu.Unlock()
 	c.stats.netOutput.Add(int64(n))
 	return n, err
-}
-
-// guardedListener wraps every accepted connection in a guardedConn.
-type guardedListener struct {
-	net.Listener
-	stats *stats
-}
-
-func (l guardedListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return &guardedConn{Conn: c, stats: l.stats}, nil
 }
 
 // inlineQuotesBalanced reports whether an inline request splits into

@@ -55,6 +55,8 @@ type Server struct {
 
 	rc          *redcon.Server
 	listener    net.Listener
+	handoffs    *handoffListener // the connections redcon serves (listener.go)
+	loop        *eventLoop       // serves the other connections (eventloop_linux.go); nil when off
 	started     time.Time
 	closing     atomic.Bool
 	shutdownReq chan struct{}
@@ -137,16 +139,27 @@ func (s *Server) ListenAndServe() error {
 // after a clean shutdown.
 func (s *Server) Serve(ln net.Listener) error {
 	s.listener = ln
-	errc := make(chan error, 1)
-	go func() { errc <- s.rc.Serve(guardedListener{Listener: ln, stats: &s.stats}) }()
+	s.handoffs = newHandoffListener(ln.Addr())
+	if !s.cfg.ConnGoroutines {
+		loop, err := newEventLoop(s)
+		if err != nil {
+			s.logger.Warn("event loop unavailable; serving every connection from its own goroutine", "err", err)
+		}
+		s.loop = loop
+	}
+	errc := make(chan error, 2)
+	go func() { errc <- s.rc.Serve(s.handoffs) }()
+	go func() { errc <- s.acceptLoop(ln) }()
 	select {
 	case err := <-errc:
 		if s.closing.Load() {
 			return s.Close()
 		}
+		s.handoffs.Close()
 		return err
 	case <-s.shutdownReq:
 		err := s.Close()
+		<-errc
 		<-errc
 		return err
 	}
@@ -175,6 +188,9 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		s.stopBridge() // NATS bridge (bridge.go): its imports write, so before the log closes
 		close(s.stop)
+		if s.loop != nil {
+			s.loop.stop() // its connections close with it
+		}
 		s.wg.Wait()
 		// Taking the write lock waits for every command in flight; those
 		// arriving later see closing and are dropped.
@@ -195,35 +211,36 @@ func (s *Server) Close() error {
 	return s.closeErr
 }
 
-// accept runs when a connection arrives: it enforces maxclients and
-// creates the client.
+// accept is redcon's accept callback. Every connection redcon sees is
+// already a client (admit, or the event loop's hand-over), which it binds
+// to redcon's conn.
 func (s *Server) accept(conn redcon.Conn) bool {
-	if s.closing.Load() {
+	gc, ok := conn.NetConn().(*guardedConn)
+	if !ok || gc.adopt == nil {
 		return false
 	}
-	if s.clients.count() >= s.settings.maxClients() {
-		s.stats.rejectedConns.Add(1)
-		conn.WriteError("ERR max number of clients reached")
-		return false
-	}
-	cl := s.newClient(conn)
-	cl.idleClose = s.settings.idleTimeout() > 0
+	cl := gc.adopt
+	gc.adopt = nil
+	cl.conn = conn
 	conn.SetContext(cl)
-	s.clients.add(cl)
-	s.stats.totalConns.Add(1)
 	return true
 }
 
 func (s *Server) closed(conn redcon.Conn, _ error) {
 	if cl, ok := conn.Context().(*client); ok {
-		s.clients.remove(cl)
-		s.dropMonitor(cl)
-		s.dropSubscriber(cl)
-		if len(cl.watching) > 0 {
-			s.mu.Lock()
-			s.watches.unwatchAll(cl)
-			s.mu.Unlock()
-		}
+		s.forget(cl)
+	}
+}
+
+// forget drops a client whose connection closed.
+func (s *Server) forget(cl *client) {
+	s.clients.remove(cl)
+	s.dropMonitor(cl)
+	s.dropSubscriber(cl)
+	if len(cl.watching) > 0 {
+		s.mu.Lock()
+		s.watches.unwatchAll(cl)
+		s.mu.Unlock()
 	}
 }
 

@@ -69,6 +69,9 @@ var settings = []setting{
 	{directive: "snapshot-log-bytes", flag: "snapshot-log-bytes", env: "BROKERD_SNAPSHOT_LOG_BYTES", def: "64mb",
 		usage: "take a snapshot and truncate the log once this much log was written since the last one (0: only on SAVE/BGSAVE/BGREWRITEAOF; units b, k, kb, m, mb, g, gb)",
 		set:   one(setSnapshotLogBytes)},
+	{directive: "conn-goroutines", flag: "conn-goroutines", env: "BROKERD_CONN_GOROUTINES", def: "no",
+		usage: "yes: serve every connection from its own goroutine instead of the event loop (for comparison; replies are the same)",
+		set: one(yesNo(func(o *options) *bool { return &o.cfg.ConnGoroutines }))},
 	{directive: "loglevel", flag: "log-level", env: "BROKERD_LOG_LEVEL", def: "info",
 		usage: "log level: debug, info, warn or error", set: one(setLogLevel)},
 	// The NATS bridge (pubsub/bridge.go); off unless nats-url is set.
@@ -326,16 +329,21 @@ func setNATSExport(o *options, globs []string) error {
 	return nil
 }
 
-func setNATSExportJetStream(o *options, v string) error {
-	switch strings.ToLower(v) {
-	case "yes", "true", "1":
-		o.cfg.NATS.ExportJetStream = true
-	case "no", "false", "0":
-		o.cfg.NATS.ExportJetStream = false
-	default:
-		return fmt.Errorf("%q is not yes or no", v)
+var setNATSExportJetStream = yesNo(func(o *options) *bool { return &o.cfg.NATS.ExportJetStream })
+
+// yesNo is the setter of a yes/no setting, the option field returns.
+func yesNo(field func(o *options) *bool) func(o *options, v string) error {
+	return func(o *options, v string) error {
+		switch strings.ToLower(v) {
+		case "yes", "true", "1":
+			*field(o) = true
+		case "no", "false", "0":
+			*field(o) = false
+		default:
+			return fmt.Errorf("%q is not yes or no", v)
+		}
+		return nil
 	}
-	return nil
 }
 
 func setNATSImport(o *options, items []string) (err error) {
