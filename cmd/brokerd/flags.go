@@ -71,7 +71,7 @@ var settings = []setting{
 		set:   one(setSnapshotLogBytes)},
 	{directive: "conn-goroutines", flag: "conn-goroutines", env: "BROKERD_CONN_GOROUTINES", def: "no",
 		usage: "yes: serve every connection from its own goroutine instead of the event loop (for comparison; replies are the same)",
-		set: one(yesNo(func(o *options) *bool { return &o.cfg.ConnGoroutines }))},
+		set:   one(yesNo(func(o *options) *bool { return &o.cfg.ConnGoroutines }))},
 	{directive: "loglevel", flag: "log-level", env: "BROKERD_LOG_LEVEL", def: "info",
 		usage: "log level: debug, info, warn or error", set: one(setLogLevel)},
 	// The NATS bridge (pubsub/bridge.go); off unless nats-url is set.
