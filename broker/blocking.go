@@ -62,6 +62,11 @@ type waiter struct {
 	written sync.WaitGroup
 	rest    []byte
 	sw      socketWriter // handOff's, kept with the pooled waiter
+	// inLoop is set when the event loop owns the client: a serve tells
+	// the loop (eventLoop.unblock), which sends the reply. seq tells
+	// this wait from an earlier one of the same pooled waiter.
+	inLoop bool
+	seq    uint64
 }
 
 // keyQueue is the FIFO of waiters on one key.
@@ -104,6 +109,10 @@ func (b *blockingRegistry) park(cl *client, spec *command.Spec, args [][]byte, r
 		w.out.SetProto(cl.proto)
 	}
 	w.done = make(chan struct{})
+	if lc := cl.lane; lc != nil && lc.owned {
+		lc.waitSeq++
+		w.inLoop, w.seq = true, lc.waitSeq
+	}
 	w.deadline = time.Time{}
 	if req.Timeout > 0 {
 		w.deadline = time.Now().Add(req.Timeout)
@@ -168,7 +177,7 @@ func releaseWaiter(w *waiter) {
 	clear(w.args)
 	w.args = w.args[:0]
 	w.cl, w.spec, w.onTimeout, w.ready, w.pending, w.done, w.rest = nil, nil, nil, nil, nil, nil, nil
-	w.parked, w.served, w.reading, w.direct, w.handed = false, false, false, false, false
+	w.parked, w.served, w.reading, w.direct, w.handed, w.inLoop = false, false, false, false, false, false
 	waiterPool.Put(w)
 }
 
@@ -263,6 +272,12 @@ func (s *Server) retry(w *waiter) bool {
 	s.blocking.unpark(w)
 	w.pending = pending
 	w.served = true
+	// Once done is closed the waiter's owner may pool it: what the
+	// loop's notice needs is read first.
+	var notice waitNotice
+	if w.inLoop {
+		notice = waitNotice{w.cl.lane, w, w.seq}
+	}
 	w.wake.Lock()
 	switch {
 	case w.reading && w.direct && s.blocking.handTo != nil:
@@ -275,6 +290,9 @@ func (s *Server) retry(w *waiter) bool {
 	}
 	close(w.done)
 	w.wake.Unlock()
+	if notice.w != nil {
+		s.loop.unblock(notice)
+	}
 	return true
 }
 

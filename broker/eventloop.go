@@ -25,10 +25,28 @@ type laneConn struct {
 	dirty    bool  // in the loop's list of replies to send
 	writing  bool  // waiting for the socket to take the rest of the replies
 	tryLock  bool  // the loop runs its commands: they must not wait for the lock
+	owned    bool  // the loop owns the connection (also while a command is bounced)
 	protoErr error // the guard's verdict on what follows lc.in
+	// waiter is the blocking command the client waits in (see
+	// eventloop_block_linux.go); parked is the one a bounced command
+	// left, for the loop to take over.
+	waiter  *waiter
+	parked  *waiter
+	waitSeq uint64 // the seq of its latest waiter
+	// readAheadFull is set when a waiting client sent so much that the
+	// loop stopped reading it until it is served.
+	readAheadFull bool
 	// wouldWait is set when a command found the keyspace lock taken and
 	// did not run (lockKeyspace).
 	wouldWait bool
+}
+
+// waitNotice names one wait: a waiter is pooled, and may be waited in
+// again by the same client once the loop released it.
+type waitNotice struct {
+	lc  *laneConn
+	w   *waiter
+	seq uint64
 }
 
 // closeFD closes the socket.
@@ -62,10 +80,11 @@ func (lc *laneConn) fdNumber() (int64, bool) {
 }
 
 // leavesEventLoop reports whether spec may wait for something other than
-// the keyspace lock, so that cl must be served from a goroutine.
+// the keyspace lock or a blocking command's keys, so that cl must be
+// served from a goroutine.
 func leavesEventLoop(cl *client, spec *command.Spec) bool {
 	switch {
-	case spec.Has(command.Blocking), spec.Has(command.Admin):
+	case spec.Has(command.Admin):
 		return true
 	case spec.Has(command.PubSub) && !spec.Has(command.MayReplicate):
 		return true // subscribing; PUBLISH and SPUBLISH stay
@@ -89,19 +108,20 @@ func isScriptCommand(spec *command.Spec) bool {
 	return false
 }
 
-// serveInLoop runs one command of a client the event loop serves. It
-// reports false when the command did not run because the keyspace lock
-// was taken (see eventLoop.bounce).
-func (s *Server) serveInLoop(cl *client, args [][]byte) bool {
+// serveInLoop runs one command of a client the event loop serves and
+// returns the waiter it parked the client in, if any. It reports false
+// when the command did not run because the keyspace lock was taken (see
+// eventLoop.bounce).
+func (s *Server) serveInLoop(cl *client, args [][]byte) (*waiter, bool) {
 	cl.lane.wouldWait = false
-	s.execute(cl, args) // no waiter: blocking commands leave the loop before they run
+	w := s.execute(cl, args)
 	if cl.lane.wouldWait {
-		return false
+		return nil, false
 	}
 	if len(cl.handoffs) > 0 {
 		s.handOff(cl)
 	}
-	return true
+	return w, true
 }
 
 // lockKeyspace takes the keyspace lock for cl's command, shared or

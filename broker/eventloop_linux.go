@@ -40,15 +40,19 @@ type eventLoop struct {
 	free   []int32
 	gen    int32
 	dirty  []*laneConn // connections with replies to send before waiting
+	timers waitTimers  // deadlines of the blocking commands clients wait in
 
 	// mu guards what other goroutines hand the loop.
-	mu       sync.Mutex
-	wakeW    int  // the pipe's write end; -1 once the loop stopped
-	woken    bool // a wake byte is in the pipe and not yet read
-	incoming []*laneConn
-	returned []*laneConn // bounced connections whose command is done
-	stopping bool
-	done     chan struct{}
+	mu        sync.Mutex
+	wakeW     int  // the pipe's write end; -1 once the loop stopped
+	woken     bool // a wake byte is in the pipe and not yet read
+	sleeping  bool // in epoll_wait, or about to be: handing in must wake it
+	incoming  []*laneConn
+	returned  []*laneConn  // bounced connections whose command is done
+	unblocked []waitNotice // served blocking commands (unblock)
+	timedOut  []waitNotice // blocking commands whose deadline passed unserved
+	stopping  bool
+	done      chan struct{}
 }
 
 // wakeSlot marks the wake pipe's events.
@@ -109,8 +113,11 @@ func (l *eventLoop) wake() {
 	l.mu.Unlock()
 }
 
+// wakeLocked makes the loop look at what was handed in. A loop that is
+// not asleep looks before it sleeps, so only a sleeping one costs a
+// write to the pipe.
 func (l *eventLoop) wakeLocked() {
-	if l.woken || l.wakeW < 0 {
+	if !l.sleeping || l.woken || l.wakeW < 0 {
 		return
 	}
 	l.woken = true
@@ -123,17 +130,28 @@ func (l *eventLoop) run() {
 	runtime.LockOSThread()
 	defer close(l.done)
 	for {
-		n, err := syscall.EpollWait(l.epfd, l.events, -1)
+		stopping := l.takeHandedIn()
+		l.flush()
+		if stopping {
+			l.shutdown()
+			return
+		}
+		if !l.sleep() {
+			continue
+		}
+		n, err := syscall.EpollWait(l.epfd, l.events, l.timers.waitMs())
+		l.mu.Lock()
+		l.sleeping = false
+		l.mu.Unlock()
 		if err != nil && err != syscall.EINTR {
 			l.s.logger.Error("event loop: epoll_wait failed; closing its connections", "err", err)
 			l.shutdown()
 			return
 		}
-		stopping := false
 		for i := 0; i < n; i++ {
 			ev := l.events[i]
 			if ev.Fd == wakeSlot {
-				stopping = l.takeHandedIn()
+				l.drainWakes()
 				continue
 			}
 			lc := l.conns[ev.Fd]
@@ -148,17 +166,23 @@ func (l *eventLoop) run() {
 			}
 			l.receive(lc)
 		}
-		l.flush()
-		if stopping {
-			l.shutdown()
-			return
-		}
+		l.expireWaits()
 	}
 }
 
-// takeHandedIn registers new connections and resumes bounced ones; it
-// reports whether the loop must stop.
-func (l *eventLoop) takeHandedIn() bool {
+// sleep reports whether the loop may wait in epoll_wait: nothing was
+// handed in since it last looked.
+func (l *eventLoop) sleep() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.incoming)+len(l.returned)+len(l.unblocked)+len(l.timedOut) > 0 || l.stopping {
+		return false
+	}
+	l.sleeping = true
+	return true
+}
+
+func (l *eventLoop) drainWakes() {
 	var b [64]byte
 	for {
 		if n, _ := syscall.Read(l.wakeR, b[:]); n <= 0 {
@@ -166,8 +190,17 @@ func (l *eventLoop) takeHandedIn() bool {
 		}
 	}
 	l.mu.Lock()
-	incoming, returned, stopping := l.incoming, l.returned, l.stopping
-	l.incoming, l.returned, l.woken = nil, nil, false
+	l.woken = false
+	l.mu.Unlock()
+}
+
+// takeHandedIn registers new connections, resumes bounced ones and ends
+// the waits of served and timed-out blocking commands; it reports
+// whether the loop must stop.
+func (l *eventLoop) takeHandedIn() bool {
+	l.mu.Lock()
+	incoming, returned, unblocked, timedOut, stopping := l.incoming, l.returned, l.unblocked, l.timedOut, l.stopping
+	l.incoming, l.returned, l.unblocked, l.timedOut = nil, nil, nil, nil
 	l.mu.Unlock()
 	for _, lc := range incoming {
 		l.register(lc)
@@ -179,7 +212,18 @@ func (l *eventLoop) takeHandedIn() bool {
 			continue
 		}
 		l.markDirty(lc)
+		if w := lc.parked; w != nil {
+			lc.parked = nil
+			l.adopt(lc, w)
+			continue
+		}
 		l.consume(lc, lc.in)
+	}
+	for _, n := range unblocked {
+		l.endWait(n, true)
+	}
+	for _, n := range timedOut {
+		l.endWait(n, false)
 	}
 	return stopping
 }
@@ -195,7 +239,7 @@ func (l *eventLoop) register(lc *laneConn) {
 	l.conns[lc.slot] = lc
 	l.gen++
 	lc.gen = l.gen
-	lc.tryLock = true
+	lc.tryLock, lc.owned = true, true
 	if !l.watch(lc, syscall.EPOLL_CTL_ADD, syscall.EPOLLIN) {
 		l.close(lc)
 	}
@@ -236,6 +280,10 @@ func (l *eventLoop) receive(lc *laneConn) {
 		g.guard.needsAuth = *f
 	}
 	in := l.buf[:n]
+	if lc.waiter != nil {
+		l.readAhead(lc, in)
+		return
+	}
 	if len(lc.in) == 0 && g.guard.state == stRequest && g.guard.wholeRequests(in) == n {
 		// The common case, whole requests only: run them from the
 		// shared buffer.
@@ -288,12 +336,18 @@ func (l *eventLoop) consume(lc *laneConn, data []byte) {
 			return
 		}
 		lc.more = len(left) > 0
-		if !l.s.serveInLoop(cl, args) {
+		w, ran := l.s.serveInLoop(cl, args)
+		if !ran {
 			l.bounce(lc, data)
 			return
 		}
 		l.markDirty(lc)
 		data = left
+		if w != nil {
+			lc.in = append(lc.in[:0], data...)
+			l.adopt(lc, w)
+			return
+		}
 	}
 	lc.in = append(lc.in[:0], data...) // data may be lc.in's tail: append moves it
 	if lc.protoErr != nil {
@@ -389,7 +443,7 @@ func (l *eventLoop) bounce(lc *laneConn, data []byte) {
 	go func() {
 		_, args, _, left, _ := redcon.ReadNextCommand(lc.in, nil)
 		lc.more = len(left) > 0
-		l.s.serveInLoop(lc.cl, args)
+		lc.parked, _ = l.s.serveInLoop(lc.cl, args)
 		lc.in = append(lc.in[:0], left...)
 		l.mu.Lock()
 		l.returned = append(l.returned, lc)
@@ -402,7 +456,7 @@ func (l *eventLoop) bounce(lc *laneConn, data []byte) {
 // the replies it is owed, for good.
 func (l *eventLoop) leave(lc *laneConn, data []byte) {
 	l.release(lc)
-	lc.tryLock = false
+	lc.tryLock, lc.owned = false, false
 	cl := lc.cl
 	g := cl.guard
 	g.ready = append([]byte(nil), data...)
@@ -418,6 +472,13 @@ func (l *eventLoop) close(lc *laneConn) {
 		l.release(lc)
 	}
 	lc.closeFD()
+	if w := lc.waiter; w != nil {
+		// It leaves its queues unless it was served meanwhile; either
+		// way no one replies to it. The waiter is not pooled again: a
+		// notice of its serve may still be on its way to the loop.
+		lc.waiter = nil
+		go l.s.leave(w)
+	}
 	cl := lc.cl
 	if len(cl.watching) > 0 {
 		go l.s.forget(cl) // it takes the keyspace lock, which the loop never waits for

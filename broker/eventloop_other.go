@@ -15,3 +15,5 @@ func newEventLoop(*Server) (*eventLoop, error) {
 func (*eventLoop) add(*laneConn) bool { return false }
 
 func (*eventLoop) stop() {}
+
+func (*eventLoop) unblock(waitNotice) {}

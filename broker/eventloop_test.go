@@ -153,3 +153,43 @@ func TestEventLoopWaitsForLockOffLoop(t *testing.T) {
 		t.Fatalf("GET after the script: %s", got)
 	}
 }
+
+// A client blocked in the loop keeps sending: what it sent runs once its
+// wait ends, in order, whether a push or the deadline ends it.
+func TestEventLoopRequestsAfterBlockingCommand(t *testing.T) {
+	eachConnModel(t, func(t *testing.T, s *brokertest.Server) {
+		r, pusher := s.Dial(), s.Dial()
+		r.Send(brokertest.Encode([]byte("BLPOP"), []byte("q"), []byte("0")) +
+			brokertest.Encode([]byte("INCR"), []byte("n")) +
+			brokertest.Encode([]byte("BLPOP"), []byte("q"), []byte("0.01")) +
+			brokertest.Encode([]byte("INCR"), []byte("n")))
+		brokertest.Eventually(t, 5*time.Second, func() error {
+			if info := pusher.Do("INFO clients"); !strings.Contains(info, "blocked_clients:1") {
+				return fmt.Errorf("not blocked yet: %s", info)
+			}
+			return nil
+		})
+		if got := pusher.Do("RPUSH q job"); got != "(int) 1" {
+			t.Fatalf("RPUSH: %s", got)
+		}
+		for _, want := range []string{`["q" "job"]`, "(int) 1", "(nil array)", "(int) 2"} {
+			if got := r.Read(); got != want {
+				t.Fatalf("got %s, want %s", got, want)
+			}
+		}
+		// Many short waits of one client, each ended by its deadline or a
+		// push, never end a later wait early or twice.
+		for i := 0; i < 50; i++ {
+			if i%2 == 0 {
+				if got := r.Do("BLPOP q 0.001"); got != "(nil array)" {
+					t.Fatalf("wait %d: %s", i, got)
+				}
+				continue
+			}
+			pusher.Do("RPUSH q j")
+			if got := r.Do("BLPOP q 1"); got != `["q" "j"]` {
+				t.Fatalf("wait %d: %s", i, got)
+			}
+		}
+	})
+}
