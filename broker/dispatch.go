@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/brokerd/brokerd/command"
+	"github.com/brokerd/brokerd/wal"
 	"github.com/tidwall/redcon"
 )
 
@@ -127,7 +128,7 @@ func (s *Server) handOver(cl *client, conn redcon.Conn) {
 // must not get an acknowledgement for it, so every reply buffered since is
 // dropped with the connection, and it reports false.
 func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
-	if !s.durable(cl) {
+	if !s.durable(cl, (*wal.Pending).Wait) {
 		conn.Close()
 		return false
 	}
@@ -135,12 +136,13 @@ func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
 }
 
 // durable is awaitDurable for any owner of the connection, which it
-// leaves open: on false the caller closes it.
-func (s *Server) durable(cl *client) bool {
+// leaves open: on false the caller closes it. wait is the Pending's Wait
+// or, for the event loop, WaitNoYield.
+func (s *Server) durable(cl *client, wait func(*wal.Pending) error) bool {
 	if cl.pending == nil {
 		return true
 	}
-	err := cl.pending.Wait()
+	err := wait(cl.pending)
 	cl.pending = nil
 	if err == nil {
 		return true

@@ -5,6 +5,7 @@ import (
 	"syscall"
 
 	"github.com/brokerd/brokerd/command"
+	"github.com/brokerd/brokerd/wal"
 )
 
 // laneConn is a client's connection while the event loop serves it
@@ -25,6 +26,8 @@ type laneConn struct {
 	dirty    bool  // in the loop's list of replies to send
 	writing  bool  // waiting for the socket to take the rest of the replies
 	tryLock  bool  // the loop runs its commands: they must not wait for the lock
+	syncing  bool  // a goroutine waits for its writes to be durable (awaitDurable)
+	active   int64 // the coarse clock when it last sent or was sent something
 	owned    bool  // the loop owns the connection (also while a command is bounced)
 	protoErr error // the guard's verdict on what follows lc.in
 	// waiter is the blocking command the client waits in (see
@@ -151,7 +154,7 @@ func (s *Server) lockKeyspace(cl *client, exclusive bool) bool {
 // socket becomes a net.Conn again.
 func (s *Server) leaveEventLoop(lc *laneConn) {
 	cl := lc.cl
-	if !s.durable(cl) {
+	if !s.durable(cl, (*wal.Pending).Wait) {
 		lc.closeFD()
 		s.forget(cl)
 		return

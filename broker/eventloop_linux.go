@@ -6,6 +6,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/brokerd/brokerd/wal"
 	"github.com/tidwall/redcon"
 )
 
@@ -19,16 +20,19 @@ import (
 // epoll loop 7.2-8.7, Redis 10.6-14.2; /tmp/proto in the 2026-12-03
 // notes).
 //
-// The loop runs only what never waits, so one slow client cannot hold up
-// the others. A command that may wait leaves the loop for good with its
-// connection, which redcon then serves from a goroutine (leave):
-// blocking commands, (P|S)SUBSCRIBE, admin commands (SHUTDOWN, SAVE,
-// MONITOR, ...) and scripts, which the loop must not run because a busy
-// script is killed by a SCRIPT KILL the loop would have to read. A
-// command that finds the keyspace lock taken is run on a goroutine of its
-// own while the connection stays in the loop (bounce): waiting for the
-// lock in the loop would stall every other connection behind a busy
-// script.
+// The loop waits for no client and no lock, so one slow client
+// cannot hold up the others. A blocking command that finds nothing
+// parks its client in the loop (eventloop_block_linux.go), as in Redis.
+// A command that may wait for something else leaves the loop for good
+// with its connection, which redcon then serves from a goroutine
+// (leave): (P|S)SUBSCRIBE, admin commands (SHUTDOWN, SAVE, MONITOR, ...)
+// and scripts, which the loop must not run because a busy script is
+// killed by a SCRIPT KILL the loop has to read. So do inline requests,
+// which redcon's reader splits. A command that finds the keyspace lock
+// taken runs on a goroutine of its own while the connection stays in the
+// loop (bounce): waiting for the lock in the loop would stall every other
+// connection behind a busy script. Under appendfsync always, replies wait
+// for their sync on a goroutine too (awaitDurable).
 type eventLoop struct {
 	s      *Server
 	epfd   int
@@ -41,6 +45,9 @@ type eventLoop struct {
 	gen    int32
 	dirty  []*laneConn // connections with replies to send before waiting
 	timers waitTimers  // deadlines of the blocking commands clients wait in
+	// idleCheck is when the loop next closes the connections idle for
+	// longer than timeout (closeIdle).
+	idleCheck int64
 
 	// mu guards what other goroutines hand the loop.
 	mu        sync.Mutex
@@ -49,6 +56,7 @@ type eventLoop struct {
 	sleeping  bool // in epoll_wait, or about to be: handing in must wake it
 	incoming  []*laneConn
 	returned  []*laneConn  // bounced connections whose command is done
+	synced    []*laneConn  // connections whose writes became durable (awaitDurable)
 	unblocked []waitNotice // served blocking commands (unblock)
 	timedOut  []waitNotice // blocking commands whose deadline passed unserved
 	stopping  bool
@@ -107,7 +115,8 @@ func (l *eventLoop) stop() {
 	<-l.done
 }
 
-func (l *eventLoop) wake() {
+// poke makes the loop read its settings again (CONFIG SET timeout).
+func (l *eventLoop) poke() {
 	l.mu.Lock()
 	l.wakeLocked()
 	l.mu.Unlock()
@@ -139,7 +148,7 @@ func (l *eventLoop) run() {
 		if !l.sleep() {
 			continue
 		}
-		n, err := syscall.EpollWait(l.epfd, l.events, l.timers.waitMs())
+		n, err := syscall.EpollWait(l.epfd, l.events, l.waitMs())
 		l.mu.Lock()
 		l.sleeping = false
 		l.mu.Unlock()
@@ -167,6 +176,38 @@ func (l *eventLoop) run() {
 			l.receive(lc)
 		}
 		l.expireWaits()
+		l.closeIdle()
+	}
+}
+
+// waitMs is epoll_wait's timeout: until the earliest deadline of a
+// blocking command, or the next idle check.
+func (l *eventLoop) waitMs() int {
+	ms := l.timers.waitMs()
+	if l.s.settings.idleTimeout() > 0 {
+		idle := int(max(l.idleCheck-l.s.clock.ms.Load(), 0))
+		if ms < 0 || idle < ms {
+			ms = idle
+		}
+	}
+	return ms
+}
+
+// closeIdle closes, once a second, the connections that sent nothing and
+// were sent nothing for longer than timeout (CONFIG SET timeout applies
+// to them at once). As in Redis, a client waiting in a blocking command
+// is not idle.
+func (l *eventLoop) closeIdle() {
+	timeout := l.s.settings.idleTimeout()
+	now := l.s.clock.ms.Load()
+	if timeout <= 0 || now < l.idleCheck {
+		return
+	}
+	l.idleCheck = now + 1000
+	for _, lc := range l.conns {
+		if lc != nil && lc.waiter == nil && lc.tryLock && !lc.syncing && now-lc.active > timeout.Milliseconds() {
+			l.close(lc)
+		}
 	}
 }
 
@@ -175,7 +216,7 @@ func (l *eventLoop) run() {
 func (l *eventLoop) sleep() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.incoming)+len(l.returned)+len(l.unblocked)+len(l.timedOut) > 0 || l.stopping {
+	if len(l.incoming)+len(l.returned)+len(l.synced)+len(l.unblocked)+len(l.timedOut) > 0 || l.stopping {
 		return false
 	}
 	l.sleeping = true
@@ -199,9 +240,13 @@ func (l *eventLoop) drainWakes() {
 // whether the loop must stop.
 func (l *eventLoop) takeHandedIn() bool {
 	l.mu.Lock()
-	incoming, returned, unblocked, timedOut, stopping := l.incoming, l.returned, l.unblocked, l.timedOut, l.stopping
-	l.incoming, l.returned, l.unblocked, l.timedOut = nil, nil, nil, nil
+	incoming, returned, synced, unblocked, timedOut, stopping := l.incoming, l.returned, l.synced, l.unblocked, l.timedOut, l.stopping
+	l.incoming, l.returned, l.synced, l.unblocked, l.timedOut = nil, nil, nil, nil, nil
 	l.mu.Unlock()
+	for _, lc := range synced {
+		lc.syncing = false
+		l.markDirty(lc)
+	}
 	for _, lc := range incoming {
 		l.register(lc)
 	}
@@ -240,6 +285,7 @@ func (l *eventLoop) register(lc *laneConn) {
 	l.gen++
 	lc.gen = l.gen
 	lc.tryLock, lc.owned = true, true
+	lc.active = l.s.clock.ms.Load()
 	if !l.watch(lc, syscall.EPOLL_CTL_ADD, syscall.EPOLLIN) {
 		l.close(lc)
 	}
@@ -275,6 +321,7 @@ func (l *eventLoop) receive(lc *laneConn) {
 		return
 	}
 	l.s.stats.netInput.Add(int64(n))
+	lc.active = l.s.clock.ms.Load()
 	g := lc.cl.guard
 	if f := g.needsAuth.Load(); f != nil {
 		g.guard.needsAuth = *f
@@ -368,21 +415,65 @@ func (l *eventLoop) markDirty(lc *laneConn) {
 }
 
 // flush sends the replies of the requests run since the last wait, each
-// once the log holds the writes it acknowledges.
+// once the log holds the writes it acknowledges. Under appendfsync
+// always the loop does not wait for the sync: a goroutine does
+// (awaitDurable), and the loop serves other clients meanwhile, whose
+// writes the next sync covers.
 func (l *eventLoop) flush() {
+	always := l.s.log.Policy() == wal.Always
+	var syncing []syncWait
 	for i, lc := range l.dirty {
 		l.dirty[i] = nil
 		lc.dirty = false
-		if lc.slot < 0 || !lc.tryLock {
-			continue // left the loop, or bounced: the other goroutine owns its replies
+		if lc.slot < 0 || !lc.tryLock || lc.syncing {
+			continue // left the loop, bounced (the other goroutine owns its replies) or syncing
 		}
-		if !l.s.durable(lc.cl) {
+		if p := lc.cl.pending; always && p != nil && !completed(p) {
+			lc.syncing = true
+			syncing = append(syncing, syncWait{lc, p})
+			continue
+		}
+		if !l.s.durable(lc.cl, (*wal.Pending).WaitNoYield) {
 			l.close(lc)
 			continue
 		}
 		l.send(lc)
 	}
 	l.dirty = l.dirty[:0]
+	if len(syncing) > 0 {
+		go l.awaitDurable(syncing)
+	}
+}
+
+// syncWait is a client's latest write when flush found it not yet
+// durable.
+type syncWait struct {
+	lc *laneConn
+	p  *wal.Pending
+}
+
+// awaitDurable waits until the writes in batch are durable, or failed,
+// and hands their clients back to the loop, whose flush then sends the
+// replies (or drops the connections: Server.durable).
+func (l *eventLoop) awaitDurable(batch []syncWait) {
+	for _, w := range batch {
+		w.p.Wait()
+	}
+	l.mu.Lock()
+	for _, w := range batch {
+		l.synced = append(l.synced, w.lc)
+	}
+	l.wakeLocked()
+	l.mu.Unlock()
+}
+
+func completed(p *wal.Pending) bool {
+	select {
+	case <-p.Done():
+		return true
+	default:
+		return false
+	}
 }
 
 // send writes lc's replies as far as the socket takes them. What it does
@@ -405,6 +496,7 @@ func (l *eventLoop) send(lc *laneConn) {
 			return
 		}
 		l.s.stats.netOutput.Add(int64(n))
+		lc.active = l.s.clock.ms.Load()
 		lc.sent += n
 		out = out[n:]
 	}

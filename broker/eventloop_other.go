@@ -17,3 +17,5 @@ func (*eventLoop) add(*laneConn) bool { return false }
 func (*eventLoop) stop() {}
 
 func (*eventLoop) unblock(waitNotice) {}
+
+func (*eventLoop) poke() {}

@@ -193,3 +193,27 @@ func TestEventLoopRequestsAfterBlockingCommand(t *testing.T) {
 		}
 	})
 }
+
+// CONFIG SET timeout applies at once to the connections in the loop; a
+// client waiting in a blocking command is not idle.
+func TestEventLoopIdleTimeout(t *testing.T) {
+	s := brokertest.Start(t)
+	waiter, idle, admin := s.Dial(), s.Dial(), s.Dial()
+	if got := idle.Do("PING"); got != "PONG" {
+		t.Fatalf("PING: %s", got)
+	}
+	waiter.Send(brokertest.Encode([]byte("BLPOP"), []byte("q"), []byte("0")))
+	waitBlocked(t, s, 1)
+	if got := admin.Do("CONFIG SET timeout 1"); got != "OK" {
+		t.Fatalf("CONFIG SET: %s", got)
+	}
+	if !idle.Closed() { // Closed waits up to 10s for the server to hang up
+		t.Fatal("idle connection opened before CONFIG SET timeout not closed")
+	}
+	if got := s.Dial().Do("RPUSH q x"); got != "(int) 1" {
+		t.Fatalf("RPUSH: %s", got)
+	}
+	if got := waiter.Read(); got != `["q" "x"]` {
+		t.Fatalf("the blocked client: %s", got)
+	}
+}

@@ -10,8 +10,8 @@ import (
 
 // acceptLoop accepts connections from ln until it fails. Each becomes a
 // client at once (maxclients is enforced here); it is then served by the
-// event loop (eventloop_linux.go) or, when the loop is off or the client
-// may idle out, handed to redcon, which gives it a goroutine.
+// event loop (eventloop_linux.go) or, when the loop is off, handed to
+// redcon, which gives it a goroutine.
 func (s *Server) acceptLoop(ln net.Listener) error {
 	for {
 		c, err := ln.Accept()
@@ -40,12 +40,9 @@ func (s *Server) admit(c net.Conn) {
 	}
 	gc := &guardedConn{Conn: c, stats: &s.stats}
 	cl := s.newClient(gc, c.RemoteAddr().String(), c.LocalAddr().String())
-	// redcon applies an idle timeout to the connections it serves, so a
-	// client that may idle out gets a goroutine.
-	cl.idleClose = s.settings.idleTimeout() > 0
 	s.clients.add(cl)
 	s.stats.totalConns.Add(1)
-	if s.loop != nil && !cl.idleClose {
+	if s.loop != nil {
 		if fd, ok := detachFD(c); ok {
 			gc.Conn = nil
 			lc := &laneConn{cl: cl, fd: fd}
@@ -64,6 +61,7 @@ func (s *Server) admit(c net.Conn) {
 			}
 		}
 	}
+	cl.idleClose = s.settings.idleTimeout() > 0 // redcon applies the timeout of now
 	s.handoffs.push(gc, cl)
 }
 

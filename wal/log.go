@@ -151,16 +151,26 @@ func (p *Pending) complete(err error) {
 // higher). If then the commit token is free, Wait writes the queued batch,
 // its own record's, itself; otherwise it hands the queue to the writer
 // goroutine, which writes it once the token's holder is done.
-func (p *Pending) Wait() error {
+func (p *Pending) Wait() error { return p.wait(true) }
+
+// WaitNoYield is Wait for a caller that queued every record it could
+// batch before it waits (the event loop, after a pass over its clients):
+// it does not yield first. Yielding would also cost a thread hand-off
+// for a goroutine locked to its thread.
+func (p *Pending) WaitNoYield() error { return p.wait(false) }
+
+func (p *Pending) wait(yield bool) error {
 	select {
 	case <-p.done:
 		return p.err
 	default:
 	}
 	if l := p.log; l != nil {
-		runtime.Gosched()
-		if p.completed() {
-			return p.err // a client that ran meanwhile wrote the batch
+		if yield {
+			runtime.Gosched()
+			if p.completed() {
+				return p.err // a client that ran meanwhile wrote the batch
+			}
 		}
 		if l.token.TryLock() {
 			// p's batch is the queue: every batch taken before it was
