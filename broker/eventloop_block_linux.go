@@ -50,6 +50,7 @@ func (l *eventLoop) endWait(n waitNotice, served bool) {
 		return // the waiter may be another client's by now: only lc's tells
 	}
 	lc.waiter = nil
+	l.timers.drop(lc)
 	cl := lc.cl
 	if served {
 		cl.pending = w.pending
@@ -92,9 +93,6 @@ func (l *eventLoop) expireWaits() {
 	now := time.Now()
 	for len(l.timers) > 0 && !l.timers[0].at.After(now) {
 		t := heap.Pop(&l.timers).(waitTimer)
-		if n := t.wait; n.lc.waiter != n.w || n.w.seq != n.seq {
-			continue // served, or closed, before its deadline
-		}
 		go func(n waitNotice) {
 			if l.s.leave(n.w) {
 				return // served meanwhile: its notice ends the wait
@@ -113,20 +111,38 @@ type waitTimer struct {
 	wait waitNotice
 }
 
-// waitTimers is a heap of deadlines, the earliest first. Entries of
-// waits that ended stay until they come up (expireWaits skips them).
+// waitTimers is a heap of deadlines, the earliest first. A client waits
+// in one command at a time, so its laneConn holds the index of its
+// deadline (timer, -1 for none), and a wait that ends takes its deadline
+// out (drop), as Redis does: a worker's waits are mostly served long
+// before their deadline, and would otherwise pile up.
 type waitTimers []waitTimer
 
 func (h waitTimers) Len() int           { return len(h) }
 func (h waitTimers) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
-func (h waitTimers) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *waitTimers) Push(x any)        { *h = append(*h, x.(waitTimer)) }
+func (h waitTimers) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].wait.lc.timer, h[j].wait.lc.timer = i, j
+}
+func (h *waitTimers) Push(x any) {
+	t := x.(waitTimer)
+	t.wait.lc.timer = len(*h)
+	*h = append(*h, t)
+}
 func (h *waitTimers) Pop() any {
 	old := *h
 	t := old[len(old)-1]
 	old[len(old)-1] = waitTimer{}
 	*h = old[:len(old)-1]
+	t.wait.lc.timer = -1
 	return t
+}
+
+// drop takes lc's deadline out, if it has one.
+func (h *waitTimers) drop(lc *laneConn) {
+	if lc.timer >= 0 {
+		heap.Remove(h, lc.timer)
+	}
 }
 
 // waitMs is epoll_wait's timeout: until the earliest deadline, rounded

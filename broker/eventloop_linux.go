@@ -565,6 +565,7 @@ func (l *eventLoop) close(lc *laneConn) {
 	}
 	lc.closeFD()
 	if w := lc.waiter; w != nil {
+		l.timers.drop(lc)
 		// It leaves its queues unless it was served meanwhile; either
 		// way no one replies to it. The waiter is not pooled again: a
 		// notice of its serve may still be on its way to the loop.

@@ -45,7 +45,7 @@ func (s *Server) admit(c net.Conn) {
 	if s.loop != nil {
 		if fd, ok := detachFD(c); ok {
 			gc.Conn = nil
-			lc := &laneConn{cl: cl, fd: fd}
+			lc := &laneConn{cl: cl, fd: fd, timer: -1}
 			cl.lane = lc
 			if s.loop.add(lc) {
 				return
