@@ -332,9 +332,9 @@ func (l *eventLoop) receive(lc *laneConn) {
 		return
 	}
 	if len(lc.in) == 0 && g.guard.state == stRequest && g.guard.wholeRequests(in) == n {
-		// The common case, whole requests only: run them from the
-		// shared buffer.
-		l.consume(lc, in)
+		// The common case, whole requests only: one copy of them, which
+		// the handlers may keep parts of (see consume).
+		l.consume(lc, append([]byte(nil), in...))
 		return
 	}
 	var perr error
@@ -345,12 +345,17 @@ func (l *eventLoop) receive(lc *laneConn) {
 	l.consume(lc, lc.in)
 }
 
-// consume runs the whole requests at the start of data, which is l.buf or
-// lc.in, and keeps the rest in lc.in, unless the connection leaves the
-// loop or a command is bounced on the way.
+// consume runs the whole requests at the start of data and keeps the
+// rest in lc.in, unless the connection leaves the loop or a command is
+// bounced on the way. As with redcon's reader, a handler may keep an
+// argument past its command (a blocked command's readiness check keeps
+// its keys): data is never written again once a request in it ran, and
+// every command gets its own slice of arguments, from an arena per call.
 func (l *eventLoop) consume(lc *laneConn, data []byte) {
 	cl := lc.cl
 	cl.ctx.ResetClock() // a new batch of requests reads the clock afresh
+	ran := false
+	var arena [][]byte
 	for len(data) > 0 {
 		if cl.closeAfterReply || cl.killed.Load() {
 			data = nil // Redis runs nothing after the request that closes
@@ -362,7 +367,7 @@ func (l *eventLoop) consume(lc *laneConn, data []byte) {
 			l.leave(lc, data)
 			return
 		}
-		complete, args, _, left, err := redcon.ReadNextCommand(data, l.args)
+		complete, parsed, _, left, err := redcon.ReadNextCommand(data, l.args)
 		if err != nil {
 			// The guard let through only what Redis accepts; redcon's
 			// parser agreeing is what makes that hold.
@@ -373,30 +378,45 @@ func (l *eventLoop) consume(lc *laneConn, data []byte) {
 		if !complete {
 			break
 		}
-		l.args = args
-		if len(args) == 0 {
+		l.args = parsed
+		if len(parsed) == 0 {
 			data = left
 			continue
 		}
+		if cap(arena)-len(arena) < len(parsed) {
+			size := len(parsed) // the common case: one request per read
+			if len(left) > 0 {
+				size = max(4*len(parsed), 64)
+			}
+			arena = make([][]byte, 0, size)
+		}
+		start := len(arena)
+		arena = append(arena, parsed...)
+		args := arena[start:len(arena):len(arena)]
 		if spec, err := l.s.resolve(cl, args); err == nil && leavesEventLoop(cl, spec) {
 			l.leave(lc, data)
 			return
 		}
 		lc.more = len(left) > 0
-		w, ran := l.s.serveInLoop(cl, args)
-		if !ran {
+		ran = true
+		w, ok := l.s.serveInLoop(cl, args)
+		if !ok {
 			l.bounce(lc, data)
 			return
 		}
 		l.markDirty(lc)
 		data = left
 		if w != nil {
-			lc.in = append(lc.in[:0], data...)
+			lc.in = append([]byte(nil), data...)
 			l.adopt(lc, w)
 			return
 		}
 	}
-	lc.in = append(lc.in[:0], data...) // data may be lc.in's tail: append moves it
+	if ran {
+		lc.in = append([]byte(nil), data...)
+	} else {
+		lc.in = data
+	}
 	if lc.protoErr != nil {
 		var pe *protocolError
 		if errors.As(lc.protoErr, &pe) {
@@ -529,14 +549,14 @@ func (l *eventLoop) send(lc *laneConn) {
 // that may wait for the keyspace lock; lc's socket leaves the epoll set
 // until it is done (takeHandedIn).
 func (l *eventLoop) bounce(lc *laneConn, data []byte) {
-	lc.in = append(lc.in[:0], data...)
+	lc.in = append([]byte(nil), data...) // the command's own (see consume)
 	lc.tryLock = false
 	l.unwatch(lc)
 	go func() {
 		_, args, _, left, _ := redcon.ReadNextCommand(lc.in, nil)
 		lc.more = len(left) > 0
 		lc.parked, _ = l.s.serveInLoop(lc.cl, args)
-		lc.in = append(lc.in[:0], left...)
+		lc.in = append([]byte(nil), left...)
 		l.mu.Lock()
 		l.returned = append(l.returned, lc)
 		l.wakeLocked()
