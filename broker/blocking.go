@@ -216,7 +216,8 @@ func (s *Server) serveReady() { s.serveReadyFor(nil) }
 // log than the client's own replies do; with cl nil every served waiter
 // is woken to reply itself.
 func (s *Server) serveReadyFor(cl *client) {
-	if cl != nil && (cl.internal || cl.morePipelined()) {
+	if cl != nil && (cl.internal || cl.morePipelined() || cl.lane != nil && cl.lane.owned) {
+		// The event loop waits for no sync of another client's.
 		cl = nil
 	}
 	s.blocking.handTo = cl

@@ -270,6 +270,20 @@ func (s *Server) leave(w *waiter) bool {
 	return false
 }
 
+// tryLeave is leave for the event loop, which never waits for the
+// keyspace lock: it reports false, having done nothing, when the lock is
+// taken.
+func (s *Server) tryLeave(w *waiter) bool {
+	if !s.mu.TryLock() {
+		return false
+	}
+	if !w.served {
+		s.blocking.unpark(w)
+	}
+	s.mu.Unlock()
+	return true
+}
+
 // flushOwed sends the replies buffered so far, once the writes they
 // acknowledge are durable.
 func (s *Server) flushOwed(cl *client, conn redcon.Conn) bool {

@@ -272,7 +272,9 @@ func (cl *client) disconnect() {
 	if cl.lane != nil && cl.lane.shutdownFD() {
 		return
 	}
-	cl.netConn().Close()
+	if c := cl.netConn(); c != nil {
+		c.Close() // nil once the event loop closed it
+	}
 }
 
 // clientFD is the socket's file descriptor, or -1 once it is closed.

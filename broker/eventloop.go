@@ -40,6 +40,13 @@ type laneConn struct {
 	// readAheadFull is set when a waiting client sent so much that the
 	// loop stopped reading it until it is served.
 	readAheadFull bool
+	// expiring is set once a goroutine settles its wait's deadline
+	// (expireWaits): the waiter is then not pooled again.
+	expiring bool
+	// peerClosed is set when the client stopped sending: it is closed
+	// once its replies are out.
+	peerClosed bool
+	armed      uint32 // the events the epoll set watches for it; 0: not in it
 	// wouldWait is set when a command found the keyspace lock taken and
 	// did not run (lockKeyspace).
 	wouldWait bool
@@ -121,9 +128,6 @@ func (s *Server) serveInLoop(cl *client, args [][]byte) (*waiter, bool) {
 	w := s.execute(cl, args)
 	if cl.lane.wouldWait {
 		return nil, false
-	}
-	if len(cl.handoffs) > 0 {
-		s.handOff(cl)
 	}
 	return w, true
 }

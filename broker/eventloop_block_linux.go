@@ -2,7 +2,6 @@ package broker
 
 import (
 	"container/heap"
-	"syscall"
 	"time"
 )
 
@@ -60,11 +59,17 @@ func (l *eventLoop) endWait(n waitNotice, served bool) {
 	} else {
 		cl.out.NullArray()
 	}
-	releaseWaiter(w)
+	if lc.expiring {
+		// The goroutine that settled its deadline may still hold it:
+		// not pooled, so no later wait of lc's is in it.
+		lc.expiring = false
+	} else {
+		releaseWaiter(w)
+	}
 	l.markDirty(lc)
 	if lc.readAheadFull {
 		lc.readAheadFull = false
-		if !l.watch(lc, syscall.EPOLL_CTL_ADD, syscall.EPOLLIN) {
+		if !l.arm(lc) {
 			l.close(lc)
 			return
 		}
@@ -82,7 +87,9 @@ func (l *eventLoop) readAhead(lc *laneConn, in []byte) {
 	}
 	if len(lc.in) >= maxReadAhead {
 		lc.readAheadFull = true
-		l.unwatch(lc)
+		if !l.arm(lc) {
+			l.close(lc)
+		}
 	}
 }
 
@@ -92,8 +99,9 @@ func (l *eventLoop) readAhead(lc *laneConn, in []byte) {
 func (l *eventLoop) expireWaits() {
 	now := time.Now()
 	for len(l.timers) > 0 && !l.timers[0].at.After(now) {
-		t := heap.Pop(&l.timers).(waitTimer)
-		go func(n waitNotice) {
+		n := heap.Pop(&l.timers).(waitTimer).wait
+		n.lc.expiring = true
+		l.spawn(func() {
 			if l.s.leave(n.w) {
 				return // served meanwhile: its notice ends the wait
 			}
@@ -101,7 +109,7 @@ func (l *eventLoop) expireWaits() {
 			l.timedOut = append(l.timedOut, n)
 			l.wakeLocked()
 			l.mu.Unlock()
-		}(t.wait)
+		})
 	}
 }
 

@@ -61,6 +61,11 @@ type eventLoop struct {
 	timedOut  []waitNotice // blocking commands whose deadline passed unserved
 	stopping  bool
 	done      chan struct{}
+	// tasks counts the goroutines the loop started (bounce, awaitDurable,
+	// expireWaits, leave, close): stop waits for them. syncs counts the
+	// awaitDurable ones, whose replies stop still sends.
+	tasks sync.WaitGroup
+	syncs sync.WaitGroup
 }
 
 // wakeSlot marks the wake pipe's events.
@@ -113,6 +118,16 @@ func (l *eventLoop) stop() {
 	l.wakeLocked()
 	l.mu.Unlock()
 	<-l.done
+	l.tasks.Wait()
+}
+
+// spawn runs f on a goroutine of its own, which stop waits for.
+func (l *eventLoop) spawn(f func()) {
+	l.tasks.Add(1)
+	go func() {
+		defer l.tasks.Done()
+		f()
+	}()
 }
 
 // poke makes the loop read its settings again (CONFIG SET timeout).
@@ -140,8 +155,9 @@ func (l *eventLoop) run() {
 	defer close(l.done)
 	for {
 		stopping := l.takeHandedIn()
-		l.flush()
+		l.flush(!stopping)
 		if stopping {
+			l.drain()
 			l.shutdown()
 			return
 		}
@@ -252,7 +268,7 @@ func (l *eventLoop) takeHandedIn() bool {
 	}
 	for _, lc := range returned {
 		lc.tryLock = true
-		if !l.watch(lc, syscall.EPOLL_CTL_ADD, syscall.EPOLLIN) {
+		if !l.arm(lc) {
 			l.close(lc)
 			continue
 		}
@@ -286,24 +302,48 @@ func (l *eventLoop) register(lc *laneConn) {
 	lc.gen = l.gen
 	lc.tryLock, lc.owned = true, true
 	lc.active = l.s.clock.ms.Load()
-	if !l.watch(lc, syscall.EPOLL_CTL_ADD, syscall.EPOLLIN) {
+	if !l.arm(lc) {
 		l.close(lc)
 	}
 }
 
-// watch adds lc's socket to the epoll set or changes what it waits for.
-func (l *eventLoop) watch(lc *laneConn, op int, events uint32) bool {
-	ev := syscall.EpollEvent{Events: events, Fd: lc.slot, Pad: lc.gen}
-	return syscall.EpollCtl(l.epfd, op, lc.fd, &ev) == nil
-}
-
-func (l *eventLoop) unwatch(lc *laneConn) {
-	syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, lc.fd, nil)
+// arm makes the epoll set watch what lc's state asks for: room for its
+// replies while some are left to send, else its requests; nothing while
+// one of its commands runs on another goroutine, its read-ahead is full
+// or its peer stopped sending.
+func (l *eventLoop) arm(lc *laneConn) bool {
+	var want uint32
+	switch {
+	case !lc.tryLock, lc.readAheadFull && !lc.writing, lc.peerClosed && !lc.writing:
+	case lc.writing:
+		want = syscall.EPOLLOUT
+	default:
+		want = syscall.EPOLLIN
+	}
+	if want == lc.armed {
+		return true
+	}
+	op := syscall.EPOLL_CTL_MOD
+	switch {
+	case want == 0:
+		op = syscall.EPOLL_CTL_DEL
+	case lc.armed == 0:
+		op = syscall.EPOLL_CTL_ADD
+	}
+	ev := syscall.EpollEvent{Events: want, Fd: lc.slot, Pad: lc.gen}
+	if err := syscall.EpollCtl(l.epfd, op, lc.fd, &ev); err != nil {
+		return false
+	}
+	lc.armed = want
+	return true
 }
 
 // release takes lc out of the loop's table.
 func (l *eventLoop) release(lc *laneConn) {
-	l.unwatch(lc)
+	if lc.armed != 0 {
+		syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, lc.fd, nil)
+		lc.armed = 0
+	}
 	l.conns[lc.slot] = nil
 	l.free = append(l.free, lc.slot)
 	lc.slot = -1
@@ -314,6 +354,18 @@ func (l *eventLoop) release(lc *laneConn) {
 func (l *eventLoop) receive(lc *laneConn) {
 	n, err := syscall.Read(lc.fd, l.buf)
 	if err == syscall.EAGAIN || err == syscall.EINTR {
+		return
+	}
+	if n == 0 && err == nil && lc.waiter == nil {
+		// The peer stopped sending: it still gets the replies it is
+		// owed (under appendfsync always they may wait for their sync),
+		// and then the connection closes.
+		lc.peerClosed, lc.cl.closeAfterReply = true, true
+		if !l.arm(lc) {
+			l.close(lc)
+			return
+		}
+		l.markDirty(lc)
 		return
 	}
 	if n <= 0 || err != nil {
@@ -439,8 +491,8 @@ func (l *eventLoop) markDirty(lc *laneConn) {
 // always the loop does not wait for the sync: a goroutine does
 // (awaitDurable), and the loop serves other clients meanwhile, whose
 // writes the next sync covers.
-func (l *eventLoop) flush() {
-	always := l.s.log.Policy() == wal.Always
+func (l *eventLoop) flush(async bool) {
+	always := async && l.s.log.Policy() == wal.Always
 	var syncing []syncWait
 	for i, lc := range l.dirty {
 		l.dirty[i] = nil
@@ -461,8 +513,21 @@ func (l *eventLoop) flush() {
 	}
 	l.dirty = l.dirty[:0]
 	if len(syncing) > 0 {
-		go l.awaitDurable(syncing)
+		l.syncs.Add(1)
+		l.spawn(func() {
+			defer l.syncs.Done()
+			l.awaitDurable(syncing)
+		})
 	}
+}
+
+// drain sends, as the loop stops, the replies still waiting for a sync,
+// so that a write acknowledged by the log is acknowledged to its client
+// too when it can be.
+func (l *eventLoop) drain() {
+	l.syncs.Wait()
+	l.takeHandedIn()
+	l.flush(false)
 }
 
 // syncWait is a client's latest write when flush found it not yet
@@ -521,11 +586,10 @@ func (l *eventLoop) send(lc *laneConn) {
 		out = out[n:]
 	}
 	if len(out) > 0 {
-		if !lc.writing && !l.watch(lc, syscall.EPOLL_CTL_MOD, syscall.EPOLLOUT) {
-			l.close(lc)
-			return
-		}
 		lc.writing = true
+		if !l.arm(lc) {
+			l.close(lc)
+		}
 		return
 	}
 	lc.sent = 0
@@ -539,7 +603,7 @@ func (l *eventLoop) send(lc *laneConn) {
 	}
 	if lc.writing {
 		lc.writing = false
-		if !l.watch(lc, syscall.EPOLL_CTL_MOD, syscall.EPOLLIN) {
+		if !l.arm(lc) {
 			l.close(lc)
 		}
 	}
@@ -551,8 +615,12 @@ func (l *eventLoop) send(lc *laneConn) {
 func (l *eventLoop) bounce(lc *laneConn, data []byte) {
 	lc.in = append([]byte(nil), data...) // the command's own (see consume)
 	lc.tryLock = false
-	l.unwatch(lc)
-	go func() {
+	if !l.arm(lc) {
+		// Not watched any more either way; its command still runs and
+		// hands it back.
+		lc.armed = 0
+	}
+	l.spawn(func() {
 		_, args, _, left, _ := redcon.ReadNextCommand(lc.in, nil)
 		lc.more = len(left) > 0
 		lc.parked, _ = l.s.serveInLoop(lc.cl, args)
@@ -561,7 +629,7 @@ func (l *eventLoop) bounce(lc *laneConn, data []byte) {
 		l.returned = append(l.returned, lc)
 		l.wakeLocked()
 		l.mu.Unlock()
-	}()
+	})
 }
 
 // leave hands lc to redcon, with the requests it has not run (data) and
@@ -575,7 +643,7 @@ func (l *eventLoop) leave(lc *laneConn, data []byte) {
 	g.readyInBuf = false
 	g.handed, cl.consumed = 0, 0 // see nothingOwed
 	g.err = lc.protoErr
-	go l.s.leaveEventLoop(lc)
+	l.spawn(func() { l.s.leaveEventLoop(lc) })
 }
 
 // close closes lc's connection and forgets its client.
@@ -590,11 +658,13 @@ func (l *eventLoop) close(lc *laneConn) {
 		// way no one replies to it. The waiter is not pooled again: a
 		// notice of its serve may still be on its way to the loop.
 		lc.waiter = nil
-		go l.s.leave(w)
+		if !l.s.tryLeave(w) {
+			l.spawn(func() { l.s.leave(w) })
+		}
 	}
 	cl := lc.cl
 	if len(cl.watching) > 0 {
-		go l.s.forget(cl) // it takes the keyspace lock, which the loop never waits for
+		l.spawn(func() { l.s.forget(cl) }) // it takes the keyspace lock, which the loop never waits for
 		return
 	}
 	l.s.forget(cl)

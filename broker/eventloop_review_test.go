@@ -8,7 +8,6 @@ import (
 	"bufio"
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -18,23 +17,13 @@ import (
 	"github.com/brokerd/brokerd/wal"
 )
 
-// skipKnownBug skips a test that shows a bug found in review and not fixed
-// yet; BROKERD_LOOP_BUGS=1 runs it.
-func skipKnownBug(t *testing.T, bug string) {
-	t.Helper()
-	if os.Getenv("BROKERD_LOOP_BUGS") == "" {
-		t.Skip("bug: " + bug + " (BROKERD_LOOP_BUGS=1 runs it)")
-	}
-}
-
 // A client that sends a write and then shuts down its side of the
 // connection (printf ... | nc -N) still gets the reply: Redis and the
 // goroutine model answer before they read the end of the stream. Under
 // appendfsync always the loop waits for the sync on a goroutine
-// (awaitDurable) and keeps reading the socket meanwhile; it reads the end,
-// closes the connection and drops the reply of a write that is durable.
+// (awaitDurable) and keeps reading the socket meanwhile; it used to read
+// the end, close the connection and drop the reply of a durable write.
 func TestEventLoopReviewHalfClosedClientGetsReply(t *testing.T) {
-	skipKnownBug(t, "under appendfsync always the loop reads a syncing client's end of stream and closes it before its reply (eventloop_linux.go flush/receive)")
 	for _, goroutines := range []bool{false, true} {
 		name := "eventloop"
 		if goroutines {
@@ -61,13 +50,13 @@ func TestEventLoopReviewHalfClosedClientGetsReply(t *testing.T) {
 // hands the waiter to a goroutine (Server.leave) while the loop, taking
 // the serve's notice right after, ends the wait and pools the waiter
 // (releaseWaiter). The client's next blocking command, already read,
-// parks in that same pooled waiter; the late leave then takes the new
-// wait off its queues. The client waits forever and a push finds no one.
-// The slow LRANGE before the push makes the deadline pass in the pass that
-// serves; under -race the leave's read of w.done also races with
+// parked in that same pooled waiter, and the late leave took the new wait
+// off its queues: the client waited forever and a push found no one. Now
+// a waiter whose deadline a goroutine settles is not pooled again. The
+// slow LRANGE before the push makes the deadline pass in the pass that
+// serves; under -race the leave's read of w.done raced with
 // releaseWaiter.
 func TestEventLoopReviewDeadlineAndServeInOnePass(t *testing.T) {
-	skipKnownBug(t, "expireWaits' goroutine calls Server.leave on a waiter the loop may have pooled and reused (eventloop_block_linux.go expireWaits)")
 	eachConnModel(t, testDeadlineAndServeInOnePass)
 }
 
@@ -136,14 +125,11 @@ func blockedClients(r *brokertest.Raw) string {
 }
 
 // CLIENT LIST from a client redcon serves reads other clients' lanes
-// (clientFD), which admit sets after the client is already listed
-// (listener.go): a data race that -race reports while connections
-// arrive. CLIENT KILL in the same window finds neither a lane nor a
-// net.Conn (guard.Conn is nil once detachFD ran) and calls Close on a nil
-// interface, or closes the net.Conn detachFD already closed and leaves the
-// killed client connected.
+// (clientFD), which admit set after the client was listed (listener.go):
+// a data race that -race reported while connections arrive. CLIENT KILL
+// in the same window found neither a lane nor a net.Conn (guard.Conn is
+// nil once detachFD ran) and called Close on a nil interface.
 func TestEventLoopReviewClientListWhileAdmitting(t *testing.T) {
-	skipKnownBug(t, "admit sets cl.lane after the client is listed (listener.go admit); fails under -race")
 	s := brokertest.Start(t)
 	lister := s.Dial()
 	lister.Do("CLIENT LIST") // an admin command: the lister leaves the loop
@@ -218,13 +204,12 @@ func contend(t *testing.T, s *brokertest.Server, clients int) {
 // A client whose earlier replies are still being written (the socket took
 // part of a large reply) waits in BLPOP with more requests read ahead.
 // When a push serves it, the loop runs those requests (endWait); one that
-// finds the keyspace lock taken is bounced, and on its return the socket
-// is watched again for EPOLLIN only (takeHandedIn) while lc.writing is
-// still set: the rest of the replies waits for an EPOLLOUT the loop no
-// longer asked for, and a readable socket makes the loop spin. The client
-// never gets its replies.
+// finds the keyspace lock taken is bounced. On its return the socket
+// was watched again for EPOLLIN only while lc.writing was still set: the
+// rest of the replies waited for an EPOLLOUT the loop no longer asked
+// for, and the client never got them (eventLoop.arm now derives what is
+// watched from the state).
 func TestEventLoopReviewBounceWhileWriting(t *testing.T) {
-	skipKnownBug(t, "a bounced command's return re-adds the socket for EPOLLIN only while lc.writing is set (eventloop_linux.go takeHandedIn)")
 	eachConnModel(t, testBounceWhileWriting)
 }
 

@@ -40,25 +40,29 @@ func (s *Server) admit(c net.Conn) {
 	}
 	gc := &guardedConn{Conn: c, stats: &s.stats}
 	cl := s.newClient(gc, c.RemoteAddr().String(), c.LocalAddr().String())
-	s.clients.add(cl)
-	s.stats.totalConns.Add(1)
+	var lc *laneConn
 	if s.loop != nil {
 		if fd, ok := detachFD(c); ok {
 			gc.Conn = nil
-			lc := &laneConn{cl: cl, fd: fd, timer: -1}
-			cl.lane = lc
-			if s.loop.add(lc) {
-				return
-			}
-			// The loop stopped (shutdown): the client goes the other way.
-			lc.fdMu.Lock()
-			gc.Conn, ok = attachFD(fd)
-			lc.fd = -1
-			lc.fdMu.Unlock()
-			if !ok {
-				s.forget(cl)
-				return
-			}
+			lc = &laneConn{cl: cl, fd: fd, timer: -1}
+			cl.lane = lc // before CLIENT LIST and KILL can see the client
+		}
+	}
+	s.clients.add(cl)
+	s.stats.totalConns.Add(1)
+	if lc != nil {
+		if s.loop.add(lc) {
+			return
+		}
+		// The loop stopped (shutdown): the client goes the other way.
+		lc.fdMu.Lock()
+		conn, ok := attachFD(lc.fd)
+		lc.fd = -1
+		gc.Conn = conn
+		lc.fdMu.Unlock()
+		if !ok {
+			s.forget(cl)
+			return
 		}
 	}
 	cl.idleClose = s.settings.idleTimeout() > 0 // redcon applies the timeout of now
