@@ -113,6 +113,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Timeout > 0 {
 		s.rc.SetIdleClose(cfg.Timeout)
 	}
+	if !cfg.ConnGoroutines {
+		// Made here, not in Serve, so that Close, which may run
+		// concurrently with Serve, sees it.
+		loop, err := newEventLoop(s)
+		if err != nil {
+			s.logger.Warn("event loop unavailable; serving every connection from its own goroutine", "err", err)
+		}
+		s.loop = loop
+	}
 	s.startClock()
 	s.store.UseAccessClock(&s.clock.ms)
 	s.startActiveExpiry()
@@ -140,13 +149,6 @@ func (s *Server) ListenAndServe() error {
 func (s *Server) Serve(ln net.Listener) error {
 	s.listener = ln
 	s.handoffs = newHandoffListener(ln.Addr())
-	if !s.cfg.ConnGoroutines {
-		loop, err := newEventLoop(s)
-		if err != nil {
-			s.logger.Warn("event loop unavailable; serving every connection from its own goroutine", "err", err)
-		}
-		s.loop = loop
-	}
 	errc := make(chan error, 2)
 	go func() { errc <- s.rc.Serve(s.handoffs) }()
 	go func() { errc <- s.acceptLoop(ln) }()
