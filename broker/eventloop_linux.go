@@ -63,9 +63,14 @@ type eventLoop struct {
 	done      chan struct{}
 	// tasks counts the goroutines the loop started (bounce, awaitDurable,
 	// expireWaits, leave, close): stop waits for them. syncs counts the
-	// awaitDurable ones, whose replies stop still sends.
-	tasks sync.WaitGroup
-	syncs sync.WaitGroup
+	// awaitDurable ones, whose replies stop still sends, and bounces the
+	// bounced commands, which stop lets finish.
+	tasks   sync.WaitGroup
+	syncs   sync.WaitGroup
+	bounces sync.WaitGroup
+	// draining is set while the loop stops (drain): it runs no more
+	// requests, and only sends what is owed.
+	draining bool
 }
 
 // wakeSlot marks the wake pipe's events.
@@ -184,7 +189,7 @@ func (l *eventLoop) run() {
 				continue // closed or re-registered earlier in this batch
 			}
 			if lc.writing {
-				if ev.Events&(syscall.EPOLLOUT|syscall.EPOLLERR|syscall.EPOLLHUP) != 0 {
+				if !lc.syncing && ev.Events&(syscall.EPOLLOUT|syscall.EPOLLERR|syscall.EPOLLHUP) != 0 {
 					l.send(lc)
 				}
 				continue
@@ -261,6 +266,10 @@ func (l *eventLoop) takeHandedIn() bool {
 	l.mu.Unlock()
 	for _, lc := range synced {
 		lc.syncing = false
+		if lc.slot >= 0 && !l.arm(lc) {
+			l.close(lc)
+			continue
+		}
 		l.markDirty(lc)
 	}
 	for _, lc := range incoming {
@@ -309,12 +318,14 @@ func (l *eventLoop) register(lc *laneConn) {
 
 // arm makes the epoll set watch what lc's state asks for: room for its
 // replies while some are left to send, else its requests; nothing while
-// one of its commands runs on another goroutine, its read-ahead is full
-// or its peer stopped sending.
+// one of its commands runs on another goroutine, its reply buffer waits
+// for a sync, its read-ahead is full or its peer stopped sending.
 func (l *eventLoop) arm(lc *laneConn) bool {
 	var want uint32
 	switch {
-	case !lc.tryLock, lc.readAheadFull && !lc.writing, lc.peerClosed && !lc.writing:
+	case !lc.tryLock, lc.writing && lc.syncing, lc.readAheadFull && !lc.writing, lc.peerClosed && !lc.writing:
+		// The rest of a half-written reply waits for the sync of what
+		// follows it in the buffer: send writes the buffer whole.
 	case lc.writing:
 		want = syscall.EPOLLOUT
 	default:
@@ -404,6 +415,9 @@ func (l *eventLoop) receive(lc *laneConn) {
 // its keys): data is never written again once a request in it ran, and
 // every command gets its own slice of arguments, from an arena per call.
 func (l *eventLoop) consume(lc *laneConn, data []byte) {
+	if l.draining {
+		return
+	}
 	cl := lc.cl
 	cl.ctx.ResetClock() // a new batch of requests reads the clock afresh
 	ran := false
@@ -503,6 +517,9 @@ func (l *eventLoop) flush(async bool) {
 		if p := lc.cl.pending; always && p != nil && !completed(p) {
 			lc.syncing = true
 			syncing = append(syncing, syncWait{lc, p})
+			if !l.arm(lc) {
+				l.close(lc)
+			}
 			continue
 		}
 		if !l.s.durable(lc.cl, (*wal.Pending).WaitNoYield) {
@@ -525,6 +542,8 @@ func (l *eventLoop) flush(async bool) {
 // so that a write acknowledged by the log is acknowledged to its client
 // too when it can be.
 func (l *eventLoop) drain() {
+	l.draining = true
+	l.bounces.Wait()
 	l.syncs.Wait()
 	l.takeHandedIn()
 	l.flush(false)
@@ -620,7 +639,9 @@ func (l *eventLoop) bounce(lc *laneConn, data []byte) {
 		// hands it back.
 		lc.armed = 0
 	}
+	l.bounces.Add(1)
 	l.spawn(func() {
+		defer l.bounces.Done()
 		_, args, _, left, _ := redcon.ReadNextCommand(lc.in, nil)
 		lc.more = len(left) > 0
 		lc.parked, _ = l.s.serveInLoop(lc.cl, args)
@@ -643,6 +664,9 @@ func (l *eventLoop) leave(lc *laneConn, data []byte) {
 	g.readyInBuf = false
 	g.handed, cl.consumed = 0, 0 // see nothingOwed
 	g.err = lc.protoErr
+	// Of the replies owed, the first lc.sent bytes are out already.
+	cl.out.Adopt(cl.out.Bytes()[lc.sent:])
+	lc.sent, lc.writing = 0, false
 	l.spawn(func() { l.s.leaveEventLoop(lc) })
 }
 

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,15 +19,6 @@ import (
 	"github.com/brokerd/brokerd/internal/brokertest"
 	"github.com/brokerd/brokerd/wal"
 )
-
-// knownLoopBug skips a test that fails because of a bug found in
-// review, until it is fixed; BROKERD_LOOP_BUGS=1 runs it.
-func knownLoopBug(t *testing.T, bug string) {
-	t.Helper()
-	if os.Getenv("BROKERD_LOOP_BUGS") == "" {
-		t.Skip("bug: " + bug)
-	}
-}
 
 // syncGate holds the log's next fsync once armed, until released, and
 // then fails it, so that the records it covers are never durable.
@@ -68,16 +58,16 @@ func smallWindow(t *testing.T, r *brokertest.Raw) {
 
 // Under appendfsync always a reply goes out only once the log holds the
 // write it acknowledges: flush leaves a client whose latest write is not
-// yet durable to awaitDurable (lc.syncing). But a client whose earlier
-// replies are half written is watched for EPOLLOUT, and run() calls send
-// for it on that event without looking at lc.syncing: send writes the
-// whole output buffer, including the reply that waits for its sync.
+// yet durable to awaitDurable (lc.syncing). A client whose earlier
+// replies are half written was watched for EPOLLOUT meanwhile, and run()
+// called send for it on that event, which wrote the whole output buffer,
+// the reply that waits for its sync too; now nothing is sent, or
+// watched, while it syncs.
 // Here a client is half way through GET big and waits in BLPOP; a push
 // serves it, the pop's fsync is held and then fails. The pop's reply
 // must never reach the client (Server.durable drops the connection
 // instead); it did, as soon as the client read on.
 func TestEventLoopReview2SendWhileSyncing(t *testing.T) {
-	knownLoopBug(t, "run() sends a writing client's whole buffer on EPOLLOUT while lc.syncing (eventloop_linux.go:188)")
 	gate := newSyncGate()
 	s := brokertest.Start(t, brokertest.WithFsync(wal.Always),
 		brokertest.WithConfig(func(c *broker.Config) { c.WALFaults = &wal.Faults{Sync: gate.sync} }))
@@ -127,14 +117,13 @@ func TestEventLoopReview2SendWhileSyncing(t *testing.T) {
 }
 
 // A client that leaves the loop (SUBSCRIBE, admin commands, scripts,
-// inline requests) while its replies are half written: leave hands the
-// whole output buffer to leaveEventLoop, which writes cl.out.Bytes()
-// from the start, ignoring lc.sent, so the bytes the loop already wrote
-// go out twice and the client's stream is corrupt. The client is in
+// inline requests) while its replies are half written: leaveEventLoop
+// wrote the output buffer from the start, so the bytes the loop had
+// already written went out twice; now leave drops them first. The
+// client is in
 // that state when a request it sent while waiting in BLPOP runs from
 // endWait (or from a bounced command's return, takeHandedIn).
 func TestEventLoopReview2LeaveWhileWriting(t *testing.T) {
-	knownLoopBug(t, "leaveEventLoop writes cl.out from the start, ignoring lc.sent (eventloop.go:179)")
 	s := brokertest.Start(t)
 	if got := s.Dial().Do("SET big " + bigValue); got != "OK" {
 		t.Fatalf("SET: %s", got)
@@ -160,16 +149,13 @@ func TestEventLoopReview2LeaveWhileWriting(t *testing.T) {
 	}
 }
 
-// At Close the loop closes every connection it holds (shutdown), a
-// bounced one too, while its command still runs on its goroutine (stop
-// waits for it only afterwards): close and forget read cl.watching while
-// a bounced WATCH appends to it (a data race under -race), and the
-// command then registers watches, or parks a waiter (lc.parked) no one
-// adopts, for a client already forgotten; a bounced write's reply is
-// lost though the write is logged. contend keeps the keyspace lock
+// At Close the loop closed every connection it held (shutdown), a
+// bounced one too, while its command still ran on its goroutine: close
+// and forget read cl.watching while a bounced WATCH appended to it (a
+// data race under -race), and the command then registered watches for a
+// client already forgotten. Now drain lets bounced commands finish first. contend keeps the keyspace lock
 // taken so that WATCHes are bounced and still in flight at Close.
 func TestEventLoopReview2CloseWhileBounced(t *testing.T) {
-	knownLoopBug(t, "shutdown closes bounced connections while their command runs (eventloop_linux.go:677); -race, not every run")
 	s := brokertest.Start(t)
 	contend(t, s, 4)
 	var rs []*brokertest.Raw
