@@ -26,7 +26,6 @@ type laneConn struct {
 	dirty    bool  // in the loop's list of replies to send
 	writing  bool  // waiting for the socket to take the rest of the replies
 	tryLock  bool  // the loop runs its commands: they must not wait for the lock
-	syncing  bool  // a goroutine waits for its writes to be durable (awaitDurable)
 	active   int64 // the coarse clock when it last sent or was sent something
 	owned    bool  // the loop owns the connection (also while a command is bounced)
 	protoErr error // the guard's verdict on what follows lc.in

@@ -19,10 +19,10 @@ import (
 
 // A client that sends a write and then shuts down its side of the
 // connection (printf ... | nc -N) still gets the reply: Redis and the
-// goroutine model answer before they read the end of the stream. Under
-// appendfsync always the loop waits for the sync on a goroutine
-// (awaitDurable) and keeps reading the socket meanwhile; it used to read
-// the end, close the connection and drop the reply of a durable write.
+// goroutine model answer before they read the end of the stream. When
+// the loop waited for appendfsync always's sync on a goroutine, it kept
+// reading the socket meanwhile, read the end, closed the connection and
+// dropped the reply of a durable write.
 func TestEventLoopReviewHalfClosedClientGetsReply(t *testing.T) {
 	for _, goroutines := range []bool{false, true} {
 		name := "eventloop"
