@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/brokerd/brokerd/broker"
 	"github.com/brokerd/brokerd/internal/brokertest"
 	"github.com/brokerd/brokerd/wal"
 )
@@ -24,26 +23,18 @@ import (
 // reading the socket meanwhile, read the end, closed the connection and
 // dropped the reply of a durable write.
 func TestEventLoopReviewHalfClosedClientGetsReply(t *testing.T) {
-	for _, goroutines := range []bool{false, true} {
-		name := "eventloop"
-		if goroutines {
-			name = "goroutines"
-		}
-		t.Run(name, func(t *testing.T) {
-			s := brokertest.Start(t, brokertest.WithFsync(wal.Always),
-				brokertest.WithConfig(func(c *broker.Config) { c.ConnGoroutines = goroutines }))
-			for i := 0; i < 20; i++ {
-				r := s.Dial()
-				r.Send(brokertest.Encode([]byte("INCR"), []byte("n")))
-				if err := r.Conn.(*net.TCPConn).CloseWrite(); err != nil {
-					t.Fatal(err)
-				}
-				if got, want := r.Read(), fmt.Sprintf("(int) %d", i+1); got != want {
-					t.Fatalf("round %d: got %s, want %s", i, got, want)
-				}
+	eachConnModel(t, func(t *testing.T, s *brokertest.Server) {
+		for i := 0; i < 20; i++ {
+			r := s.Dial()
+			r.Send(brokertest.Encode([]byte("INCR"), []byte("n")))
+			if err := r.Conn.(*net.TCPConn).CloseWrite(); err != nil {
+				t.Fatal(err)
 			}
-		})
-	}
+			if got, want := r.Read(), fmt.Sprintf("(int) %d", i+1); got != want {
+				t.Fatalf("round %d: got %s, want %s", i, got, want)
+			}
+		}
+	}, brokertest.WithFsync(wal.Always))
 }
 
 // A wait whose deadline passes in the same pass as its serve: expireWaits

@@ -11,15 +11,17 @@ import (
 )
 
 // eachConnModel runs fn against a server whose connections start in the
-// event loop and against one that gives each its own goroutine.
-func eachConnModel(t *testing.T, fn func(t *testing.T, s *brokertest.Server)) {
+// event loop and against one that gives each its own goroutine, both
+// started with opts.
+func eachConnModel(t *testing.T, fn func(t *testing.T, s *brokertest.Server), opts ...brokertest.Option) {
 	for _, goroutines := range []bool{false, true} {
 		name := "eventloop"
 		if goroutines {
 			name = "goroutines"
 		}
 		t.Run(name, func(t *testing.T) {
-			fn(t, brokertest.Start(t, brokertest.WithConfig(func(c *broker.Config) { c.ConnGoroutines = goroutines })))
+			model := brokertest.WithConfig(func(c *broker.Config) { c.ConnGoroutines = goroutines })
+			fn(t, brokertest.Start(t, append(opts, model)...))
 		})
 	}
 }
