@@ -3,7 +3,6 @@ package broker_test
 import (
 	"context"
 	"math"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -18,12 +17,7 @@ import (
 func TestGoRedisZsetAlgebra(t *testing.T) {
 	brokertest.EachProtocol(t, func(t *testing.T, s *brokertest.Server, rdb *redis.Client) {
 		ctx := context.Background()
-		must := func(what string, got, want any, err error) {
-			t.Helper()
-			if err != nil || !reflect.DeepEqual(got, want) {
-				t.Errorf("%s = %#v (err %v), want %#v", what, got, err, want)
-			}
-		}
+		must := replyChecker(t)
 		rdb.ZAdd(ctx, "week1", redis.Z{Score: 10, Member: "ann"}, redis.Z{Score: 20, Member: "bob"}, redis.Z{Score: 5, Member: "cid"})
 		rdb.ZAdd(ctx, "week2", redis.Z{Score: 7, Member: "bob"}, redis.Z{Score: 30, Member: "dee"})
 		rdb.SAdd(ctx, "banned", "cid", "dee")

@@ -19,12 +19,7 @@ import (
 func TestGoRedisZsets(t *testing.T) {
 	brokertest.EachProtocol(t, func(t *testing.T, s *brokertest.Server, rdb *redis.Client) {
 		ctx := context.Background()
-		must := func(what string, got, want any, err error) {
-			t.Helper()
-			if err != nil || !reflect.DeepEqual(got, want) {
-				t.Errorf("%s = %#v (err %v), want %#v", what, got, err, want)
-			}
-		}
+		must := replyChecker(t)
 		n, err := rdb.ZAdd(ctx, "sched", redis.Z{Score: 1700000000.5, Member: "job1"}, redis.Z{Score: 1700000001, Member: "job2"},
 			redis.Z{Score: 1700000002, Member: "job3"}).Result()
 		must("ZADD", n, int64(3), err)
@@ -154,4 +149,15 @@ var zsetGetKeysCases = []adminCase{
 	{"COMMAND GETKEYS bzpopmin a b 0", `["a" "b"]`},
 	{"COMMAND GETKEYS bzpopmax a b 0", `["a" "b"]`},
 	{"COMMAND GETKEYS bzmpop 0 2 a b max", `["a" "b"]`},
+}
+
+// replyChecker returns a check of one go-redis call: its result, its
+// error, and the result wanted.
+func replyChecker(t *testing.T) func(what string, got, want any, err error) {
+	return func(what string, got, want any, err error) {
+		t.Helper()
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s = %#v (err %v), want %#v", what, got, err, want)
+		}
+	}
 }
