@@ -20,19 +20,21 @@ const (
 	errSintercardLimit   command.Error = "ERR LIMIT can't be negative"
 )
 
-// setsAt looks up the sets at keys, nil for a missing key. Write commands
-// look up with LookupWrite, so an expired source is removed (and logged)
-// before the command runs, and its replay sees what it saw.
+// lookupSource looks up a source key of a multi-key command. Write
+// commands look up with LookupWrite, so an expired source is removed (and
+// logged) before the command runs, and its replay sees what it saw.
+func lookupSource(c *command.Ctx, key []byte, write bool) command.Value {
+	if write {
+		return c.DB.LookupWrite(key)
+	}
+	return c.DB.Lookup(key)
+}
+
+// setsAt looks up the sets at keys (lookupSource), nil for a missing key.
 func setsAt(c *command.Ctx, keys [][]byte, write bool) ([]*Set, error) {
 	sets := make([]*Set, len(keys))
 	for i, key := range keys {
-		var v command.Value
-		if write {
-			v = c.DB.LookupWrite(key)
-		} else {
-			v = c.DB.Lookup(key)
-		}
-		s, err := setAt(v)
+		s, err := setAt(lookupSource(c, key, write))
 		if err != nil {
 			return nil, err
 		}

@@ -150,14 +150,8 @@ func parseZop(c *command.Ctx, numkeysAt int, op zsetOp, store, card bool) (zopAr
 	keys := c.Args[first : first+int(setnum)]
 	a.srcs = make([]zsource, len(keys))
 	for i, key := range keys {
-		var v command.Value
-		if store {
-			v = c.DB.LookupWrite(key)
-		} else {
-			v = c.DB.Lookup(key)
-		}
 		a.srcs[i].weight = 1
-		switch v := v.(type) {
+		switch v := lookupSource(c, key, store).(type) {
 		case nil:
 		case *ZSet:
 			a.srcs[i].z = v
