@@ -337,20 +337,9 @@ func zsetOfEntries(es []zentry) *ZSet {
 // written as computed, so a -0 (a zero times a negative weight) prints as
 // "-0", as Redis's skiplist result does.
 func zentriesReply(c *command.Ctx, es []zentry, withScores bool) {
-	pairs := withScores && c.Out.Proto() == 3
-	if withScores && !pairs {
-		c.Out.Array(2 * len(es))
-	} else {
-		c.Out.Array(len(es))
-	}
+	r := startScoredReply(c, len(es), withScores)
 	for _, e := range es {
-		if pairs {
-			c.Out.Array(2)
-		}
-		c.Out.Bulk(e.m)
-		if withScores {
-			c.Out.Double(e.s)
-		}
+		r.member(e.m, e.s)
 	}
 }
 

@@ -146,27 +146,44 @@ func (a *zrangeArgs) window(z *ZSet) (first, n int, rev bool) {
 // WITHSCORES a flat member/score array in RESP2 and member/score pairs in
 // RESP3.
 func zrangeReply(c *command.Ctx, z *ZSet, first, n int, rev, withScores bool) {
-	pairs := withScores && c.Out.Proto() == 3
-	switch {
-	case withScores && !pairs:
-		c.Out.Array(2 * n)
-	default:
-		c.Out.Array(n)
-	}
+	r := startScoredReply(c, n, withScores)
 	if n == 0 {
 		return
 	}
 	z.Each(first, rev, func(m []byte, s float64) bool {
-		if pairs {
-			c.Out.Array(2)
-		}
-		c.Out.Bulk(m)
-		if withScores {
-			c.Out.Double(s)
-		}
+		r.member(m, s)
 		n--
 		return n > 0
 	})
+}
+
+// scoredReply writes n members as ZRANGE does: an array of members, with
+// WITHSCORES a flat member/score array in RESP2 and member/score pairs in
+// RESP3.
+type scoredReply struct {
+	c                 *command.Ctx
+	withScores, pairs bool
+}
+
+// startScoredReply writes the array header of a reply of n members.
+func startScoredReply(c *command.Ctx, n int, withScores bool) scoredReply {
+	r := scoredReply{c: c, withScores: withScores, pairs: withScores && c.Out.Proto() == 3}
+	if withScores && !r.pairs {
+		c.Out.Array(2 * n)
+	} else {
+		c.Out.Array(n)
+	}
+	return r
+}
+
+func (r scoredReply) member(m []byte, s float64) {
+	if r.pairs {
+		r.c.Out.Array(2)
+	}
+	r.c.Out.Bulk(m)
+	if r.withScores {
+		r.c.Out.Double(s)
+	}
 }
 
 func zrangeRun(c *command.Ctx, kind zrangeKind, rev bool) error {

@@ -78,21 +78,9 @@ func zrandmember(c *command.Ctx) error {
 	default:
 		ranks = rand.Perm(size)[:count]
 	}
-	pairs := withScores && c.Out.Proto() == 3
-	if withScores && !pairs {
-		c.Out.Array(2 * len(ranks))
-	} else {
-		c.Out.Array(len(ranks))
-	}
+	out := startScoredReply(c, len(ranks), withScores)
 	for _, r := range ranks {
-		m, s := z.At(r)
-		if pairs {
-			c.Out.Array(2)
-		}
-		c.Out.Bulk(m)
-		if withScores {
-			c.Out.Double(s)
-		}
+		out.member(z.At(r))
 	}
 	return nil
 }
