@@ -33,6 +33,7 @@ type waiter struct {
 	deadline  time.Time // zero: wait forever
 	onTimeout func(*command.Reply)
 	ready     func(string, command.Value) bool // BlockRequest.Ready of the latest attempt; nil: always retry
+	class     any                              // BlockRequest.ReadyClass of the latest attempt
 
 	// Guarded by the keyspace write lock.
 	// out holds the reply a retry writes: the client's own buffer belongs
@@ -102,7 +103,7 @@ func (b *blockingRegistry) park(cl *client, spec *command.Spec, args [][]byte, r
 	w := waiterPool.Get().(*waiter)
 	w.cl, w.spec, w.db = cl, spec, cl.db
 	w.args, w.arena = copyArgsInto(w.args[:0], w.arena[:0], args)
-	w.onTimeout, w.ready = req.OnTimeout, req.Ready
+	w.onTimeout, w.ready, w.class = req.OnTimeout, req.Ready, req.ReadyClass
 	if w.out == nil {
 		w.out = command.NewReply(cl.proto)
 	} else {
@@ -176,7 +177,7 @@ func releaseWaiter(w *waiter) {
 	}
 	clear(w.args)
 	w.args = w.args[:0]
-	w.cl, w.spec, w.onTimeout, w.ready, w.pending, w.done, w.rest = nil, nil, nil, nil, nil, nil, nil
+	w.cl, w.spec, w.onTimeout, w.ready, w.class, w.pending, w.done, w.rest = nil, nil, nil, nil, nil, nil, nil, nil
 	w.parked, w.served, w.reading, w.direct, w.handed, w.inLoop = false, false, false, false, false, false
 	waiterPool.Put(w)
 }
@@ -227,8 +228,15 @@ func (s *Server) serveReadyFor(cl *client) {
 		q.ready = false
 		db := s.store.DB(q.db)
 		v := db.Peek([]byte(q.key))
+		var idle any // a ReadyClass found not ready since v last changed
 		for j := 0; j < len(q.waiters); {
 			w := q.waiters[j]
+			if w.class != nil && w.class == idle {
+				// Not ready either. A killed one among them is not
+				// served, so it may wait for its leave to unpark it.
+				j++
+				continue
+			}
 			if w.cl.killed.Load() {
 				// CLIENT KILL closed its socket, and its goroutine has
 				// not left yet: Redis unblocks a killed client at once,
@@ -237,11 +245,13 @@ func (s *Server) serveReadyFor(cl *client) {
 				continue
 			}
 			if w.ready != nil && !w.ready(q.key, v) {
+				idle = w.class
 				j++ // a retry would find nothing: it keeps its place
 				continue
 			}
 			served := s.retry(w)
 			v = db.Peek([]byte(q.key)) // the retry may have changed it
+			idle = nil
 			if !served {
 				j++
 			}
@@ -267,7 +277,7 @@ func (s *Server) retry(w *waiter) bool {
 	pending := s.commitEffects()
 	if req := c.TakeBlock(); req != nil {
 		w.out.Truncate(0)
-		w.ready = req.Ready
+		w.ready, w.class = req.Ready, req.ReadyClass
 		return false
 	}
 	s.blocking.unpark(w)

@@ -123,9 +123,13 @@ type readResult struct {
 }
 
 func readGroup(rdb *redis.Client, consumer string) chan readResult {
+	return readGroupOf(rdb, "g", consumer)
+}
+
+func readGroupOf(rdb *redis.Client, group, consumer string) chan readResult {
 	ch := make(chan readResult, 1)
 	go func() {
-		r, err := rdb.XReadGroup(context.Background(), &redis.XReadGroupArgs{Group: "g", Consumer: consumer,
+		r, err := rdb.XReadGroup(context.Background(), &redis.XReadGroupArgs{Group: group, Consumer: consumer,
 			Streams: []string{"s", ">"}, Block: 0}).Result()
 		ch <- readResult{r, err}
 	}()
@@ -166,6 +170,42 @@ func TestGroupsBlockingFIFO(t *testing.T) {
 	if err != nil || len(ext) != 2 || ext[0].Consumer != "c1" || ext[1].Consumer != "c3" {
 		t.Errorf("PEL after two handovers = %+v %v", ext, err)
 	}
+}
+
+// TestGroupsBlockedReadersOfTwoGroups: consumers of two groups wait on one
+// stream in interleaved order; each entry goes to the first waiter of each
+// group. A group whose next waiter finds nothing new must not make the
+// scan skip the other group's waiters (BlockRequest.ReadyClass).
+func TestGroupsBlockedReadersOfTwoGroups(t *testing.T) {
+	s := brokertest.Start(t)
+	ctx := context.Background()
+	w := s.Client()
+	w.XGroupCreateMkStream(ctx, "s", "a", "$")
+	w.XGroupCreate(ctx, "s", "b", "$")
+	order := []struct{ group, consumer string }{{"a", "a1"}, {"a", "a2"}, {"a", "a3"}, {"b", "b1"}, {"a", "a4"}, {"b", "b2"}}
+	waiting := map[string]chan readResult{}
+	for i, o := range order {
+		waiting[o.consumer] = readGroupOf(s.Client(), o.group, o.consumer)
+		waitBlocked(t, s, i+1)
+	}
+	// The serves happen before XADD replies, so the PELs show them (and a
+	// waiter wrongly skipped fails here rather than hanging below).
+	w.XAdd(ctx, &redis.XAddArgs{Stream: "s", ID: "1-0", Values: []any{"n", "1"}})
+	w.XAdd(ctx, &redis.XAddArgs{Stream: "s", ID: "2-0", Values: []any{"n", "2"}})
+	want := map[string][]string{"a": {"a1", "a2"}, "b": {"b1", "b2"}}
+	for group, consumers := range want {
+		ext, err := w.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: "s", Group: group, Start: "-", End: "+", Count: 10}).Result()
+		if err != nil || len(ext) != 2 || ext[0].Consumer != consumers[0] || ext[1].Consumer != consumers[1] {
+			t.Fatalf("group %s PEL = %+v %v, want 1-0 to %s and 2-0 to %s", group, ext, err, consumers[0], consumers[1])
+		}
+	}
+	for consumer, id := range map[string]string{"a1": "1-0", "b1": "1-0", "a2": "2-0", "b2": "2-0"} {
+		got := <-waiting[consumer]
+		if got.err != nil || len(got.streams) != 1 || len(got.streams[0].Messages) != 1 || got.streams[0].Messages[0].ID != id {
+			t.Fatalf("%s got %v %v, want %s", consumer, got.streams, got.err, id)
+		}
+	}
+	waitBlocked(t, s, 2) // a3 and a4 wait on
 }
 
 // TestGroupsBlockedReaderErrors: destroying the group or deleting the key

@@ -36,6 +36,12 @@ type BlockRequest struct {
 	// a busy queue has every waiter asked on each write. A retry that
 	// parks again hands over a fresh Ready.
 	Ready func(key string, v Value) bool
+	// ReadyClass, when set with Ready, names waiters Ready answers alike:
+	// two with the same non-nil class get the same answer for the same
+	// key and value. Asking one of them then stands for the rest until
+	// the key changes, so a busy group's fifty parked consumers cost one
+	// Ready per write, not fifty (each a walk to cold memory).
+	ReadyClass any
 	// OnTimeout writes the reply sent when the timeout passes; nil sends
 	// the null array (Redis's reply for BLPOP, BLMPOP, BZPOPMIN, XREAD).
 	OnTimeout func(out *Reply)

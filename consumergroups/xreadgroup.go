@@ -56,7 +56,13 @@ func xreadgroup(c *command.Ctx) error {
 			// first attempt creates the consumers and marks them seen.
 			touchConsumers(c, &a, now)
 		}
-		c.Block(command.BlockRequest{Keys: a.keys, Timeout: time.Duration(a.timeout) * time.Millisecond, Ready: readyCheck(&a)})
+		req := command.BlockRequest{Keys: a.keys, Timeout: time.Duration(a.timeout) * time.Millisecond, Ready: readyCheck(&a)}
+		if len(a.targets) == 1 {
+			// readyCheck depends on the stream and the group only, and a
+			// group belongs to one stream (Clone copies them).
+			req.ReadyClass = a.targets[0].g
+		}
+		c.Block(req)
 		return nil
 	}
 	consumers := touchConsumers(c, &a, now)
