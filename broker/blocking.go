@@ -232,15 +232,15 @@ func (s *Server) serveReadyFor(cl *client) {
 		for j := 0; j < len(q.waiters); {
 			w := q.waiters[j]
 			if w.class != nil && w.class == idle {
-				// Not ready either. A killed one among them is not
+				// Not ready either. A gone one among them is not
 				// served, so it may wait for its leave to unpark it.
 				j++
 				continue
 			}
-			if w.cl.killed.Load() {
-				// CLIENT KILL closed its socket, and its goroutine has
-				// not left yet: Redis unblocks a killed client at once,
-				// so nothing is served to it (its leave finds it gone).
+			if w.cl.gone() {
+				// CLIENT KILL or the peer closed its socket, and it has
+				// not left yet: Redis unblocks such a client at once, so
+				// nothing is served to it (its leave finds it unparked).
 				s.blocking.unpark(w)
 				continue
 			}

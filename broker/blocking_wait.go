@@ -30,6 +30,9 @@ func (s *Server) awaitUnblock(cl *client, conn redcon.Conn, w *waiter) bool {
 	} else {
 		end = s.awaitSignal(w)
 	}
+	if end == waitClosed {
+		cl.hungUp.Store(true) // serves pass it over while leave waits for the lock
+	}
 	served := end == waitServed || s.leave(w)
 	if served && w.handed {
 		w.written.Wait() // the serving client's goroutine is done with the socket

@@ -84,6 +84,11 @@ type client struct {
 		attrs    clientAttrs
 	}
 	killed atomic.Bool
+	// hungUp is set when the connection closes while the client waits in
+	// a blocking command, before it could leave the queues (the keyspace
+	// lock was taken): serves pass it over, as Redis frees a client the
+	// moment it reads the close, so no element goes to a dead socket.
+	hungUp atomic.Bool
 	// idleClose is set when redcon closes this connection after an idle
 	// timeout (one was configured when it was accepted).
 	idleClose bool
@@ -176,3 +181,7 @@ func (r *clientRegistry) snapshot() []*client {
 
 // subscriberForInfo is cl's subscriber, for other goroutines.
 func (cl *client) subscriberForInfo() *subscriber { return cl.subInfo.Load() }
+
+// gone reports whether the client's connection is closed or closing:
+// nothing may be handed to it any more.
+func (cl *client) gone() bool { return cl.killed.Load() || cl.hungUp.Load() }

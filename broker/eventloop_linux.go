@@ -625,6 +625,7 @@ func (l *eventLoop) close(lc *laneConn) {
 	}
 	lc.closeFD()
 	if w := lc.waiter; w != nil {
+		lc.cl.hungUp.Store(true) // serves pass it over until it has left
 		l.timers.drop(lc)
 		// It leaves its queues unless it was served meanwhile; either
 		// way no one replies to it. The waiter is not pooled again: a

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -143,4 +144,47 @@ func TestEventLoopReview2CloseWhileBounced(t *testing.T) {
 	for _, r := range rs {
 		r.Read() // a reply or closed, either way
 	}
+}
+
+// A blocked client whose connection closes while the keyspace lock is
+// held (here by a script) cannot leave its queues until the lock is free.
+// A push made under that same lock must pass it over, as Redis frees a
+// client the moment it reads the close: served, the element would go to
+// a dead socket and be lost.
+func TestEventLoopReview2HungUpWaiterIsNotServed(t *testing.T) {
+	eachConnModel(t, func(t *testing.T, s *brokertest.Server) {
+		entered, release := make(chan struct{}, 1), make(chan struct{})
+		s.AddScriptHold(entered, release)
+		defer func() {
+			select {
+			case <-release:
+			default:
+				close(release)
+			}
+		}()
+		waiter, runner, check := s.Dial(), s.Dial(), s.Dial()
+		id, err := strconv.ParseInt(strings.TrimPrefix(waiter.Do("CLIENT ID"), "(int) "), 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waiter.Send(brokertest.Encode([]byte("BRPOP"), []byte("q"), []byte("0")))
+		waitBlocked(t, s, 1)
+		runner.Send(brokertest.Encode([]byte("EVAL"), []byte("hold() return redis.call('LPUSH', 'q', 'job')"), []byte("0")))
+		<-entered
+		waiter.Conn.Close()
+		brokertest.Eventually(t, 5*time.Second, func() error {
+			if !s.ClientHungUp(id) {
+				return errors.New("the close is not seen yet")
+			}
+			return nil
+		})
+		close(release)
+		if got := runner.Read(); got != "(int) 1" {
+			t.Fatalf("EVAL: %s", got)
+		}
+		if got := check.Do("LLEN q"); got != "(int) 1" {
+			t.Errorf("LLEN q after a push to a hung-up waiter = %s, want the job still queued", got)
+		}
+		waitBlocked(t, s, 0)
+	})
 }

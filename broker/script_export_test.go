@@ -35,3 +35,29 @@ func (s *Server) AddScriptKillSelf() {
 		return 0
 	}))
 }
+
+// AddScriptHold gives scripts hold(), which signals entered and then waits,
+// with the keyspace lock held, until release is closed: a test can then
+// act while every serve is held up behind the script.
+func (s *Server) AddScriptHold(entered chan<- struct{}, release <-chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.scripts
+	if e.vm == nil {
+		e.vm = e.newScriptVM()
+	}
+	e.vm.globals.RawSetString("hold", e.vm.L.NewFunction(func(L *lua.LState) int {
+		entered <- struct{}{}
+		<-release
+		return 0
+	}))
+}
+
+// ClientHungUp reports whether the connection of client id closed while
+// it waited in a blocking command (or it is gone from the registry).
+func (s *Server) ClientHungUp(id int64) bool {
+	s.clients.mu.Lock()
+	cl := s.clients.clients[id]
+	s.clients.mu.Unlock()
+	return cl == nil || cl.hungUp.Load()
+}
