@@ -501,9 +501,13 @@ func (l *eventLoop) markDirty(lc *laneConn) {
 }
 
 // flush sends the replies of the requests run since the last wait, each
-// once the log holds the writes it acknowledges.
+// once the log holds the writes it acknowledges. The last marked goes
+// first, as in Redis (its clients_pending_write is LIFO): a waiter served
+// by a push is marked after the pusher, so the job reaches the worker one
+// write(2) sooner, and that is the handover latency queues care about.
 func (l *eventLoop) flush() {
-	for i, lc := range l.dirty {
+	for i := len(l.dirty) - 1; i >= 0; i-- {
+		lc := l.dirty[i]
 		l.dirty[i] = nil
 		lc.dirty = false
 		if lc.slot < 0 || !lc.tryLock {
