@@ -22,35 +22,34 @@ func Sha1hex(s string) string { return sha1hex(s) }
 // does to the script that calls it, so a test can kill a script after its
 // last instruction check (the race a real SCRIPT KILL may lose).
 func (s *Server) AddScriptKillSelf() {
+	s.addScriptFunc("killself", func(L *lua.LState) int {
+		if r := s.scripts.busy.running.Load(); r != nil {
+			_ = r.kill()
+		}
+		return 0
+	})
+}
+
+// addScriptFunc gives scripts a global function name.
+func (s *Server) addScriptFunc(name string, fn lua.LGFunction) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.scripts
 	if e.vm == nil {
 		e.vm = e.newScriptVM()
 	}
-	e.vm.globals.RawSetString("killself", e.vm.L.NewFunction(func(L *lua.LState) int {
-		if r := e.busy.running.Load(); r != nil {
-			_ = r.kill()
-		}
-		return 0
-	}))
+	e.vm.globals.RawSetString(name, e.vm.L.NewFunction(fn))
 }
 
 // AddScriptHold gives scripts hold(), which signals entered and then waits,
 // with the keyspace lock held, until release is closed: a test can then
 // act while every serve is held up behind the script.
 func (s *Server) AddScriptHold(entered chan<- struct{}, release <-chan struct{}) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e := s.scripts
-	if e.vm == nil {
-		e.vm = e.newScriptVM()
-	}
-	e.vm.globals.RawSetString("hold", e.vm.L.NewFunction(func(L *lua.LState) int {
+	s.addScriptFunc("hold", func(L *lua.LState) int {
 		entered <- struct{}{}
 		<-release
 		return 0
-	}))
+	})
 }
 
 // ClientHungUp reports whether the connection of client id closed while
