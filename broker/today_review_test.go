@@ -108,7 +108,6 @@ func received(t *testing.T, r *brokertest.Raw) bool {
 // is still held. (The goroutine model already does so: handOff writes the
 // waiter's reply before the pusher's awaitDurable.)
 func TestTodayReviewXReadServedBeforePushIsDurable(t *testing.T) {
-	t.Skip("bug: e1d2274's LIFO flush sends a served XREAD's entry before the XADD that made it is fsynced under appendfsync always")
 	gate := newSyncGate()
 	s := brokertest.Start(t, brokertest.WithFsync(wal.Always), brokertest.WithConfig(func(c *broker.Config) {
 		c.WALFaults = &wal.Faults{Sync: gate.sync}
