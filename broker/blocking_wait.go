@@ -30,10 +30,16 @@ func (s *Server) awaitUnblock(cl *client, conn redcon.Conn, w *waiter) bool {
 	} else {
 		end = s.awaitSignal(w)
 	}
-	if end == waitClosed {
+	hungUp := end == waitClosed
+	if hungUp {
 		cl.hungUp.Store(true) // serves pass it over while leave waits for the lock
 	}
 	served := end == waitServed || s.leave(w)
+	if served && hungUp {
+		// The serve came first: the client goes on with what it sent
+		// before it closed, and its later waits must be served.
+		cl.hungUp.Store(false)
+	}
 	if served && w.handed {
 		w.written.Wait() // the serving client's goroutine is done with the socket
 	}
