@@ -281,6 +281,10 @@ func (s *Server) retry(w *waiter) bool {
 		return false
 	}
 	s.blocking.unpark(w)
+	if pending == nil {
+		// It shows what the push wrote (an XREAD logs nothing itself).
+		pending = s.log.Tail()
+	}
 	w.pending = pending
 	w.served = true
 	// Once done is closed the waiter's owner may pool it: what the

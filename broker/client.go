@@ -83,7 +83,11 @@ type client struct {
 		proto    int
 		attrs    clientAttrs
 	}
-	killed atomic.Bool
+	// visible is the log's tail when the last command that logged
+	// nothing ran: its reply may show others' writes, and goes out once
+	// they are durable (durable).
+	visible *wal.Pending
+	killed  atomic.Bool
 	// hungUp is set when the connection closes while the client waits in
 	// a blocking command, before it could leave the queues (the keyspace
 	// lock was taken): serves pass it over, as Redis frees a client the

@@ -139,6 +139,10 @@ func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
 // leaves open: on false the caller closes it. wait is the Pending's Wait
 // or, for the event loop, WaitNoYield.
 func (s *Server) durable(cl *client, wait func(*wal.Pending) error) bool {
+	if v := cl.visible; v != nil {
+		cl.visible = nil
+		_ = wait(v) // a failure is its writer's to report: reads go on
+	}
 	if cl.pending == nil {
 		return true
 	}
@@ -204,6 +208,7 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 		c.DB = s.store.DB(cl.db)
 		s.runCounted(cl, spec, c, sentByClient)
 		s.mu.RUnlock()
+		cl.visible = s.log.Tail()
 		return nil
 	}
 	if spec.Has(command.Write) {
@@ -235,6 +240,8 @@ func (s *Server) execute(cl *client, args [][]byte) *waiter {
 	}
 	if p := s.commitEffects(); p != nil {
 		cl.pending = p
+	} else {
+		cl.visible = s.log.Tail()
 	}
 	s.serveReadyFor(cl)
 	return w

@@ -56,6 +56,10 @@ type Log struct {
 		next     uint64 // index of the next Append's record
 	}
 
+	// tail is the Pending of the newest batch: waiting for it waits for
+	// every record appended before (batches are written in order).
+	tail atomic.Pointer[Pending]
+
 	wake chan struct{} // capacity 1: the queue needs the writer goroutine
 	stop chan struct{} // closed by Close after the last batch is committed
 	wg   sync.WaitGroup
@@ -456,9 +460,16 @@ func (l *Log) Append(ops []Op) *Pending {
 func (l *Log) joinLocked(q *batch) *Pending {
 	if q.pending == nil {
 		q.pending = newPending(l)
+		l.tail.Store(q.pending)
 	}
 	return q.pending
 }
+
+// Tail returns the Pending that covers every record appended so far (nil
+// if none was). A reply that shows what others wrote, and wrote nothing
+// itself, waits for it: Redis sends no reply before the fsync of the
+// writes that came before it.
+func (l *Log) Tail() *Pending { return l.tail.Load() }
 
 // wakeWriter asks the writer goroutine to write the queue: it empties the
 // queue before it sleeps again, so one pending wakeup is enough.

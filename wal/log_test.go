@@ -240,3 +240,27 @@ func TestSetPolicy(t *testing.T) {
 		t.Errorf("after SetPolicy(Always): Stats = %+v, want one fsync", st)
 	}
 }
+
+// Tail covers every record appended so far: nil before the first, then
+// the newest batch's Pending, done once that batch is written.
+func TestTailCoversEveryAppend(t *testing.T) {
+	l := mustOpen(t, t.TempDir(), Options{Fsync: Always})
+	defer l.Close()
+	if p := l.Tail(); p != nil {
+		t.Fatalf("Tail of an empty log = %v, want nil", p)
+	}
+	first := l.Append([]Op{{Args: [][]byte{[]byte("SET"), []byte("a"), []byte("1")}}})
+	if l.Tail() != first {
+		t.Fatalf("Tail after one Append is not its Pending")
+	}
+	if err := first.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	second := l.Append([]Op{{Args: [][]byte{[]byte("SET"), []byte("b"), []byte("2")}}})
+	if tail := l.Tail(); tail != second || tail == first {
+		t.Fatalf("Tail after a second batch is not the newest Pending")
+	}
+	if err := l.Tail().Wait(); err != nil || !second.completed() {
+		t.Fatalf("waiting for Tail: %v, newest batch done: %v", err, second.completed())
+	}
+}
