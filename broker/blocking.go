@@ -42,6 +42,7 @@ type waiter struct {
 	parked  bool
 	served  bool
 	pending *wal.Pending  // the WAL record of what the retry wrote
+	visible *wal.Pending  // without one, the log's tail: what it shows (client.visible)
 	done    chan struct{} // closed once served
 
 	// wake guards reading, which is set while the client's goroutine
@@ -177,7 +178,7 @@ func releaseWaiter(w *waiter) {
 	}
 	clear(w.args)
 	w.args = w.args[:0]
-	w.cl, w.spec, w.onTimeout, w.ready, w.class, w.pending, w.done, w.rest = nil, nil, nil, nil, nil, nil, nil, nil
+	w.cl, w.spec, w.onTimeout, w.ready, w.class, w.pending, w.visible, w.done, w.rest = nil, nil, nil, nil, nil, nil, nil, nil, nil
 	w.parked, w.served, w.reading, w.direct, w.handed, w.inLoop = false, false, false, false, false, false
 	waiterPool.Put(w)
 }
@@ -281,11 +282,11 @@ func (s *Server) retry(w *waiter) bool {
 		return false
 	}
 	s.blocking.unpark(w)
+	w.pending = pending
 	if pending == nil {
 		// It shows what the push wrote (an XREAD logs nothing itself).
-		pending = s.log.Tail()
+		w.visible = s.log.Tail()
 	}
-	w.pending = pending
 	w.served = true
 	// Once done is closed the waiter's owner may pool it: what the
 	// loop's notice needs is read first.

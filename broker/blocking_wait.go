@@ -50,7 +50,7 @@ func (s *Server) awaitUnblock(cl *client, conn redcon.Conn, w *waiter) bool {
 		cl.guard.Conn.SetReadDeadline(time.Time{})
 	}
 	if served {
-		cl.pending = w.pending
+		cl.pending, cl.visible = w.pending, w.visible
 		if w.handed {
 			cl.out.Raw(w.rest) // usually written already: nothing
 		} else {
@@ -139,6 +139,13 @@ func readUntilWoken(g *guardedConn, w *waiter) waitEnd {
 			return waitServed
 		default:
 		}
+		var pe *protocolError
+		if g.err != nil && !errors.As(g.err, &pe) {
+			// The peer closed before this wait began (an earlier wait's
+			// serve won the race with reading the close): Redis frees
+			// the client at once, so nothing may be served to it.
+			return waitClosed
+		}
 		if g.err != nil || len(g.ready) >= maxReadAhead {
 			return waitUnread
 		}
@@ -226,6 +233,9 @@ func (s *Server) handOff(cl *client) {
 	for i, w := range cl.handoffs {
 		cl.handoffs[i] = nil
 		out := w.out.Bytes()
+		if w.visible != nil {
+			_ = w.visible.Wait() // a failure is its writer's to report (client.visible)
+		}
 		if w.pending != nil && w.pending.Wait() != nil {
 			// Not durable: the client's goroutine drops the connection
 			// (awaitDurable) rather than acknowledge it.

@@ -52,7 +52,7 @@ func (l *eventLoop) endWait(n waitNotice, served bool) {
 	l.timers.drop(lc)
 	cl := lc.cl
 	if served {
-		cl.pending = w.pending
+		cl.pending, cl.visible = w.pending, w.visible
 		cl.out.Raw(w.out.Bytes())
 	} else if w.onTimeout != nil {
 		w.onTimeout(cl.out)

@@ -468,7 +468,10 @@ func (l *Log) joinLocked(q *batch) *Pending {
 // Tail returns the Pending that covers every record appended so far (nil
 // if none was). A reply that shows what others wrote, and wrote nothing
 // itself, waits for it: Redis sends no reply before the fsync of the
-// writes that came before it.
+// writes that came before it. Once the log has failed it is the failed
+// batch's, done with the failure, until a batch is appended after the
+// recovery: the records appended meanwhile are never acknowledged, so a
+// reader waits for none of them, and must ignore its error.
 func (l *Log) Tail() *Pending { return l.tail.Load() }
 
 // wakeWriter asks the writer goroutine to write the queue: it empties the
