@@ -45,11 +45,23 @@ func (s *Server) outboxOf(cl *client, class string, limits func() pubsub.Limits)
 		s.logger.Warn("client over client-output-buffer-limit; disconnecting", "class", class, "client", cl.id)
 		cl.guard.Close()
 	})
+	sb.outbox.BeforeWrite(s.waitLogTail)
 	sb.outbox.Hold() // its client is running a command: serveRESP releases it with the reply
 	go sb.outbox.Run()
 	cl.sub = sb
 	cl.subInfo.Store(sb)
 	return sb
+}
+
+// waitLogTail waits until every record appended so far is durable, its
+// failure ignored (client.visible): a message (a keyspace event, a
+// PUBLISH after a write in a script, MONITOR's feed) must not tell a
+// client of a write that a crash could still take back, as Redis sends
+// nothing before beforeSleep's fsync.
+func (s *Server) waitLogTail() {
+	if p := s.log.Tail(); p != nil {
+		_ = p.Wait()
+	}
 }
 
 // dropSubscriber forgets a closed client's subscriptions.

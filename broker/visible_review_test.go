@@ -30,7 +30,6 @@ func withGate(gate **syncGate) brokertest.Option {
 // whose goroutine writes it at once, while the SET's fsync is held (no
 // path of Outbox.Deliver goes through Server.durable).
 func TestVisibleReviewKeyspaceEventBeforeWriteIsDurable(t *testing.T) {
-	t.Skip("bug: a keyspace notification is written to the subscriber before the fsync of the write it reports (pubsub outbox bypasses durable)")
 	var gate *syncGate
 	eachConnModel(t, func(t *testing.T, s *brokertest.Server) {
 		gate := gate

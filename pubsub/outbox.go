@@ -29,6 +29,9 @@ type Outbox struct {
 	w        io.Writer
 	limits   func() Limits
 	overflow func() // called once, from Deliver, when a limit is passed
+	// beforeWrite, when set, runs before each write with what is queued
+	// (BeforeWrite).
+	beforeWrite func()
 
 	mu        sync.Mutex
 	pending   []byte
@@ -54,6 +57,11 @@ func NewOutbox(w io.Writer, limits func() Limits, overflow func()) *Outbox {
 		done:     make(chan struct{}),
 	}
 }
+
+// BeforeWrite makes Run call f before it writes what is queued: the
+// broker waits there for the log, so that no message reaches the client
+// before the writes that came before it are durable. Call it before Run.
+func (o *Outbox) BeforeWrite(f func()) { o.beforeWrite = f }
 
 // Deliver queues frame. Past a limit the outbox closes, drops what it
 // holds and calls overflow.
@@ -190,6 +198,9 @@ func (o *Outbox) Run() {
 			buf, o.pending = o.pending, buf[:0]
 			o.inFlight = len(buf)
 			o.mu.Unlock()
+			if o.beforeWrite != nil {
+				o.beforeWrite()
+			}
 			if _, err := o.w.Write(buf); err != nil {
 				o.Close()
 				return
