@@ -6,6 +6,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/brokerd/brokerd/wal"
 	"github.com/tidwall/redcon"
 )
 
@@ -233,9 +234,7 @@ func (s *Server) handOff(cl *client) {
 	for i, w := range cl.handoffs {
 		cl.handoffs[i] = nil
 		out := w.out.Bytes()
-		if w.visible != nil {
-			_ = w.visible.Wait() // a failure is its writer's to report (client.visible)
-		}
+		awaitShown(w.visible, (*wal.Pending).Wait)
 		if w.pending != nil && w.pending.Wait() != nil {
 			// Not durable: the client's goroutine drops the connection
 			// (awaitDurable) rather than acknowledge it.

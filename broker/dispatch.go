@@ -139,10 +139,8 @@ func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
 // leaves open: on false the caller closes it. wait is the Pending's Wait
 // or, for the event loop, WaitNoYield.
 func (s *Server) durable(cl *client, wait func(*wal.Pending) error) bool {
-	if v := cl.visible; v != nil {
-		cl.visible = nil
-		_ = wait(v) // a failure is its writer's to report: reads go on
-	}
+	awaitShown(cl.visible, wait)
+	cl.visible = nil
 	if cl.pending == nil {
 		return true
 	}
@@ -155,6 +153,16 @@ func (s *Server) durable(cl *client, wait func(*wal.Pending) error) bool {
 	cl.out.Reset()
 	cl.closeAfterReply = true
 	return false
+}
+
+// awaitShown waits for p, the log's tail when a reply or message that
+// wrote nothing was made (client.visible), so that it tells of no write
+// a crash could still take back. p's failure is ignored: it is its
+// writers' to report, and reads go on under MISCONF.
+func awaitShown(p *wal.Pending, wait func(*wal.Pending) error) {
+	if p != nil {
+		_ = wait(p)
+	}
 }
 
 // execute runs one command for cl: resolve, check, lock, run, log. It

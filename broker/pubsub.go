@@ -5,6 +5,7 @@ import (
 
 	"github.com/brokerd/brokerd/command"
 	"github.com/brokerd/brokerd/pubsub"
+	"github.com/brokerd/brokerd/wal"
 )
 
 // subscriber is a client's side of pub/sub: the outbox its messages and
@@ -53,16 +54,11 @@ func (s *Server) outboxOf(cl *client, class string, limits func() pubsub.Limits)
 	return sb
 }
 
-// waitLogTail waits until every record appended so far is durable, its
-// failure ignored (client.visible): a message (a keyspace event, a
-// PUBLISH after a write in a script, MONITOR's feed) must not tell a
-// client of a write that a crash could still take back, as Redis sends
-// nothing before beforeSleep's fsync.
-func (s *Server) waitLogTail() {
-	if p := s.log.Tail(); p != nil {
-		_ = p.Wait()
-	}
-}
+// waitLogTail waits until every record appended so far is durable: a
+// message (a keyspace event, a PUBLISH after a write in a script,
+// MONITOR's feed) must not tell a client of a write that a crash could
+// still take back, as Redis sends nothing before beforeSleep's fsync.
+func (s *Server) waitLogTail() { awaitShown(s.log.Tail(), (*wal.Pending).Wait) }
 
 // dropSubscriber forgets a closed client's subscriptions.
 func (s *Server) dropSubscriber(cl *client) {
