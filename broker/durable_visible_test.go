@@ -7,9 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/brokerd/brokerd/broker"
 	"github.com/brokerd/brokerd/internal/brokertest"
-	"github.com/brokerd/brokerd/wal"
 )
 
 // Under appendfsync always Redis sends no reply before the fsync of the
@@ -19,10 +17,6 @@ import (
 // answered meanwhile, whichever goroutine serves it.
 func TestReadWaitsForTheWritesItShows(t *testing.T) {
 	var gate *syncGate // the running subtest's
-	withSyncGate := brokertest.WithConfig(func(c *broker.Config) {
-		g := newSyncGate()
-		gate, c.WALFaults, c.AppendFsync = g, &wal.Faults{Sync: g.sync}, wal.Always
-	})
 	eachConnModel(t, func(t *testing.T, s *brokertest.Server) {
 		gate := gate
 		t.Cleanup(gate.open) // before the server closes (cleanups run last first)
@@ -46,7 +40,7 @@ func TestReadWaitsForTheWritesItShows(t *testing.T) {
 		if received(t, reader) {
 			t.Errorf("GET was answered while the fsync of the SET it reads was held")
 		}
-	}, withSyncGate)
+	}, withGate(&gate))
 }
 
 // waitingForLog counts the goroutines waiting for a WAL record.
