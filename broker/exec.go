@@ -57,6 +57,8 @@ func (s *Server) Exec(db int, args ...[]byte) ([]byte, error) {
 		// Unreachable: internal clients are never blockable.
 		s.leave(w)
 	}
+	awaitShown(cl.visible, (*wal.Pending).Wait)
+	cl.visible = nil
 	if cl.pending != nil {
 		err := cl.pending.Wait()
 		cl.pending = nil
