@@ -139,13 +139,7 @@ func (s *Server) awaitDurable(cl *client, conn redcon.Conn) bool {
 // leaves open: on false the caller closes it. wait is the Pending's Wait
 // or, for the event loop, WaitNoYield.
 func (s *Server) durable(cl *client, wait func(*wal.Pending) error) bool {
-	awaitShown(cl.visible, wait)
-	cl.visible = nil
-	if cl.pending == nil {
-		return true
-	}
-	err := wait(cl.pending)
-	cl.pending = nil
+	err := cl.awaitReplied(wait)
 	if err == nil {
 		return true
 	}
@@ -153,6 +147,19 @@ func (s *Server) durable(cl *client, wait func(*wal.Pending) error) bool {
 	cl.out.Reset()
 	cl.closeAfterReply = true
 	return false
+}
+
+// awaitReplied waits until the replies cl has buffered may go out: for
+// what they show of others' writes, then for cl's own latest write,
+// whose failure it returns.
+func (cl *client) awaitReplied(wait func(*wal.Pending) error) error {
+	awaitShown(cl.visible, wait)
+	p := cl.pending
+	cl.visible, cl.pending = nil, nil
+	if p == nil {
+		return nil
+	}
+	return wait(p)
 }
 
 // awaitShown waits for p, the log's tail when a reply or message that

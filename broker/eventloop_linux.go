@@ -500,20 +500,14 @@ func (l *eventLoop) markDirty(lc *laneConn) {
 	}
 }
 
-// flush sends the replies of the requests run since the last wait, once
-// the log holds every write of the pass, as Redis fsyncs in beforeSleep
-// before it writes any reply: a reply may show another client's write
-// and log nothing itself (an XREAD served by an XADD, a GET after a SET).
+// flush sends the replies of the requests run since the last wait, each
+// once the log holds the writes it shows (send: its own, or the log's
+// tail for a reply that logged nothing, as an XREAD served by an XADD).
 // The last marked goes first, as in Redis (its clients_pending_write is
 // LIFO): a waiter served by a push is marked after the pusher, so the job
 // reaches the worker one write(2) sooner, and that is the handover
 // latency queues care about.
 func (l *eventLoop) flush() {
-	for _, lc := range l.dirty {
-		if lc.slot >= 0 && lc.tryLock && lc.cl.pending != nil {
-			lc.cl.pending.WaitNoYield() // a failure is send's to handle
-		}
-	}
 	for i := len(l.dirty) - 1; i >= 0; i-- {
 		lc := l.dirty[i]
 		l.dirty[i] = nil

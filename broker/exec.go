@@ -57,14 +57,8 @@ func (s *Server) Exec(db int, args ...[]byte) ([]byte, error) {
 		// Unreachable: internal clients are never blockable.
 		s.leave(w)
 	}
-	awaitShown(cl.visible, (*wal.Pending).Wait)
-	cl.visible = nil
-	if cl.pending != nil {
-		err := cl.pending.Wait()
-		cl.pending = nil
-		if err != nil {
-			return nil, err
-		}
+	if err := cl.awaitReplied((*wal.Pending).Wait); err != nil {
+		return nil, err
 	}
 	return append([]byte(nil), cl.out.Bytes()...), nil
 }
