@@ -58,7 +58,14 @@ func (s *Server) outboxOf(cl *client, class string, limits func() pubsub.Limits)
 // message (a keyspace event, a PUBLISH after a write in a script,
 // MONITOR's feed) must not tell a client of a write that a crash could
 // still take back, as Redis sends nothing before beforeSleep's fsync.
-func (s *Server) waitLogTail() { awaitShown(s.log.Tail(), (*wal.Pending).Wait) }
+func (s *Server) waitLogTail() {
+	// A write publishes its keyspace events (and MONITOR its line) under
+	// the keyspace lock before it appends its record: once the lock is
+	// free, the record is in the log's tail.
+	s.mu.RLock()
+	s.mu.RUnlock()
+	awaitShown(s.log.Tail(), (*wal.Pending).Wait)
+}
 
 // dropSubscriber forgets a closed client's subscriptions.
 func (s *Server) dropSubscriber(cl *client) {
