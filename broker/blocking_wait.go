@@ -78,12 +78,7 @@ const (
 	waitTimeout                // the deadline passed (or a wake that leave decides)
 	waitClosed                 // the connection failed or closed
 	waitStopped                // the server shuts down
-	waitUnread                 // awaitRead may read no further
 )
-
-// maxReadAhead bounds what a parked client may send before awaitRead
-// stops reading; past it a disconnect is noticed only at unblock.
-const maxReadAhead = 64 << 20
 
 // aLongTimeAgo is a read deadline in the past: it interrupts a read at
 // once.
@@ -97,10 +92,8 @@ var aLongTimeAgo = time.Unix(1, 0)
 // closes the connection at once, so the waiter leaves its queues (a client
 // killed with CLIENT KILL is passed over by serves until it has left:
 // serveReadyFor); whatever the client sends
-// meanwhile waits in g.ready for redcon, in order. Past maxReadAhead bytes
-// it stops reading and waits for a signal only: a disconnect is then
-// noticed at unblock. At shutdown redcon closes the connection, which
-// ends the read.
+// meanwhile waits in g.ready for redcon, in order. At shutdown redcon
+// closes the connection, which ends the read.
 //
 // direct says that the client is owed nothing but w's reply (see
 // nothingOwed), so a serve may write that reply itself and leave this
@@ -123,16 +116,14 @@ func (s *Server) awaitRead(g *guardedConn, w *waiter, direct bool) waitEnd {
 	w.wake.Lock()
 	w.reading, w.direct = false, false
 	w.wake.Unlock()
-	if end == waitUnread {
-		return s.awaitSignal(w)
-	}
 	return end
 }
 
 // readUntilWoken reads the client's socket into g.ready until w is
-// served, the read fails (a serve's wake or the deadline: waitTimeout, and
-// leave decides; anything else: waitClosed) or it may read no further
-// (waitUnread).
+// served or the read fails (a serve's wake or the deadline: waitTimeout,
+// and leave decides; anything else: waitClosed). Like Redis with a
+// blocked client's query buffer, it reads whatever the client sends, and
+// closes it past client-query-buffer-limit.
 func readUntilWoken(g *guardedConn, w *waiter) waitEnd {
 	for {
 		select {
@@ -147,11 +138,19 @@ func readUntilWoken(g *guardedConn, w *waiter) waitEnd {
 			// the client at once, so nothing may be served to it.
 			return waitClosed
 		}
-		if g.err != nil || len(g.ready) >= maxReadAhead {
-			return waitUnread
-		}
 		before := len(g.ready)
-		err := g.readOnce()
+		var err error
+		if g.err != nil {
+			// A protocol error ends what will run, but the socket is
+			// read on so that a close is noticed at once.
+			err = g.discardOnce()
+		} else {
+			err = g.readOnce()
+		}
+		if len(g.ready) > maxQueryBuffer {
+			g.err = errQueryBufferLimit // Redis closes such a client
+			return waitClosed
+		}
 		if len(g.ready) != before || g.err != nil {
 			// The client sent more: it runs once w is served, so
 			// this goroutine must be woken for the serve.

@@ -36,9 +36,6 @@ type laneConn struct {
 	parked  *waiter
 	waitSeq uint64 // the seq of its latest waiter
 	timer   int    // index of its wait's deadline in the loop's heap; -1 for none
-	// readAheadFull is set when a waiting client sent so much that the
-	// loop stopped reading it until it is served.
-	readAheadFull bool
 	// expiring is set once a goroutine settles its wait's deadline
 	// (expireWaits): the waiter is then not pooled again.
 	expiring bool

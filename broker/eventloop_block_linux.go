@@ -67,29 +67,22 @@ func (l *eventLoop) endWait(n waitNotice, served bool) {
 		releaseWaiter(w)
 	}
 	l.markDirty(lc)
-	if lc.readAheadFull {
-		lc.readAheadFull = false
-		if !l.arm(lc) {
-			l.close(lc)
-			return
-		}
-	}
 	l.consume(lc, lc.in)
 }
 
-// readAhead keeps what a waiting client sends for after its wait. Past
-// maxReadAhead the loop stops reading it until then.
+// readAhead keeps what a waiting client sends for after its wait. The
+// loop reads on whatever it gets, as Redis reads a blocked client's
+// query buffer, so that a close is noticed at once and the waiter leaves
+// before a push can hand it an element: what follows a protocol error
+// is dropped, as nothing after it runs, and a client whose read-ahead
+// passes client-query-buffer-limit is closed.
 func (l *eventLoop) readAhead(lc *laneConn, in []byte) {
-	var perr error
-	lc.in, perr = lc.cl.guard.guard.filter(lc.in, in)
-	if perr != nil && lc.protoErr == nil {
-		lc.protoErr = perr
+	if lc.protoErr != nil {
+		return
 	}
-	if len(lc.in) >= maxReadAhead {
-		lc.readAheadFull = true
-		if !l.arm(lc) {
-			l.close(lc)
-		}
+	lc.in, lc.protoErr = lc.cl.guard.guard.filter(lc.in, in)
+	if len(lc.in) > maxQueryBuffer {
+		l.close(lc)
 	}
 }
 

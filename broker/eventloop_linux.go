@@ -350,12 +350,12 @@ func (l *eventLoop) register(lc *laneConn) {
 
 // arm makes the epoll set watch what lc's state asks for: room for its
 // replies while some are left to send, else its requests; nothing while
-// one of its commands runs on another goroutine, its read-ahead is full
-// or its peer stopped sending.
+// one of its commands runs on another goroutine or its peer stopped
+// sending.
 func (l *eventLoop) arm(lc *laneConn) bool {
 	var want uint32
 	switch {
-	case !lc.tryLock, lc.readAheadFull && !lc.writing, lc.peerClosed && !lc.writing:
+	case !lc.tryLock, lc.peerClosed && !lc.writing:
 	case lc.writing:
 		want = syscall.EPOLLOUT
 	default:

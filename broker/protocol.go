@@ -318,6 +318,16 @@ func (c *guardedConn) Read(p []byte) (int, error) {
 // readOnce reads from the socket once and appends what the guard lets
 // through to c.ready. A protocol violation is stored in c.err; a read
 // error is returned.
+// discardOnce reads from the connection and drops what it got: nothing
+// after a protocol error runs, but a parked client's close must still be
+// noticed.
+func (c *guardedConn) discardOnce() error {
+	var sink [4096]byte
+	n, err := c.Conn.Read(sink[:])
+	c.stats.netInput.Add(int64(n))
+	return err
+}
+
 func (c *guardedConn) readOnce() error {
 	if c.buf == nil {
 		c.buf = make([]byte, guardReadBufferBytes)
