@@ -26,7 +26,7 @@ func (s *Server) awaitUnblock(cl *client, conn redcon.Conn, w *waiter) bool {
 		// A hand-off leaves the client's goroutine in its read, where
 		// redcon cannot set the idle deadline again: a client accepted
 		// with an idle timeout gets its reply the ordinary way.
-		direct := cl.sub == nil && !cl.idleClose && nothingOwed(cl, conn)
+		direct := cl.sub == nil && cl.idleTimeout() == 0 && nothingOwed(cl, conn)
 		end = s.awaitRead(cl.guard, w, direct)
 	} else {
 		end = s.awaitSignal(w)

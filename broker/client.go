@@ -93,9 +93,15 @@ type client struct {
 	// lock was taken): serves pass it over, as Redis frees a client the
 	// moment it reads the close, so no element goes to a dead socket.
 	hungUp atomic.Bool
-	// idleClose is set when redcon closes this connection after an idle
-	// timeout (one was configured when it was accepted).
-	idleClose bool
+}
+
+// idleTimeout is the idle timeout that applies to cl now: none for the
+// clients Redis exempts, a subscriber and a MONITOR.
+func (cl *client) idleTimeout() time.Duration {
+	if cl.subscriptions > 0 || cl.monitoring.Load() {
+		return 0
+	}
+	return cl.srv.settings.idleTimeout()
 }
 
 // morePipelined reports whether the client sent more than the command

@@ -115,11 +115,6 @@ var configParams = append([]configParam{
 			return func() {
 				d := time.Duration(n) * time.Second
 				s.settings.timeout = d
-				// NB: redcon copies the idle timeout into each connection
-				// when it is accepted, so a new timeout applies to the
-				// connections it serves from now on, not to open ones.
-				// The event loop applies it to all of its own.
-				s.rc.SetIdleClose(d)
 				if s.loop != nil {
 					s.loop.poke()
 				}

@@ -23,6 +23,7 @@ func (s *Server) newClient(gc *guardedConn, addr, laddr string) *client {
 	// is authenticated (as the nopass default user); CONFIG SET
 	// requirepass does the same for the clients connected before it.
 	cl.authed.Store(s.requirePass() == "")
+	gc.owner = cl
 	now := timeNow()
 	cl.info.addr, cl.info.laddr = addr, laddr
 	cl.info.created, cl.info.lastTime = now, now

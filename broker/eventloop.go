@@ -180,6 +180,5 @@ func (s *Server) leaveEventLoop(lc *laneConn) {
 			return
 		}
 	}
-	cl.idleClose = s.settings.idleTimeout() > 0 // redcon applies the timeout of now
 	s.handoffs.push(cl.guard, cl)
 }

@@ -65,7 +65,6 @@ func (s *Server) admit(c net.Conn) {
 			return
 		}
 	}
-	cl.idleClose = s.settings.idleTimeout() > 0 // redcon applies the timeout of now
 	s.handoffs.push(gc, cl)
 }
 

@@ -5,6 +5,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/brokerd/brokerd/command"
 )
@@ -289,6 +290,10 @@ type guardedConn struct {
 
 	// handed counts the bytes redcon has read (see nothingOwed).
 	handed int64
+	// owner is the connection's client; idleDeadline says whether a read
+	// deadline for the idle timeout is set (SetReadDeadline).
+	owner        *client
+	idleDeadline bool
 	// adopt is the client redcon binds to this connection when it
 	// accepts it (Server.accept).
 	adopt *client
@@ -313,6 +318,27 @@ func (c *guardedConn) Read(p []byte) (int, error) {
 			c.err = err
 		}
 	}
+}
+
+// idleProbe is the idle timeout redcon is given: it makes redcon call
+// SetReadDeadline before each read, with the time now plus idleProbe.
+const idleProbe = time.Hour
+
+// SetReadDeadline is how redcon applies the idle timeout before each read
+// (its only call). The deadline set is the one the idle timeout asks for
+// now (client.idleTimeout), not the probe's: a CONFIG SET timeout then
+// reaches open connections, and a subscriber is never closed for being
+// idle, as in Redis. The server's own deadlines (a blocked client's) are
+// set on the socket itself.
+func (c *guardedConn) SetReadDeadline(probe time.Time) error {
+	var d time.Time
+	if timeout := c.owner.idleTimeout(); timeout > 0 {
+		d = probe.Add(timeout - idleProbe)
+	} else if !c.idleDeadline {
+		return nil
+	}
+	c.idleDeadline = !d.IsZero()
+	return c.Conn.SetReadDeadline(d)
 }
 
 // readOnce reads from the socket once and appends what the guard lets

@@ -110,9 +110,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.rc = redcon.NewServerNetwork("tcp", cfg.Addr(), s.serveRESP, s.accept, s.closed)
-	if cfg.Timeout > 0 {
-		s.rc.SetIdleClose(cfg.Timeout)
-	}
+	s.rc.SetIdleClose(idleProbe) // see guardedConn.SetReadDeadline
 	if !cfg.ConnGoroutines {
 		// Made here, not in Serve, so that Close, which may run
 		// concurrently with Serve, sees it.

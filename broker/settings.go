@@ -38,7 +38,8 @@ func (st *settings) maxClients() int {
 	return st.maxclients
 }
 
-// idleTimeout is the idle timeout redcon gives connections accepted now.
+// idleTimeout is CONFIG SET timeout's; see client.idleTimeout for whom it
+// applies to.
 func (st *settings) idleTimeout() time.Duration {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
