@@ -148,7 +148,9 @@ func readUntilWoken(g *guardedConn, w *waiter) waitEnd {
 			err = g.readOnce()
 		}
 		if len(g.ready) > maxQueryBuffer {
-			g.err = errQueryBufferLimit // Redis closes such a client
+			// Redis closes such a client: nothing of it runs, even if a
+			// serve wins the race and the client goes on.
+			g.ready, g.readyInBuf, g.err = nil, false, errQueryBufferLimit
 			return waitClosed
 		}
 		if len(g.ready) != before || g.err != nil {
@@ -172,10 +174,11 @@ func readUntilWoken(g *guardedConn, w *waiter) waitEnd {
 // a command: nothing is left in redcon's parsed pipeline, in its read
 // buffers (bytes handed to redcon equal the raw bytes of the commands
 // served, counted only while every request was a multibulk, whose raw
-// form is the bytes received) or read ahead.
+// form is the bytes received) or read ahead, and no protocol error waits
+// for its reply.
 func nothingOwed(cl *client, conn redcon.Conn) bool {
 	g := cl.guard
-	return !g.guard.sawInline && len(conn.PeekPipeline()) == 0 && len(g.ready) == 0 && g.handed == cl.consumed
+	return g.err == nil && !g.guard.sawInline && len(conn.PeekPipeline()) == 0 && len(g.ready) == 0 && g.handed == cl.consumed
 }
 
 // writeNow writes as much of p to w's socket as it takes without waiting

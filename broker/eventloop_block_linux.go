@@ -90,7 +90,7 @@ func (l *eventLoop) readAhead(lc *laneConn, in []byte) {
 // waiter was served after all is decided under the keyspace lock, which
 // the loop does not wait for: a goroutine takes it.
 func (l *eventLoop) expireWaits() {
-	now := l.now
+	now := time.Now()
 	for len(l.timers) > 0 && !l.timers[0].at.After(now) {
 		n := heap.Pop(&l.timers).(waitTimer).wait
 		n.lc.expiring = true

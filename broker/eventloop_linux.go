@@ -54,9 +54,8 @@ type eventLoop struct {
 	// idleCheck is when the loop next closes the connections idle for
 	// longer than timeout (closeIdle).
 	idleCheck int64
-	// now is when the loop's last pass ended; yielded, when it last
-	// rescheduled itself (yieldIfDue).
-	now, yielded time.Time
+	// yielded is when the loop last rescheduled itself (yieldIfDue).
+	yielded time.Time
 
 	// mu guards what other goroutines hand the loop.
 	mu        sync.Mutex
@@ -211,7 +210,6 @@ func (l *eventLoop) run() {
 			}
 			l.receive(lc)
 		}
-		l.now = time.Now()
 		l.expireWaits()
 		l.closeIdle()
 	}
@@ -230,12 +228,14 @@ const loopYieldEvery = 5 * time.Millisecond
 // another, which finds the goroutine and hands the P back). In a trace of
 // the list handover row (1,000 jobs/s) that happened 40 times a second
 // and held the loop 115 µs on average, 4.4 ms at worst. Unlocked for the
-// moment, the goroutine's own thread picks it up again at once.
+// moment, it is an ordinary goroutine, which the scheduler resumes on any
+// free thread: 12.5 µs on average in the same trace, 79 µs at worst.
 func (l *eventLoop) yieldIfDue() {
-	if l.now.Sub(l.yielded) < loopYieldEvery {
+	now := time.Now()
+	if now.Sub(l.yielded) < loopYieldEvery {
 		return
 	}
-	l.yielded = l.now
+	l.yielded = now
 	runtime.UnlockOSThread()
 	runtime.Gosched()
 	runtime.LockOSThread()

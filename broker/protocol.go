@@ -341,9 +341,6 @@ func (c *guardedConn) SetReadDeadline(probe time.Time) error {
 	return c.Conn.SetReadDeadline(d)
 }
 
-// readOnce reads from the socket once and appends what the guard lets
-// through to c.ready. A protocol violation is stored in c.err; a read
-// error is returned.
 // discardOnce reads from the connection and drops what it got: nothing
 // after a protocol error runs, but a parked client's close must still be
 // noticed.
@@ -354,6 +351,9 @@ func (c *guardedConn) discardOnce() error {
 	return err
 }
 
+// readOnce reads from the socket once and appends what the guard lets
+// through to c.ready. A protocol violation is stored in c.err; a read
+// error is returned.
 func (c *guardedConn) readOnce() error {
 	if c.buf == nil {
 		c.buf = make([]byte, guardReadBufferBytes)

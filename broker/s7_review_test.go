@@ -17,16 +17,15 @@ var s7Blpop = brokertest.Encode([]byte("BLPOP"), []byte("q"), []byte("0"))
 // A client that sends a protocol error behind a blocking command gets,
 // as in Redis, the command's reply once it is served, then the error, and
 // is closed. When a goroutine serves the client and nothing else is owed,
-// the wait is "direct" (a serve writes the reply itself and leaves the
-// goroutine in its read); since d22bc66 that read, after a protocol
-// error, is discardOnce, which nothing wakes: the error is never sent and
-// the connection stays open until the client sends more or hangs up.
-// nothingOwed does not look at g.err, and readUntilWoken revokes direct
-// only after a read returns. The event loop's own waiters are not
-// affected, so the case is also run with both clients moved out of the
-// loop (a script makes a connection leave it).
+// the wait may be "direct" (a serve writes the reply itself and leaves
+// the goroutine in its read). After a protocol error that read is
+// discardOnce, which nothing wakes, so nothingOwed must count the error
+// as owed: without that (d22bc66) the error was never sent and the
+// connection stayed open until the client sent more or hung up. The
+// event loop's own waiters are not affected, so the case is also run
+// with both clients moved out of the loop (a script makes a connection
+// leave it).
 func TestS7BlockedProtocolErrorRepliedAfterServe(t *testing.T) {
-	t.Skip("bug: a direct waiter after a protocol error sleeps in discardOnce (d22bc66): no error reply, no close")
 	for _, leave := range []bool{false, true} {
 		name := "as accepted"
 		if leave {
