@@ -18,12 +18,8 @@ func TestIdleTimeoutSparesSubscribersAndMonitors(t *testing.T) {
 		if got := sub.Do("SUBSCRIBE ch"); !strings.Contains(got, "subscribe") {
 			t.Fatalf("SUBSCRIBE: %s", got)
 		}
-		if got := mon.Do("MONITOR"); got != "OK" {
-			t.Fatalf("MONITOR: %s", got)
-		}
-		if got := idle.Do("PING"); got != "PONG" {
-			t.Fatalf("PING: %s", got)
-		}
+		adminExpect(t, mon, []adminCase{{"MONITOR", "OK"}})
+		adminExpect(t, idle, []adminCase{{"PING", "PONG"}})
 		if !idle.Closed() { // Closed waits up to 10s for the server to hang up
 			t.Fatal("an idle connection was not closed")
 		}
@@ -56,12 +52,8 @@ func TestConfigSetTimeoutReachesConnectionsOutsideTheLoop(t *testing.T) {
 		if got := scripted.Read(); got != "(int) 1" {
 			t.Fatalf("EVAL: %s", got)
 		}
-		if got := admin.Do("CONFIG SET timeout 1"); got != "OK" {
-			t.Fatalf("CONFIG SET: %s", got)
-		}
-		if got := scripted.Do("PING"); got != "PONG" {
-			t.Fatalf("PING: %s", got)
-		}
+		adminExpect(t, admin, []adminCase{{"CONFIG SET timeout 1", "OK"}})
+		adminExpect(t, scripted, []adminCase{{"PING", "PONG"}})
 		if !scripted.Closed() {
 			t.Fatal("a connection opened before CONFIG SET timeout was not closed when idle")
 		}
