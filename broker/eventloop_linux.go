@@ -168,7 +168,10 @@ func (l *eventLoop) wakeLocked() {
 
 func (l *eventLoop) run() {
 	// The loop spends its idle time in epoll_wait; a thread of its own
-	// spares the runtime moving it between threads around each wait.
+	// spares the runtime moving it between threads around each wait
+	// (unlocked, raw SET, LPUSH and XADD at pipeline 1 and 16 did
+	// 0.85-0.96x the ops/s, 5 alternating rounds). yieldIfDue keeps the
+	// price of that, slow preemption, away.
 	runtime.LockOSThread()
 	defer close(l.done)
 	for {
