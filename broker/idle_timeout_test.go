@@ -9,16 +9,26 @@ import (
 	"github.com/brokerd/brokerd/internal/brokertest"
 )
 
+// oneSecondTimeout starts the server with an idle timeout of 1 s.
+var oneSecondTimeout = brokertest.WithConfig(func(c *broker.Config) { c.Timeout = time.Second })
+
+// subscriberAndMonitor dials a client subscribed to ch and a MONITOR.
+func subscriberAndMonitor(t *testing.T, s *brokertest.Server) (sub, mon *brokertest.Raw) {
+	t.Helper()
+	sub, mon = s.Dial(), s.Dial()
+	if got := sub.Do("SUBSCRIBE ch"); !strings.Contains(got, "subscribe") {
+		t.Fatalf("SUBSCRIBE: %s", got)
+	}
+	adminExpect(t, mon, []adminCase{{"MONITOR", "OK"}})
+	return sub, mon
+}
+
 // The idle timeout spares the clients Redis spares: a subscriber and a
 // MONITOR stay open however long they are idle. redcon closed them too.
 func TestIdleTimeoutSparesSubscribersAndMonitors(t *testing.T) {
-	timeout := brokertest.WithConfig(func(c *broker.Config) { c.Timeout = time.Second })
 	eachConnModel(t, func(t *testing.T, s *brokertest.Server) {
-		sub, mon, idle := s.Dial(), s.Dial(), s.Dial()
-		if got := sub.Do("SUBSCRIBE ch"); !strings.Contains(got, "subscribe") {
-			t.Fatalf("SUBSCRIBE: %s", got)
-		}
-		adminExpect(t, mon, []adminCase{{"MONITOR", "OK"}})
+		sub, mon := subscriberAndMonitor(t, s)
+		idle := s.Dial()
 		adminExpect(t, idle, []adminCase{{"PING", "PONG"}})
 		if !idle.Closed() { // Closed waits up to 10s for the server to hang up
 			t.Fatal("an idle connection was not closed")
@@ -39,7 +49,7 @@ func TestIdleTimeoutSparesSubscribersAndMonitors(t *testing.T) {
 				t.Fatalf("MONITOR: no PUBLISH line, last %s", line)
 			}
 		}
-	}, timeout)
+	}, oneSecondTimeout)
 }
 
 // CONFIG SET timeout reaches an open connection that a goroutine serves
@@ -58,4 +68,22 @@ func TestConfigSetTimeoutReachesConnectionsOutsideTheLoop(t *testing.T) {
 			t.Fatal("a connection opened before CONFIG SET timeout was not closed when idle")
 		}
 	})
+}
+
+// The idle timeout spares a subscriber and a MONITOR only while they are
+// one: after RESET, as after Redis's clearClientConnectionState,
+// the connection is an ordinary client again and is closed when idle.
+func TestIdleTimeoutAppliesAgainAfterReset(t *testing.T) {
+	eachConnModel(t, func(t *testing.T, s *brokertest.Server) {
+		sub, mon := subscriberAndMonitor(t, s)
+		for _, r := range []*brokertest.Raw{mon, sub} { // the monitor first: it would see the other RESET
+			adminExpect(t, r, []adminCase{{"RESET", "RESET"}})
+		}
+		if !sub.Closed() {
+			t.Error("a former subscriber was not closed when idle")
+		}
+		if !mon.Closed() {
+			t.Error("a former monitor was not closed when idle")
+		}
+	}, oneSecondTimeout)
 }

@@ -3,16 +3,47 @@ package broker_test
 import (
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/brokerd/brokerd/broker"
 	"github.com/brokerd/brokerd/internal/brokertest"
 )
 
-// Review of d2c9b45, d22bc66 and b65e424 (helper s7-review).
+// A blocked client that sends more before it closes is still watched, as
+// Redis reads a blocked client's query buffer: its close takes it off the
+// queue at once, and a later push keeps its element. Reading stopped once
+// 64 MB had been read ahead, and after a protocol error with a goroutine
+// per connection; the close then went unnoticed and the push handed the
+// job to the dead connection.
+func TestBlockedClientCloseNoticedWhateverItSent(t *testing.T) {
+	cases := []struct {
+		name, sent string
+	}{
+		{"65 MB read ahead", brokertest.Encode([]byte("SET"), []byte("k"), []byte(strings.Repeat("x", 65<<20)))},
+		{"a protocol error", "*1\r\n$x\r\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			eachConnModel(t, func(t *testing.T, s *brokertest.Server) {
+				waiter, check := s.Dial(), s.Dial()
+				waiter.Send(brokertest.Encode([]byte("BRPOP"), []byte("q"), []byte("0")))
+				waitBlocked(t, s, 1)
+				go func() {
+					waiter.Conn.Write([]byte(tc.sent))
+					waiter.Conn.Close()
+				}()
+				waitBlocked(t, s, 0)
+				if got := check.Do("LPUSH q job"); got != "(int) 1" {
+					t.Fatalf("LPUSH: %s", got)
+				}
+				if got := check.Do("LLEN q"); got != "(int) 1" {
+					t.Errorf("LLEN q after a push with no live waiter = %s, want the job queued", got)
+				}
+			})
+		})
+	}
+}
 
-// s7Blpop is "BLPOP q 0" as a request.
-var s7Blpop = brokertest.Encode([]byte("BLPOP"), []byte("q"), []byte("0"))
+// blpopQ is "BLPOP q 0" as a request: wait for q for ever.
+var blpopQ = brokertest.Encode([]byte("BLPOP"), []byte("q"), []byte("0"))
 
 // A client that sends a protocol error behind a blocking command gets,
 // as in Redis, the command's reply once it is served, then the error, and
@@ -20,12 +51,12 @@ var s7Blpop = brokertest.Encode([]byte("BLPOP"), []byte("q"), []byte("0"))
 // the wait may be "direct" (a serve writes the reply itself and leaves
 // the goroutine in its read). After a protocol error that read is
 // discardOnce, which nothing wakes, so nothingOwed must count the error
-// as owed: without that (d22bc66) the error was never sent and the
+// as owed: without that the error was never sent and the
 // connection stayed open until the client sent more or hung up. The
 // event loop's own waiters are not affected, so the case is also run
 // with both clients moved out of the loop (a script makes a connection
 // leave it).
-func TestS7BlockedProtocolErrorRepliedAfterServe(t *testing.T) {
+func TestBlockedProtocolErrorRepliedAfterServe(t *testing.T) {
 	for _, leave := range []bool{false, true} {
 		name := "as accepted"
 		if leave {
@@ -44,7 +75,7 @@ func TestS7BlockedProtocolErrorRepliedAfterServe(t *testing.T) {
 				}
 				// One write: the error arrives with the command, so the
 				// guard has flagged it before the wait begins.
-				waiter.Send(s7Blpop + "*x\r\n")
+				waiter.Send(blpopQ + "*x\r\n")
 				waitBlocked(t, s, 1)
 				if got := pusher.Do("LPUSH q job"); got != "(int) 1" {
 					t.Fatalf("LPUSH: %s", got)
@@ -65,12 +96,12 @@ func TestS7BlockedProtocolErrorRepliedAfterServe(t *testing.T) {
 
 // What a parked client sends before a protocol error runs after its wait,
 // in order, then the error is replied and the connection closes; nothing
-// after the error runs. Since d22bc66 the bytes after the error are read
+// after the error runs. The bytes after the error are read
 // (and dropped) rather than left in the socket.
-func TestS7BlockedProtocolErrorMidReadAhead(t *testing.T) {
+func TestBlockedProtocolErrorMidReadAhead(t *testing.T) {
 	eachConnModel(t, func(t *testing.T, s *brokertest.Server) {
 		waiter, pusher := s.Dial(), s.Dial()
-		waiter.Send(s7Blpop)
+		waiter.Send(blpopQ)
 		waitBlocked(t, s, 1)
 		waiter.Send(brokertest.Encode([]byte("PING")) + "*x\r\n" +
 			brokertest.Encode([]byte("LPUSH"), []byte("after"), []byte("1")))
@@ -89,31 +120,4 @@ func TestS7BlockedProtocolErrorMidReadAhead(t *testing.T) {
 			t.Errorf("EXISTS after = %s: a command after the protocol error ran", got)
 		}
 	})
-}
-
-// The idle timeout spares a subscriber and a MONITOR only while they are
-// one (b65e424): after RESET, as after Redis's clearClientConnectionState,
-// the connection is an ordinary client again and is closed when idle.
-func TestS7IdleTimeoutAppliesAgainAfterReset(t *testing.T) {
-	timeout := brokertest.WithConfig(func(c *broker.Config) { c.Timeout = time.Second })
-	eachConnModel(t, func(t *testing.T, s *brokertest.Server) {
-		sub, mon := s.Dial(), s.Dial()
-		if got := sub.Do("SUBSCRIBE ch"); !strings.Contains(got, "subscribe") {
-			t.Fatalf("SUBSCRIBE: %s", got)
-		}
-		if got := mon.Do("MONITOR"); got != "OK" {
-			t.Fatalf("MONITOR: %s", got)
-		}
-		for _, r := range []*brokertest.Raw{mon, sub} { // the monitor first: it would see the other RESET
-			if got := r.Do("RESET"); got != "RESET" {
-				t.Fatalf("RESET: %s", got)
-			}
-		}
-		if !sub.Closed() {
-			t.Error("a former subscriber was not closed when idle")
-		}
-		if !mon.Closed() {
-			t.Error("a former monitor was not closed when idle")
-		}
-	}, timeout)
 }
