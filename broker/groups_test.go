@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -285,4 +286,54 @@ func TestGroupsBlockedReaderWakesOnAnyChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkErr(t, "blocked XREADGROUP after its key became a string", (<-ch).err, "UNBLOCKED the stream key no longer exists")
+}
+
+// Consumers of one group wait on a stream; a transaction destroys the
+// group, creates one of the same name (a new *Group, so a new
+// ReadyClass) and adds an entry. As in Redis 7.2, every waiter is run
+// again: the first gets the entry, the others wait on in the new group,
+// in their order, and the next entry goes to the second. A scan that
+// took the old group's class for the new one would leave them unserved.
+func TestGroupsRecreatedUnderWaiters(t *testing.T) {
+	eachConnModel(t, func(t *testing.T, s *brokertest.Server) {
+		admin := s.Dial()
+		if got := admin.Do("XGROUP CREATE s g $ MKSTREAM"); got != "OK" {
+			t.Fatalf("XGROUP CREATE: %s", got)
+		}
+		var waiters []*brokertest.Raw
+		for i, c := range []string{"c1", "c2", "c3"} {
+			r := s.Dial()
+			r.Send(brokertest.Encode([]byte("XREADGROUP"), []byte("GROUP"), []byte("g"), []byte(c),
+				[]byte("BLOCK"), []byte("0"), []byte("STREAMS"), []byte("s"), []byte(">")))
+			waitBlocked(t, s, i+1)
+			waiters = append(waiters, r)
+		}
+		admin.Send(brokertest.Encode([]byte("MULTI")) +
+			brokertest.Encode([]byte("XGROUP"), []byte("DESTROY"), []byte("s"), []byte("g")) +
+			brokertest.Encode([]byte("XGROUP"), []byte("CREATE"), []byte("s"), []byte("g"), []byte("$")) +
+			brokertest.Encode([]byte("XADD"), []byte("s"), []byte("1-0"), []byte("f"), []byte("v")) +
+			brokertest.Encode([]byte("EXEC")))
+		for _, want := range []string{"OK", "QUEUED", "QUEUED", "QUEUED"} {
+			if got := admin.Read(); got != want {
+				t.Fatalf("MULTI: %s, want %s", got, want)
+			}
+		}
+		if got := admin.Read(); got != `[(int) 1 OK "1-0"]` {
+			t.Fatalf("EXEC: %s", got)
+		}
+		if got := waiters[0].Read(); got != `[["s" [["1-0" ["f" "v"]]]]]` {
+			t.Fatalf("c1: %s", got)
+		}
+		waitBlocked(t, s, 2)
+		if got := admin.Do("XADD s 2-0 f v"); got != `"2-0"` {
+			t.Fatalf("XADD: %s", got)
+		}
+		if got := waiters[1].Read(); got != `[["s" [["2-0" ["f" "v"]]]]]` {
+			t.Fatalf("c2: %s", got)
+		}
+		waitBlocked(t, s, 1)
+		if got := admin.Do("XPENDING s g - + 10"); !strings.Contains(got, `["1-0" "c1"`) || !strings.Contains(got, `["2-0" "c2"`) {
+			t.Fatalf("XPENDING: %s", got)
+		}
+	})
 }
