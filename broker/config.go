@@ -46,6 +46,11 @@ type Config struct {
 	// redcon does, instead of the event loop (eventloop_linux.go); for
 	// comparing the two.
 	ConnGoroutines bool
+	// LoopIOURing has the event loop read and write its sockets in
+	// io_uring batches, one system call for all the sockets of a pass
+	// (uring_linux.go); off, or where the kernel refuses io_uring, it
+	// makes a read(2) and a write(2) per socket, as Redis does.
+	LoopIOURing bool
 	// WALFaults injects write and fsync failures into the log, for tests
 	// of the failure path; nil in production. Durability engine.
 	WALFaults *wal.Faults
@@ -60,6 +65,7 @@ func DefaultConfig() Config {
 		AppendFsync: wal.EverySec,
 		Databases:   16,
 		MaxClients:  10000,
+		LoopIOURing: true,
 
 		SnapshotLogBytes: 64 << 20,
 	}

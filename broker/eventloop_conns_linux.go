@@ -173,4 +173,7 @@ func (l *eventLoop) shutdown() {
 	}
 	syscall.Close(l.wakeR)
 	syscall.Close(l.epfd)
+	if l.ring != nil {
+		l.ring.close()
+	}
 }

@@ -12,9 +12,52 @@ import (
 // socket, runs, and sends back once the log holds what the replies show.
 
 // receive reads what lc's socket holds, once, and runs the whole
-// requests in it.
+// requests in it; with a ring, the read joins the pass's batch
+// (readBatch) and the requests run when it is made.
 func (l *eventLoop) receive(lc *laneConn) {
-	n, err := syscall.Read(lc.fd, l.buf)
+	if l.ring == nil {
+		n, err := syscall.Read(lc.fd, l.buf)
+		l.received(lc, l.buf, n, err)
+		return
+	}
+	if len(l.reading) == loopReadBatch {
+		l.readBatch()
+	}
+	k := len(l.reading)
+	l.ring.recv(lc.fd, l.readBufs[k*loopReadBytes:(k+1)*loopReadBytes], uint64(k))
+	l.reading = append(l.reading, lc)
+}
+
+// readBatch makes the reads receive batched, in one system call, and
+// runs what each got, in the order epoll gave.
+func (l *eventLoop) readBatch() {
+	var err error
+	l.outcomes, err = l.ring.submit(l.outcomes[:0])
+	if err != nil {
+		l.dropRing(err)
+	}
+	for _, d := range l.outcomes {
+		lc := l.reading[d.tag]
+		l.reading[d.tag] = nil
+		if lc.slot < 0 {
+			continue // closed by an earlier connection's request
+		}
+		n, err := uringResult(d.res)
+		l.received(lc, l.readBufs[int(d.tag)*loopReadBytes:], n, err)
+	}
+	if err != nil {
+		for _, lc := range l.reading {
+			if lc != nil && lc.slot >= 0 {
+				l.receive(lc)
+			}
+		}
+	}
+	clear(l.reading)
+	l.reading = l.reading[:0]
+}
+
+// received runs what a read of lc's socket into buf returned.
+func (l *eventLoop) received(lc *laneConn, buf []byte, n int, err error) {
 	if err == syscall.EAGAIN || err == syscall.EINTR {
 		return
 	}
@@ -40,7 +83,7 @@ func (l *eventLoop) receive(lc *laneConn) {
 	if f := g.needsAuth.Load(); f != nil {
 		g.guard.needsAuth = *f
 	}
-	in := l.buf[:n]
+	in := buf[:n]
 	if lc.waiter != nil {
 		l.readAhead(lc, in)
 		return
@@ -166,9 +209,84 @@ func (l *eventLoop) flush() {
 		if lc.slot < 0 || !lc.tryLock {
 			continue // left the loop, or bounced: the other goroutine owns its replies
 		}
-		l.send(lc)
+		if l.ring == nil {
+			l.send(lc)
+			continue
+		}
+		if !l.s.durable(lc.cl, (*wal.Pending).WaitNoYield) {
+			l.close(lc)
+			continue
+		}
+		out := lc.cl.out.Bytes()[lc.sent:]
+		if len(out) == 0 {
+			l.writeRest(lc) // nothing to write; it may have to close
+			continue
+		}
+		if l.ring.full() {
+			l.submitSends()
+		}
+		l.ring.send(lc.fd, out, uint64(len(l.sending)))
+		l.sending = append(l.sending, queuedSend{lc, out})
 	}
 	l.dirty = l.dirty[:0]
+	if l.ring != nil {
+		l.submitSends()
+	}
+}
+
+// submitSends makes the batched writes of flush, in one system call,
+// and finishes each as send would.
+func (l *eventLoop) submitSends() {
+	var err error
+	l.outcomes, err = l.ring.submit(l.outcomes[:0])
+	if err != nil {
+		l.dropRing(err)
+	}
+	for _, d := range l.outcomes {
+		lc := l.sending[d.tag].lc
+		l.sending[d.tag].lc = nil
+		n, err := uringResult(d.res)
+		if n > 0 {
+			l.wrote(lc, n)
+		} else if err != nil && err != syscall.EAGAIN && err != syscall.EINTR {
+			l.close(lc)
+			continue
+		}
+		l.writeRest(lc)
+	}
+	if err != nil {
+		for _, q := range l.sending {
+			if q.lc != nil && q.lc.slot >= 0 {
+				l.writeRest(q.lc)
+			}
+		}
+	}
+	clear(l.sending)
+	l.sending = l.sending[:0]
+}
+
+// queuedSend is a write in the ring's batch. out keeps the bytes the
+// kernel is to read alive until then: the garbage collector does not
+// see the ring's copy of their address.
+type queuedSend struct {
+	lc  *laneConn
+	out []byte
+}
+
+// dropRing makes the loop read and write with read(2) and write(2) from
+// now on, after the ring failed as a whole.
+func (l *eventLoop) dropRing(err error) {
+	l.s.logger.Warn("event loop: io_uring failed; reading and writing without it", "err", err)
+	l.ring.close()
+	l.ring = nil
+}
+
+// uringResult turns a request's result into read(2)'s and write(2)'s.
+func uringResult(res int32) (int, error) {
+	if res < 0 {
+		return 0, syscall.Errno(-res)
+	}
+	return int(res), nil
 }
 
 // drain sends, as the loop stops, the replies still owed, once the
@@ -186,11 +304,17 @@ func (l *eventLoop) drain() {
 // meanwhile, so a client that does not read its replies stops being
 // served instead of growing its buffer.
 func (l *eventLoop) send(lc *laneConn) {
-	cl := lc.cl
-	if !l.s.durable(cl, (*wal.Pending).WaitNoYield) {
+	if !l.s.durable(lc.cl, (*wal.Pending).WaitNoYield) {
 		l.close(lc)
 		return
 	}
+	l.writeRest(lc)
+}
+
+// writeRest writes with write(2) what lc's socket has not taken yet, and
+// then waits for the socket, for its next requests or for nothing.
+func (l *eventLoop) writeRest(lc *laneConn) {
+	cl := lc.cl
 	out := cl.out.Bytes()[lc.sent:]
 	for len(out) > 0 {
 		n, err := syscall.Write(lc.fd, out)
@@ -204,9 +328,7 @@ func (l *eventLoop) send(lc *laneConn) {
 			l.close(lc)
 			return
 		}
-		l.s.stats.netOutput.Add(int64(n))
-		lc.active = l.s.clock.ms.Load()
-		lc.sent += n
+		l.wrote(lc, n)
 		out = out[n:]
 	}
 	if len(out) > 0 {
@@ -231,4 +353,10 @@ func (l *eventLoop) send(lc *laneConn) {
 			l.close(lc)
 		}
 	}
+}
+
+func (l *eventLoop) wrote(lc *laneConn, n int) {
+	l.s.stats.netOutput.Add(int64(n))
+	lc.active = l.s.clock.ms.Load()
+	lc.sent += n
 }

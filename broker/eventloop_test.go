@@ -14,14 +14,17 @@ import (
 // event loop and against one that gives each its own goroutine, both
 // started with opts.
 func eachConnModel(t *testing.T, fn func(t *testing.T, s *brokertest.Server), opts ...brokertest.Option) {
-	for _, goroutines := range []bool{false, true} {
-		name := "eventloop"
-		if goroutines {
-			name = "goroutines"
-		}
-		t.Run(name, func(t *testing.T) {
-			model := brokertest.WithConfig(func(c *broker.Config) { c.ConnGoroutines = goroutines })
-			fn(t, brokertest.Start(t, append(opts, model)...))
+	models := []struct {
+		name string
+		set  func(*broker.Config)
+	}{
+		{"eventloop", func(*broker.Config) {}},
+		{"eventloop-syscalls", func(c *broker.Config) { c.LoopIOURing = false }},
+		{"goroutines", func(c *broker.Config) { c.ConnGoroutines = true }},
+	}
+	for _, m := range models {
+		t.Run(m.name, func(t *testing.T) {
+			fn(t, brokertest.Start(t, append(opts, brokertest.WithConfig(m.set))...))
 		})
 	}
 }

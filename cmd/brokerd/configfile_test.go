@@ -89,6 +89,7 @@ func TestConfigFileDirectives(t *testing.T) {
 		{"timeout", "timeout 300", func(o *options) { o.cfg.Timeout = 300 * time.Second }},
 		{"timeout 0", "timeout 0", func(o *options) { o.cfg.Timeout = 0 }},
 		{"conn-goroutines", "conn-goroutines yes", func(o *options) { o.cfg.ConnGoroutines = true }},
+		{"io-uring", "io-uring no", func(o *options) { o.cfg.LoopIOURing = false }},
 		{"loglevel", "loglevel debug", func(o *options) { o.logLevel = slog.LevelDebug }},
 		{"loglevel redis name", "loglevel warning", func(o *options) { o.logLevel = slog.LevelWarn }},
 		{"names are case-insensitive", "PORT 1\nMaxClients 2\nAppendFsync no", func(o *options) {
@@ -133,7 +134,7 @@ func TestConfigFileErrors(t *testing.T) {
 		name, file, want string
 	}{
 		{"unknown directive", "port 1\n\nsave 900 1",
-			"config file /x/brokerd.conf line 3: save: unknown directive (brokerd knows bind, port, dir, appendfsync, requirepass, databases, maxclients, timeout, snapshot-log-bytes, conn-goroutines, loglevel, nats-url, nats-prefix, nats-export, nats-export-jetstream, nats-import, nats-import-jetstream)"},
+			"config file /x/brokerd.conf line 3: save: unknown directive (brokerd knows bind, port, dir, appendfsync, requirepass, databases, maxclients, timeout, snapshot-log-bytes, conn-goroutines, io-uring, loglevel, nats-url, nats-prefix, nats-export, nats-export-jetstream, nats-import, nats-import-jetstream)"},
 		{"include", "include /etc/other.conf",
 			"config file /x/brokerd.conf line 1: include: not supported; put every directive in one file"},
 		{"port not a number", "# c\n\nport abc",

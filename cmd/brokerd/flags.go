@@ -72,6 +72,9 @@ var settings = []setting{
 	{directive: "conn-goroutines", flag: "conn-goroutines", env: "BROKERD_CONN_GOROUTINES", def: "no",
 		usage: "yes: serve every connection from its own goroutine instead of the event loop (for comparison; replies are the same)",
 		set:   one(yesNo(func(o *options) *bool { return &o.cfg.ConnGoroutines }))},
+	{directive: "io-uring", flag: "io-uring", env: "BROKERD_IO_URING", def: "yes",
+		usage: "yes: the event loop reads and writes all ready sockets of a pass in one io_uring system call; no: a read(2) and a write(2) per socket",
+		set:   one(yesNo(func(o *options) *bool { return &o.cfg.LoopIOURing }))},
 	{directive: "loglevel", flag: "log-level", env: "BROKERD_LOG_LEVEL", def: "info",
 		usage: "log level: debug, info, warn or error", set: one(setLogLevel)},
 	// The NATS bridge (pubsub/bridge.go); off unless nats-url is set.

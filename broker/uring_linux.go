@@ -1,0 +1,195 @@
+package broker
+
+import (
+	"sync/atomic"
+	"syscall"
+	"unsafe"
+)
+
+// uring is the smallest io_uring the event loop needs: a batch of
+// socket reads or writes handed to the kernel in one system call. At
+// pipeline 1 a request costs Redis one read(2) and one write(2), and on
+// this kind of virtual machine the entry into the kernel is a good part
+// of either; the loop makes one io_uring_enter per batch instead.
+//
+// Every request carries MSG_DONTWAIT, which io_uring honours by
+// completing it at once with EAGAIN instead of waiting for the socket:
+// so a batch is complete when io_uring_enter returns, and the buffers
+// handed in are the kernel's only for that call.
+type uring struct {
+	fd      int
+	rings   []byte // the submission and completion rings (one mapping)
+	sqeMem  []byte
+	sqHead  *uint32
+	sqTail  *uint32
+	sqMask  uint32
+	sqArray unsafe.Pointer
+	sqes    unsafe.Pointer
+	cqHead  *uint32
+	cqTail  *uint32
+	cqMask  uint32
+	cqes    unsafe.Pointer
+	entries uint32
+	queued  uint32 // requests prepared since the last enter
+}
+
+// io_uring's ABI (include/uapi/linux/io_uring.h).
+const (
+	sysIOURingSetup = 425
+	sysIOURingEnter = 426
+
+	uringOpSend = 26
+	uringOpRecv = 27
+
+	uringEnterGetEvents = 1 << 0
+	uringFeatSingleMmap = 1 << 0
+	uringSetupSubmitAll = 1 << 7 // a request that fails does not stop the batch behind it
+	uringSetupCoopTask  = 1 << 8 // completions need no interrupt of the loop's thread
+
+	uringOffSQRing = 0
+	uringOffSQEs   = 0x10000000
+)
+
+type uringParams struct {
+	sqEntries, cqEntries, flags, sqThreadCPU, sqThreadIdle, features, wqFd uint32
+	resv                                                                   [3]uint32
+	sqOff                                                                  uringSQOffsets
+	cqOff                                                                  uringCQOffsets
+}
+
+type uringSQOffsets struct {
+	head, tail, ringMask, ringEntries, flags, dropped, array, resv1 uint32
+	userAddr                                                        uint64
+}
+
+type uringCQOffsets struct {
+	head, tail, ringMask, ringEntries, overflow, cqes, flags, resv1 uint32
+	userAddr                                                        uint64
+}
+
+type uringSQE struct {
+	opcode      uint8
+	flags       uint8
+	ioprio      uint16
+	fd          int32
+	off         uint64
+	addr        uint64
+	len         uint32
+	msgFlags    uint32
+	userData    uint64
+	bufIndex    uint16
+	personality uint16
+	spliceFdIn  int32
+	addr3       uint64
+	pad         uint64
+}
+
+type uringCQE struct {
+	userData uint64
+	res      int32
+	flags    uint32
+}
+
+// newURing sets up a ring for batches of up to entries requests.
+func newURing(entries uint32) (*uring, error) {
+	p := uringParams{flags: uringSetupSubmitAll | uringSetupCoopTask}
+	fd, _, errno := syscall.Syscall(sysIOURingSetup, uintptr(entries), uintptr(unsafe.Pointer(&p)), 0)
+	if errno != 0 {
+		return nil, errno
+	}
+	r := &uring{fd: int(fd), entries: p.sqEntries}
+	if p.features&uringFeatSingleMmap == 0 {
+		r.close()
+		return nil, syscall.ENOSYS // kernels before 5.4: the loop writes as before
+	}
+	size := max(p.sqOff.array+p.sqEntries*4, p.cqOff.cqes+p.cqEntries*uint32(unsafe.Sizeof(uringCQE{})))
+	var err error
+	if r.rings, err = syscall.Mmap(r.fd, uringOffSQRing, int(size), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED|syscall.MAP_POPULATE); err != nil {
+		r.close()
+		return nil, err
+	}
+	if r.sqeMem, err = syscall.Mmap(r.fd, uringOffSQEs, int(p.sqEntries)*int(unsafe.Sizeof(uringSQE{})), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED|syscall.MAP_POPULATE); err != nil {
+		r.close()
+		return nil, err
+	}
+	base := unsafe.Pointer(&r.rings[0])
+	at := func(off uint32) unsafe.Pointer { return unsafe.Add(base, off) }
+	r.sqHead, r.sqTail = (*uint32)(at(p.sqOff.head)), (*uint32)(at(p.sqOff.tail))
+	r.sqMask, r.sqArray = *(*uint32)(at(p.sqOff.ringMask)), at(p.sqOff.array)
+	r.cqHead, r.cqTail = (*uint32)(at(p.cqOff.head)), (*uint32)(at(p.cqOff.tail))
+	r.cqMask, r.cqes = *(*uint32)(at(p.cqOff.ringMask)), at(p.cqOff.cqes)
+	r.sqes = unsafe.Pointer(&r.sqeMem[0])
+	return r, nil
+}
+
+func (r *uring) close() {
+	if r.rings != nil {
+		syscall.Munmap(r.rings)
+	}
+	if r.sqeMem != nil {
+		syscall.Munmap(r.sqeMem)
+	}
+	syscall.Close(r.fd)
+}
+
+// full reports whether the batch has no room for another request.
+func (r *uring) full() bool { return r.queued == r.entries }
+
+// send and recv add a request to the batch; the caller checks full
+// first, and keeps buf unchanged until submit returns.
+func (r *uring) send(fd int, buf []byte, tag uint64) { r.queue(uringOpSend, fd, buf, tag) }
+func (r *uring) recv(fd int, buf []byte, tag uint64) { r.queue(uringOpRecv, fd, buf, tag) }
+
+func (r *uring) queue(op uint8, fd int, buf []byte, tag uint64) {
+	tail := *r.sqTail + r.queued
+	i := tail & r.sqMask
+	sqe := (*uringSQE)(unsafe.Add(r.sqes, uintptr(i)*unsafe.Sizeof(uringSQE{})))
+	*sqe = uringSQE{
+		opcode:   op,
+		fd:       int32(fd),
+		addr:     uint64(uintptr(unsafe.Pointer(unsafe.SliceData(buf)))),
+		len:      uint32(len(buf)),
+		msgFlags: syscall.MSG_DONTWAIT | syscall.MSG_NOSIGNAL,
+		userData: tag,
+	}
+	*(*uint32)(unsafe.Add(r.sqArray, uintptr(i)*4)) = i
+	r.queued++
+}
+
+// uringDone is the outcome of one request of a batch: its tag and a
+// byte count, or a negated errno.
+type uringDone struct {
+	tag uint64
+	res int32
+}
+
+// submit hands the batch to the kernel and appends each request's
+// outcome to done: every request's, unless it fails.
+func (r *uring) submit(done []uringDone) ([]uringDone, error) {
+	n := r.queued
+	if n == 0 {
+		return done, nil
+	}
+	atomic.StoreUint32(r.sqTail, *r.sqTail+n)
+	r.queued = 0
+	wait := n
+	var err error
+	for {
+		_, _, errno := syscall.Syscall6(sysIOURingEnter, uintptr(r.fd), uintptr(n), uintptr(wait), uringEnterGetEvents, 0, 0)
+		if errno == syscall.EINTR {
+			n = 0 // submitted; only the completions are still to come
+			continue
+		}
+		if errno != 0 {
+			err = errno
+		}
+		break
+	}
+	head, tail := *r.cqHead, atomic.LoadUint32(r.cqTail)
+	for ; head != tail; head++ {
+		c := (*uringCQE)(unsafe.Add(r.cqes, uintptr(head&r.cqMask)*unsafe.Sizeof(uringCQE{})))
+		done = append(done, uringDone{c.userData, c.res})
+	}
+	atomic.StoreUint32(r.cqHead, head)
+	return done, err
+}
