@@ -97,8 +97,8 @@ type eventLoop struct {
 const loopReadBytes = 16 << 10
 
 // loopReadBatch is how many reads the loop makes in one system call
-// (receive): the read buffers it takes are touched only as far as
-// requests fill them.
+// (receive), at most the ring's size: the read buffers it takes are
+// touched only as far as requests fill them.
 const loopReadBatch = 64
 
 // wakeSlot marks the wake pipe's events.
@@ -236,7 +236,7 @@ func (l *eventLoop) run() {
 			}
 			l.receive(lc)
 		}
-		if l.ring != nil {
+		if len(l.reading) > 0 {
 			l.readBatch()
 		}
 		l.expireWaits()

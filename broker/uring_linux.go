@@ -29,7 +29,7 @@ type uring struct {
 	cqTail  *uint32
 	cqMask  uint32
 	cqes    unsafe.Pointer
-	entries uint32
+	entries uint32 // the most requests a batch may hold
 	queued  uint32 // requests prepared since the last enter
 }
 
@@ -100,7 +100,9 @@ func newURing(entries uint32) (*uring, error) {
 	r := &uring{fd: int(fd), entries: p.sqEntries}
 	if p.features&uringFeatSingleMmap == 0 {
 		r.close()
-		return nil, syscall.ENOSYS // kernels before 5.4: the loop writes as before
+		// Every kernel that takes the flags above (5.19 on) maps both
+		// rings at once; this only keeps a ring from being misread.
+		return nil, syscall.ENOSYS
 	}
 	size := max(p.sqOff.array+p.sqEntries*4, p.cqOff.cqes+p.cqEntries*uint32(unsafe.Sizeof(uringCQE{})))
 	var err error
@@ -132,11 +134,8 @@ func (r *uring) close() {
 	syscall.Close(r.fd)
 }
 
-// full reports whether the batch has no room for another request.
-func (r *uring) full() bool { return r.queued == r.entries }
-
-// send and recv add a request to the batch; the caller checks full
-// first, and keeps buf unchanged until submit returns.
+// send and recv add a request to the batch, of at most entries; the
+// caller keeps buf unchanged and referenced until submit returns.
 func (r *uring) send(fd int, buf []byte, tag uint64) { r.queue(uringOpSend, fd, buf, tag) }
 func (r *uring) recv(fd int, buf []byte, tag uint64) { r.queue(uringOpRecv, fd, buf, tag) }
 
