@@ -40,8 +40,12 @@ func (l *eventLoop) readBatch() {
 		clear(reading)
 		l.reading = reading[:0]
 	}()
-	if len(reading) == 1 {
-		l.readNow(reading[0])
+	if len(reading) == 1 || l.ring == nil {
+		for _, lc := range reading {
+			if lc.slot >= 0 { // not closed by an earlier one's request
+				l.readNow(lc)
+			}
+		}
 		return
 	}
 	for k, lc := range reading {
@@ -234,15 +238,13 @@ func (l *eventLoop) flush() {
 			l.writeRest(lc) // nothing to write; it may have to close
 			continue
 		}
-		if len(l.sending) == int(l.ring.entries) {
+		if len(l.sending) == loopSendBatch {
 			l.sendBatch()
 		}
 		l.sending = append(l.sending, queuedSend{lc, out})
 	}
 	l.dirty = l.dirty[:0]
-	if l.ring != nil {
-		l.sendBatch()
-	}
+	l.sendBatch()
 }
 
 // sendBatch makes the writes flush gathered, in one system call, and
@@ -250,12 +252,19 @@ func (l *eventLoop) flush() {
 // readBatch).
 func (l *eventLoop) sendBatch() {
 	sending := l.sending
+	if len(sending) == 0 {
+		return
+	}
 	defer func() {
 		clear(sending)
 		l.sending = sending[:0]
 	}()
-	if len(sending) == 1 {
-		l.writeRest(sending[0].lc)
+	if len(sending) == 1 || l.ring == nil {
+		for _, q := range sending {
+			if q.lc.slot >= 0 {
+				l.writeRest(q.lc)
+			}
+		}
 		return
 	}
 	for k, q := range sending {

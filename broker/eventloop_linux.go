@@ -96,10 +96,15 @@ type eventLoop struct {
 // reads, 0.97x and 0.94x with 16 KB (two `--memory --rounds 3` runs).
 const loopReadBytes = 16 << 10
 
-// loopReadBatch is how many reads the loop makes in one system call
-// (receive), at most the ring's size: the read buffers it takes are
-// touched only as far as requests fill them.
-const loopReadBatch = 64
+// loopReadBatch and loopSendBatch are how many reads (receive) and
+// writes (flush) the loop makes in one system call, at most the ring's
+// size (loopRingSize). The read buffers a batch takes are touched only as
+// far as requests fill them.
+const (
+	loopReadBatch = 64
+	loopSendBatch = 256
+	loopRingSize  = 256
+)
 
 // wakeSlot marks the wake pipe's events.
 const wakeSlot = -1
@@ -128,7 +133,7 @@ func newEventLoop(s *Server) (*eventLoop, error) {
 		done:   make(chan struct{}),
 	}
 	if s.cfg.LoopIOURing {
-		if ring, err := newURing(uint32(len(l.events))); err == nil {
+		if ring, err := newURing(loopRingSize); err == nil {
 			l.ring = ring
 			l.readBufs = make([]byte, loopReadBatch*loopReadBytes)
 		} else {

@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"fmt"
 	"sync/atomic"
 	"syscall"
 	"unsafe"
@@ -163,7 +164,10 @@ type uringDone struct {
 }
 
 // submit hands the batch to the kernel and appends each request's
-// outcome to done: every request's, unless it fails.
+// outcome to done. An error means the kernel took only part of the
+// batch, or none of it: done then holds the outcomes of the part it
+// took, and the ring, whose queue still holds the rest, is not to be
+// used again.
 func (r *uring) submit(done []uringDone) ([]uringDone, error) {
 	n := r.queued
 	if n == 0 {
@@ -171,24 +175,37 @@ func (r *uring) submit(done []uringDone) ([]uringDone, error) {
 	}
 	atomic.StoreUint32(r.sqTail, *r.sqTail+n)
 	r.queued = 0
-	wait := n
-	var err error
-	for {
-		_, _, errno := syscall.Syscall6(sysIOURingEnter, uintptr(r.fd), uintptr(n), uintptr(wait), uringEnterGetEvents, 0, 0)
-		if errno == syscall.EINTR {
-			n = 0 // submitted; only the completions are still to come
-			continue
-		}
-		if errno != 0 {
-			err = errno
-		}
-		break
+	took, _, errno := syscall.Syscall6(sysIOURingEnter, uintptr(r.fd), uintptr(n), uintptr(n), uringEnterGetEvents, 0, 0)
+	if errno != 0 {
+		return done, errno
 	}
+	start := len(done)
+	for {
+		done = r.reap(done)
+		got := uintptr(len(done) - start)
+		if got >= took {
+			break
+		}
+		// Not reached while every request completes in the call; a
+		// batch the kernel took only part of returns before waiting.
+		_, _, errno = syscall.Syscall6(sysIOURingEnter, uintptr(r.fd), 0, took-got, uringEnterGetEvents, 0, 0)
+		if errno != 0 && errno != syscall.EINTR {
+			return done, errno
+		}
+	}
+	if took < uintptr(n) {
+		return done, fmt.Errorf("io_uring took %d of a batch of %d", took, n)
+	}
+	return done, nil
+}
+
+// reap appends the outcomes the completion queue holds to done.
+func (r *uring) reap(done []uringDone) []uringDone {
 	head, tail := *r.cqHead, atomic.LoadUint32(r.cqTail)
 	for ; head != tail; head++ {
 		c := (*uringCQE)(unsafe.Add(r.cqes, uintptr(head&r.cqMask)*unsafe.Sizeof(uringCQE{})))
 		done = append(done, uringDone{c.userData, c.res})
 	}
 	atomic.StoreUint32(r.cqHead, head)
-	return done, err
+	return done
 }
