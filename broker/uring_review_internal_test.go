@@ -3,7 +3,6 @@
 package broker
 
 import (
-	"os"
 	"syscall"
 	"testing"
 	"unsafe"
@@ -13,16 +12,6 @@ import (
 
 // What the io_uring review's tests (uring_review_test.go) need of the
 // event loop's insides, and the review's tests of the ring itself.
-
-// SkipURingBug skips a test that fails because of a bug the io_uring
-// review found and that is not fixed yet, so that make test stays green;
-// BROKERD_URING_BUGS=1 runs it, to see it fail (or pass once fixed).
-func SkipURingBug(t testing.TB, bug string) {
-	t.Helper()
-	if os.Getenv("BROKERD_URING_BUGS") == "" {
-		t.Skip("bug: " + bug)
-	}
-}
 
 // BreakLoopRing makes the io_uring of the event loop that runs c's
 // command fail as a whole from its next batch on: io_uring_enter then
@@ -68,18 +57,17 @@ func LoopConnsWithInput(s *Server) int {
 	return n
 }
 
-// submit's contract is every request's outcome, or an error. The kernel
-// may take only the start of a batch: io_submit_sqes stops at the first
-// entry it cannot take (a request it cannot allocate, an entry it must
-// drop) and io_uring_enter then returns the count it took, without an
-// error and without waiting. Here the second entry is one the kernel
-// drops. submit returns one outcome and no error, and the loop's
-// callers act on outcomes only: a send without one is never finished
-// (no writeRest, no EPOLLOUT), so that client's replies never go out; a
-// request the kernel left in the ring would go with the next batch,
-// under a tag of this one, and point at a buffer nothing keeps alive.
+// The kernel may take only the start of a batch: io_submit_sqes stops at
+// the first entry it cannot take (a request it cannot allocate, an entry
+// it must drop) and io_uring_enter then returns the count it took,
+// without an error and without waiting. Here the second entry is one the
+// kernel drops. submit must say so: the loop acts on outcomes only, and a
+// send without one would never be finished (no writeRest, no EPOLLOUT),
+// while a request left in the ring would go with the next batch, under a
+// tag of this one, pointing at a buffer nothing keeps alive. At 48692f9
+// submit ignored io_uring_enter's count and returned one outcome and no
+// error; fixed in a271693.
 func TestURingSubmitReportsABatchTheKernelTookOnlyPartly(t *testing.T) {
-	SkipURingBug(t, "submit ignores io_uring_enter's count (uring_linux.go:178)")
 	r, a, _ := testRing(t)
 	r.send(a, []byte("x"), 0)
 	r.send(a, []byte("y"), 1)

@@ -17,12 +17,12 @@ import (
 
 // The io_uring review's tests (commit 48692f9): what the event loop does
 // when its ring fails in the middle of a pass. dropRing sets l.ring to
-// nil, and the loop then reads and writes with read(2) and write(2); but
-// receive and flush queue their next request on the ring right after the
-// batch that failed, without looking again, and the loop (and with it the
-// server) dies of a nil pointer. Nothing injects the failure in
-// production; the kernel refuses a batch as a whole when it cannot
-// allocate for it (EAGAIN, ENOMEM), and BreakLoopRing stands in for that.
+// nil, and the loop must then read and write with read(2) and write(2).
+// At 48692f9 receive and flush queued their next request on the ring
+// right after the batch that failed, without looking again, and the loop
+// (and with it the server) died of a nil pointer; fixed in a271693. The
+// kernel refuses a batch as a whole when it cannot allocate for it
+// (EAGAIN, ENOMEM); BreakLoopRing stands in for that.
 
 // ringTestCommands are URINGHOLD, which keeps the loop (or its
 // connection's goroutine) inside a command until the test releases it,
@@ -58,11 +58,10 @@ func startRingTestCommands(t *testing.T) *ringTestCommands {
 
 // A pass that reads more than one batch (loopReadBatch, 64) of ready
 // sockets, and whose second batch the kernel refuses: every client still
-// gets its reply. receive (eventloop_io_linux.go:23-27) calls readBatch
-// when the batch is full, which may drop the ring, and then queues the
-// next read on l.ring, which is nil by then.
+// gets its reply. At 48692f9 receive called readBatch when the batch was
+// full, which dropped the ring, and then queued the next read on l.ring,
+// nil by then (eventloop_io_linux.go:23-27 there).
 func TestEventLoopRingFailingMidReadsServesEveryClient(t *testing.T) {
-	broker.SkipURingBug(t, "receive queues on the ring readBatch just dropped (eventloop_io_linux.go:23-27): nil pointer, the server dies")
 	rc := startRingTestCommands(t)
 	const clients = 200 // more than two read batches, fewer than epoll_wait's 256 events
 	eachConnModel(t, func(t *testing.T, s *brokertest.Server) {
@@ -110,13 +109,12 @@ func TestEventLoopRingFailingMidReadsServesEveryClient(t *testing.T) {
 	})
 }
 
-// A flush with more replies than the ring takes in one batch (256),
-// whose first batch the kernel refuses: every reply still goes out.
-// flush (eventloop_io_linux.go:225-228) calls submitSends when the ring
-// is full, which may drop it, and then queues the next send on l.ring,
-// which is nil by then. 300 waiters served by one RPUSH make the flush.
+// A flush with more replies than one batch of sends (256), whose first
+// batch the kernel refuses: every reply still goes out. At 48692f9 flush
+// called submitSends when the ring was full, which dropped it, and then
+// queued the next send on l.ring, nil by then (eventloop_io_linux.go:
+// 225-228 there). 300 waiters served by one RPUSH make the flush.
 func TestEventLoopRingFailingMidFlushSendsEveryReply(t *testing.T) {
-	broker.SkipURingBug(t, "flush queues on the ring submitSends just dropped (eventloop_io_linux.go:225-228): nil pointer, the server dies")
 	rc := startRingTestCommands(t)
 	const waiters = 300
 	eachConnModel(t, func(t *testing.T, s *brokertest.Server) {
