@@ -49,7 +49,7 @@ func (l *eventLoop) readBatch() {
 		return
 	}
 	for k, lc := range reading {
-		l.ring.recv(lc.fd, l.readBufs[k*loopReadBytes:(k+1)*loopReadBytes], uint64(k))
+		l.ring.recv(lc.fd, l.readBuf(k), uint64(k))
 	}
 	var err error
 	l.outcomes, err = l.ring.submit(l.outcomes[:0])
@@ -63,13 +63,19 @@ func (l *eventLoop) readBatch() {
 			continue // closed by an earlier connection's request
 		}
 		n, err := uringResult(d.res)
-		l.received(lc, l.readBufs[int(d.tag)*loopReadBytes:], n, err)
+		l.received(lc, l.readBuf(int(d.tag)), n, err)
 	}
 	for _, lc := range reading {
 		if lc != nil && lc.slot >= 0 {
 			l.readNow(lc) // the ring failed before it got to lc
 		}
 	}
+}
+
+// readBuf is the buffer of the batch's k-th read, which a read cannot
+// overrun and an append cannot grow into the next one's.
+func (l *eventLoop) readBuf(k int) []byte {
+	return l.readBufs[k*loopReadBytes : (k+1)*loopReadBytes : (k+1)*loopReadBytes]
 }
 
 // received runs what a read of lc's socket into buf returned.
@@ -294,9 +300,8 @@ func (l *eventLoop) sendBatch() {
 	}
 }
 
-// queuedSend is a write in the ring's batch. out keeps the bytes the
-// kernel is to read alive until then: the garbage collector does not
-// see the ring's copy of their address.
+// queuedSend is a write of flush's batch: out is what lc's socket is to
+// take.
 type queuedSend struct {
 	lc  *laneConn
 	out []byte

@@ -32,6 +32,10 @@ type uring struct {
 	cqes    unsafe.Pointer
 	entries uint32 // the most requests a batch may hold
 	queued  uint32 // requests prepared since the last enter
+	// held keeps the batch's buffers alive, and on the heap, until the
+	// kernel is done with them: the garbage collector does not see the
+	// addresses in the ring, and escape analysis does not see them leave.
+	held [][]byte
 }
 
 // io_uring's ABI (include/uapi/linux/io_uring.h).
@@ -136,7 +140,7 @@ func (r *uring) close() {
 }
 
 // send and recv add a request to the batch, of at most entries; the
-// caller keeps buf unchanged and referenced until submit returns.
+// caller keeps buf unchanged until submit returns.
 func (r *uring) send(fd int, buf []byte, tag uint64) { r.queue(uringOpSend, fd, buf, tag) }
 func (r *uring) recv(fd int, buf []byte, tag uint64) { r.queue(uringOpRecv, fd, buf, tag) }
 
@@ -153,6 +157,7 @@ func (r *uring) queue(op uint8, fd int, buf []byte, tag uint64) {
 		userData: tag,
 	}
 	*(*uint32)(unsafe.Add(r.sqArray, uintptr(i)*4)) = i
+	r.held = append(r.held, buf)
 	r.queued++
 }
 
@@ -175,6 +180,10 @@ func (r *uring) submit(done []uringDone) ([]uringDone, error) {
 	}
 	atomic.StoreUint32(r.sqTail, *r.sqTail+n)
 	r.queued = 0
+	defer func() {
+		clear(r.held)
+		r.held = r.held[:0]
+	}()
 	took, _, errno := syscall.Syscall6(sysIOURingEnter, uintptr(r.fd), uintptr(n), uintptr(n), uringEnterGetEvents, 0, 0)
 	if errno != 0 {
 		return done, errno

@@ -4,14 +4,12 @@ package broker
 
 import (
 	"syscall"
-	"testing"
 	"unsafe"
 
 	"github.com/brokerd/brokerd/command"
 )
 
-// What the io_uring review's tests (uring_review_test.go) need of the
-// event loop's insides, and the review's tests of the ring itself.
+// What eventloop_uring_test.go needs of the event loop's insides.
 
 // BreakLoopRing makes the io_uring of the event loop that runs c's
 // command fail as a whole from its next batch on: io_uring_enter then
@@ -57,24 +55,3 @@ func LoopConnsWithInput(s *Server) int {
 	return n
 }
 
-// The kernel may take only the start of a batch: io_submit_sqes stops at
-// the first entry it cannot take (a request it cannot allocate, an entry
-// it must drop) and io_uring_enter then returns the count it took,
-// without an error and without waiting. Here the second entry is one the
-// kernel drops. submit must say so: the loop acts on outcomes only, and a
-// send without one would never be finished (no writeRest, no EPOLLOUT),
-// while a request left in the ring would go with the next batch, under a
-// tag of this one, pointing at a buffer nothing keeps alive. At 48692f9
-// submit ignored io_uring_enter's count and returned one outcome and no
-// error; fixed in a271693.
-func TestURingSubmitReportsABatchTheKernelTookOnlyPartly(t *testing.T) {
-	r, a, _ := testRing(t)
-	r.send(a, []byte("x"), 0)
-	r.send(a, []byte("y"), 1)
-	second := (*r.sqTail + 1) & r.sqMask
-	*(*uint32)(unsafe.Add(r.sqArray, uintptr(second)*4)) = r.entries // out of range: dropped
-	done, err := r.submit(nil)
-	if err == nil && len(done) != 2 {
-		t.Fatalf("submit returned %d outcome(s) of a batch of 2, and no error", len(done))
-	}
-}

@@ -15,7 +15,7 @@ import (
 	"github.com/brokerd/brokerd/internal/brokertest"
 )
 
-// The io_uring review's tests (commit 48692f9): what the event loop does
+// What the event loop does
 // when its ring fails in the middle of a pass. dropRing sets l.ring to
 // nil, and the loop must then read and write with read(2) and write(2).
 // At 48692f9 receive and flush queued their next request on the ring
