@@ -54,4 +54,3 @@ func LoopConnsWithInput(s *Server) int {
 	}
 	return n
 }
-
