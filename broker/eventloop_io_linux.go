@@ -12,64 +12,57 @@ import (
 // socket, runs, and sends back once the log holds what the replies show.
 
 // receive reads what lc's socket holds, once, and runs the whole
-// requests in it; with a ring, the read joins the pass's batch
-// (readBatch) and the requests run when it is made.
+// requests in it, when the pass's reads are made (readBatch).
 func (l *eventLoop) receive(lc *laneConn) {
-	if l.ring == nil {
-		l.readNow(lc)
-		return
-	}
 	if len(l.reading) == loopReadBatch {
 		l.readBatch()
 	}
 	l.reading = append(l.reading, lc)
 }
 
-func (l *eventLoop) readNow(lc *laneConn) {
-	n, err := syscall.Read(lc.fd, l.buf)
-	l.received(lc, l.buf, n, err)
-}
-
-// readBatch makes the reads receive gathered, in one system call, and
-// runs what each got, in the order epoll gave. A batch of one is a
-// read(2), which costs the kernel less than a ring's request: a queue's
-// handover at 1,000 jobs a second is mostly such passes.
+// readBatch makes the reads receive gathered and runs what each got, in
+// the order epoll gave: in one system call when there are several and
+// the loop has a ring, else with a read(2) each. One read(2) is one
+// system call too, without the ring's bookkeeping.
 func (l *eventLoop) readBatch() {
 	reading := l.reading
 	defer func() {
 		clear(reading)
 		l.reading = reading[:0]
 	}()
-	if len(reading) == 1 || l.ring == nil {
-		for _, lc := range reading {
-			if lc.slot >= 0 { // not closed by an earlier one's request
-				l.readNow(lc)
-			}
+	var res []int32
+	if len(reading) > 1 && l.ring != nil {
+		for k, lc := range reading {
+			l.ring.recv(lc.fd, l.readBuf(k))
 		}
-		return
+		res = l.submitBatch()
 	}
 	for k, lc := range reading {
-		l.ring.recv(lc.fd, l.readBuf(k), uint64(k))
-	}
-	var err error
-	l.outcomes, err = l.ring.submit(l.outcomes[:0])
-	if err != nil {
-		l.dropRing(err)
-	}
-	for _, d := range l.outcomes {
-		lc := reading[d.tag]
-		reading[d.tag] = nil
 		if lc.slot < 0 {
 			continue // closed by an earlier connection's request
 		}
-		n, err := uringResult(d.res)
-		l.received(lc, l.readBuf(int(d.tag)), n, err)
-	}
-	for _, lc := range reading {
-		if lc != nil && lc.slot >= 0 {
-			l.readNow(lc) // the ring failed before it got to lc
+		if res == nil || res[k] == uringNotMade {
+			n, err := syscall.Read(lc.fd, l.buf)
+			l.received(lc, l.buf, n, err)
+			continue
 		}
+		n, err := uringResult(res[k])
+		l.received(lc, l.readBuf(k), n, err)
 	}
+}
+
+// submitBatch makes the ring's batch and returns its results; a ring
+// that fails is dropped, and the requests it did not make are left to
+// read(2) and write(2).
+func (l *eventLoop) submitBatch() []int32 {
+	var err error
+	l.results, err = l.ring.submit(l.results)
+	if err != nil {
+		l.s.logger.Warn("event loop: io_uring failed; reading and writing without it", "err", err)
+		l.ring.close()
+		l.ring = nil
+	}
+	return l.results
 }
 
 // readBuf is the buffer of the batch's k-th read, which a read cannot
@@ -231,10 +224,6 @@ func (l *eventLoop) flush() {
 		if lc.slot < 0 || !lc.tryLock {
 			continue // left the loop, or bounced: the other goroutine owns its replies
 		}
-		if l.ring == nil {
-			l.send(lc)
-			continue
-		}
 		if !l.s.durable(lc.cl, (*wal.Pending).WaitNoYield) {
 			l.close(lc)
 			continue
@@ -253,50 +242,32 @@ func (l *eventLoop) flush() {
 	l.sendBatch()
 }
 
-// sendBatch makes the writes flush gathered, in one system call, and
-// finishes each as send would. A batch of one is a write(2) (see
-// readBatch).
+// sendBatch makes the writes flush gathered, as readBatch makes reads,
+// and finishes each as send would.
 func (l *eventLoop) sendBatch() {
 	sending := l.sending
-	if len(sending) == 0 {
-		return
-	}
 	defer func() {
 		clear(sending)
 		l.sending = sending[:0]
 	}()
-	if len(sending) == 1 || l.ring == nil {
+	var res []int32
+	if len(sending) > 1 && l.ring != nil {
 		for _, q := range sending {
-			if q.lc.slot >= 0 {
-				l.writeRest(q.lc)
-			}
+			l.ring.send(q.lc.fd, q.out)
 		}
-		return
+		res = l.submitBatch()
 	}
 	for k, q := range sending {
-		l.ring.send(q.lc.fd, q.out, uint64(k))
-	}
-	var err error
-	l.outcomes, err = l.ring.submit(l.outcomes[:0])
-	if err != nil {
-		l.dropRing(err)
-	}
-	for _, d := range l.outcomes {
-		lc := sending[d.tag].lc
-		sending[d.tag].lc = nil
-		n, err := uringResult(d.res)
-		if n > 0 {
-			l.wrote(lc, n)
-		} else if err != nil && err != syscall.EAGAIN && err != syscall.EINTR {
-			l.close(lc)
-			continue
+		if res != nil && res[k] != uringNotMade {
+			n, err := uringResult(res[k])
+			if n > 0 {
+				l.wrote(q.lc, n)
+			} else if err != nil && err != syscall.EAGAIN && err != syscall.EINTR {
+				l.close(q.lc)
+				continue
+			}
 		}
-		l.writeRest(lc)
-	}
-	for _, q := range sending {
-		if q.lc != nil && q.lc.slot >= 0 {
-			l.writeRest(q.lc) // the ring failed before it got to lc
-		}
+		l.writeRest(q.lc) // what the ring did not write, or all of it
 	}
 }
 
@@ -305,22 +276,6 @@ func (l *eventLoop) sendBatch() {
 type queuedSend struct {
 	lc  *laneConn
 	out []byte
-}
-
-// dropRing makes the loop read and write with read(2) and write(2) from
-// now on, after the ring failed as a whole.
-func (l *eventLoop) dropRing(err error) {
-	l.s.logger.Warn("event loop: io_uring failed; reading and writing without it", "err", err)
-	l.ring.close()
-	l.ring = nil
-}
-
-// uringResult turns a request's result into read(2)'s and write(2)'s.
-func uringResult(res int32) (int, error) {
-	if res < 0 {
-		return 0, syscall.Errno(-res)
-	}
-	return int(res), nil
 }
 
 // drain sends, as the loop stops, the replies still owed, once the

@@ -61,10 +61,10 @@ type eventLoop struct {
 	// nil where io_uring is off or not to be had, and the loop then makes
 	// a read(2) and a write(2) per socket.
 	ring     *uring
-	reading  []*laneConn  // the connections of the batch of reads, by tag
+	reading  []*laneConn  // the connections of the batch of reads
 	readBufs []byte       // their buffers, loopReadBytes each
-	sending  []queuedSend // the batch of writes, by tag
-	outcomes []uringDone  // of the batch made last
+	sending  []queuedSend // the batch of writes
+	results  []int32      // of the ring's batch made last, in its order
 	timers   waitTimers   // deadlines of the blocking commands clients wait in
 	// idleCheck is when the loop next closes the connections idle for
 	// longer than timeout (closeIdle).

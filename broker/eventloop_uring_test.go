@@ -15,14 +15,13 @@ import (
 	"github.com/brokerd/brokerd/internal/brokertest"
 )
 
-// What the event loop does
-// when its ring fails in the middle of a pass. dropRing sets l.ring to
-// nil, and the loop must then read and write with read(2) and write(2).
-// At 48692f9 receive and flush queued their next request on the ring
-// right after the batch that failed, without looking again, and the loop
-// (and with it the server) died of a nil pointer; fixed in a271693. The
-// kernel refuses a batch as a whole when it cannot allocate for it
-// (EAGAIN, ENOMEM); BreakLoopRing stands in for that.
+// What the event loop does when its ring fails in the middle of a pass:
+// submitBatch drops the ring, and the loop makes the requests the ring
+// did not make, and all later ones, with read(2) and write(2). At
+// 48692f9 receive and flush queued their next request on the ring right
+// after the batch that failed, and the loop (and with it the server) died
+// of a nil pointer. The kernel refuses a batch as a whole when it cannot
+// allocate for it (EAGAIN, ENOMEM); BreakLoopRing stands in for that.
 
 // ringTestCommands are URINGHOLD, which keeps the loop (or its
 // connection's goroutine) inside a command until the test releases it,

@@ -2,6 +2,7 @@ package broker
 
 import (
 	"fmt"
+	"math"
 	"sync/atomic"
 	"syscall"
 	"unsafe"
@@ -141,10 +142,10 @@ func (r *uring) close() {
 
 // send and recv add a request to the batch, of at most entries; the
 // caller keeps buf unchanged until submit returns.
-func (r *uring) send(fd int, buf []byte, tag uint64) { r.queue(uringOpSend, fd, buf, tag) }
-func (r *uring) recv(fd int, buf []byte, tag uint64) { r.queue(uringOpRecv, fd, buf, tag) }
+func (r *uring) send(fd int, buf []byte) { r.queue(uringOpSend, fd, buf) }
+func (r *uring) recv(fd int, buf []byte) { r.queue(uringOpRecv, fd, buf) }
 
-func (r *uring) queue(op uint8, fd int, buf []byte, tag uint64) {
+func (r *uring) queue(op uint8, fd int, buf []byte) {
 	tail := *r.sqTail + r.queued
 	i := tail & r.sqMask
 	sqe := (*uringSQE)(unsafe.Add(r.sqes, uintptr(i)*unsafe.Sizeof(uringSQE{})))
@@ -154,29 +155,29 @@ func (r *uring) queue(op uint8, fd int, buf []byte, tag uint64) {
 		addr:     uint64(uintptr(unsafe.Pointer(unsafe.SliceData(buf)))),
 		len:      uint32(len(buf)),
 		msgFlags: syscall.MSG_DONTWAIT | syscall.MSG_NOSIGNAL,
-		userData: tag,
+		userData: uint64(r.queued), // its place in the batch
 	}
 	*(*uint32)(unsafe.Add(r.sqArray, uintptr(i)*4)) = i
 	r.held = append(r.held, buf)
 	r.queued++
 }
 
-// uringDone is the outcome of one request of a batch: its tag and a
-// byte count, or a negated errno.
-type uringDone struct {
-	tag uint64
-	res int32
-}
+// uringNotMade is the result of a request the kernel did not take.
+const uringNotMade = math.MinInt32
 
-// submit hands the batch to the kernel and appends each request's
-// outcome to done. An error means the kernel took only part of the
-// batch, or none of it: done then holds the outcomes of the part it
-// took, and the ring, whose queue still holds the rest, is not to be
-// used again.
-func (r *uring) submit(done []uringDone) ([]uringDone, error) {
+// submit hands the batch to the kernel and returns, in res (reused),
+// each request's result in the order they were queued: a byte count, a
+// negated errno, or uringNotMade. An error means the kernel took only
+// part of the batch, or none of it; the ring, whose queue still holds
+// the rest, is not to be used again.
+func (r *uring) submit(res []int32) ([]int32, error) {
 	n := r.queued
+	res = res[:0]
+	for range n {
+		res = append(res, uringNotMade)
+	}
 	if n == 0 {
-		return done, nil
+		return res, nil
 	}
 	atomic.StoreUint32(r.sqTail, *r.sqTail+n)
 	r.queued = 0
@@ -186,35 +187,39 @@ func (r *uring) submit(done []uringDone) ([]uringDone, error) {
 	}()
 	took, _, errno := syscall.Syscall6(sysIOURingEnter, uintptr(r.fd), uintptr(n), uintptr(n), uringEnterGetEvents, 0, 0)
 	if errno != 0 {
-		return done, errno
+		return res, errno
 	}
-	start := len(done)
-	for {
-		done = r.reap(done)
-		got := uintptr(len(done) - start)
-		if got >= took {
-			break
-		}
+	for got := r.reap(res); got < took; got += r.reap(res) {
 		// Not reached while every request completes in the call; a
 		// batch the kernel took only part of returns before waiting.
 		_, _, errno = syscall.Syscall6(sysIOURingEnter, uintptr(r.fd), 0, took-got, uringEnterGetEvents, 0, 0)
 		if errno != 0 && errno != syscall.EINTR {
-			return done, errno
+			return res, errno
 		}
 	}
 	if took < uintptr(n) {
-		return done, fmt.Errorf("io_uring took %d of a batch of %d", took, n)
+		return res, fmt.Errorf("io_uring took %d of a batch of %d", took, n)
 	}
-	return done, nil
+	return res, nil
 }
 
-// reap appends the outcomes the completion queue holds to done.
-func (r *uring) reap(done []uringDone) []uringDone {
+// reap records in res the results the completion queue holds, and
+// returns how many it found.
+func (r *uring) reap(res []int32) uintptr {
 	head, tail := *r.cqHead, atomic.LoadUint32(r.cqTail)
+	found := uintptr(tail - head)
 	for ; head != tail; head++ {
 		c := (*uringCQE)(unsafe.Add(r.cqes, uintptr(head&r.cqMask)*unsafe.Sizeof(uringCQE{})))
-		done = append(done, uringDone{c.userData, c.res})
+		res[c.userData] = c.res
 	}
 	atomic.StoreUint32(r.cqHead, head)
-	return done
+	return found
+}
+
+// uringResult turns a request's result into read(2)'s and write(2)'s.
+func uringResult(res int32) (int, error) {
+	if res < 0 {
+		return 0, syscall.Errno(-res)
+	}
+	return int(res), nil
 }

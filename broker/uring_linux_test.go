@@ -24,47 +24,47 @@ func testRing(t *testing.T) (r *uring, a, b int) {
 	return r, fds[0], fds[1]
 }
 
-// submitOne makes a batch of one request and returns its outcome.
+// submitOne makes a batch of one request and returns its result.
 func submitOne(t *testing.T, r *uring) (int, error) {
 	t.Helper()
-	done, err := r.submit(nil)
+	res, err := r.submit(nil)
 	if err != nil {
 		t.Fatalf("submit: %v", err)
 	}
-	if len(done) != 1 || done[0].tag != 7 {
-		t.Fatalf("outcomes %+v, want one tagged 7", done)
+	if len(res) != 1 || res[0] == uringNotMade {
+		t.Fatalf("results %v, want one", res)
 	}
-	return uringResult(done[0].res)
+	return uringResult(res[0])
 }
 
 func TestURingBatchReadsAndWritesInOrder(t *testing.T) {
 	r, a, b := testRing(t)
-	r.send(a, []byte("one "), 0)
-	r.send(a, []byte("two"), 1)
-	r.send(b, []byte("back"), 2)
-	done, err := r.submit(nil)
-	if err != nil || len(done) != 3 {
-		t.Fatalf("submit: %+v, %v", done, err)
+	r.send(a, []byte("one "))
+	r.send(a, []byte("two"))
+	r.send(b, []byte("back"))
+	res, err := r.submit(nil)
+	if err != nil || len(res) != 3 {
+		t.Fatalf("submit: %v, %v", res, err)
 	}
-	for _, d := range done {
-		if n, err := uringResult(d.res); err != nil || n == 0 {
-			t.Fatalf("send %d: %d, %v", d.tag, n, err)
+	for k, v := range res {
+		if n, err := uringResult(v); err != nil || n == 0 {
+			t.Fatalf("send %d: %d, %v", k, n, err)
 		}
 	}
-	bufA, bufB := make([]byte, 16), make([]byte, 16)
-	r.recv(b, bufB, 0)
-	r.recv(a, bufA, 1)
-	done, err = r.submit(done[:0])
-	if err != nil || len(done) != 2 {
-		t.Fatalf("submit: %+v, %v", done, err)
+	bufs := [][]byte{make([]byte, 16), make([]byte, 16)}
+	r.recv(b, bufs[0])
+	r.recv(a, bufs[1])
+	res, err = r.submit(res)
+	if err != nil || len(res) != 2 {
+		t.Fatalf("submit: %v, %v", res, err)
 	}
-	got := map[uint64]string{}
-	for _, d := range done {
-		n, err := uringResult(d.res)
+	var got [2]string
+	for k, v := range res {
+		n, err := uringResult(v)
 		if err != nil {
-			t.Fatalf("recv %d: %v", d.tag, err)
+			t.Fatalf("recv %d: %v", k, err)
 		}
-		got[d.tag] = string([][]byte{bufB, bufA}[d.tag][:n])
+		got[k] = string(bufs[k][:n])
 	}
 	if got[0] != "one two" || got[1] != "back" {
 		t.Fatalf("read %q and %q", got[0], got[1])
@@ -78,14 +78,14 @@ func TestURingBatchReadsAndWritesInOrder(t *testing.T) {
 // nothing.
 func TestURingNeverWaitsForASocket(t *testing.T) {
 	r, a, b := testRing(t)
-	r.recv(b, make([]byte, 16), 7)
+	r.recv(b, make([]byte, 16))
 	if n, err := submitOne(t, r); err != syscall.EAGAIN {
 		t.Fatalf("read of an empty socket: %d, %v; want EAGAIN", n, err)
 	}
 	chunk := bytes.Repeat([]byte("x"), 64<<10)
 	sent := 0
 	for {
-		r.send(a, chunk, 7)
+		r.send(a, chunk)
 		n, err := submitOne(t, r)
 		if err == syscall.EAGAIN {
 			break
@@ -98,7 +98,7 @@ func TestURingNeverWaitsForASocket(t *testing.T) {
 			t.Fatal("the socket never filled")
 		}
 	}
-	r.recv(b, make([]byte, 16), 7)
+	r.recv(b, make([]byte, 16))
 	if n, err := submitOne(t, r); err != nil || n != 16 {
 		t.Fatalf("read of a full socket: %d, %v", n, err)
 	}
@@ -109,11 +109,11 @@ func TestURingReportsAClosedPeer(t *testing.T) {
 	if err := syscall.Shutdown(a, syscall.SHUT_RDWR); err != nil {
 		t.Fatal(err)
 	}
-	r.recv(b, make([]byte, 16), 7)
+	r.recv(b, make([]byte, 16))
 	if n, err := submitOne(t, r); n != 0 || err != nil {
 		t.Fatalf("read after the peer closed: %d, %v; want 0 (EOF)", n, err)
 	}
-	r.send(b, []byte("x"), 7)
+	r.send(b, []byte("x"))
 	if _, err := submitOne(t, r); err != syscall.EPIPE {
 		t.Fatalf("write after the peer closed: %v; want EPIPE", err)
 	}
@@ -123,20 +123,20 @@ func TestURingReportsAClosedPeer(t *testing.T) {
 // the first entry it cannot take (a request it cannot allocate, an entry
 // it must drop) and io_uring_enter then returns the count it took,
 // without an error and without waiting. Here the second entry is one the
-// kernel drops. submit must say so: the loop acts on outcomes only, and a
+// kernel drops. submit must say so: the loop acts on results only, and a
 // send without one would never be finished (no writeRest, no EPOLLOUT),
 // while a request left in the ring would go with the next batch, under a
-// tag of this one, pointing at a buffer nothing keeps alive. At 48692f9
+// place of this one, pointing at a buffer nothing keeps alive. At 48692f9
 // submit ignored io_uring_enter's count and returned one outcome and no
 // error; fixed in a271693.
 func TestURingSubmitReportsABatchTheKernelTookOnlyPartly(t *testing.T) {
 	r, a, _ := testRing(t)
-	r.send(a, []byte("x"), 0)
-	r.send(a, []byte("y"), 1)
+	r.send(a, []byte("x"))
+	r.send(a, []byte("y"))
 	second := (*r.sqTail + 1) & r.sqMask
 	*(*uint32)(unsafe.Add(r.sqArray, uintptr(second)*4)) = r.entries // out of range: dropped
-	done, err := r.submit(nil)
-	if err == nil && len(done) != 2 {
-		t.Fatalf("submit returned %d outcome(s) of a batch of 2, and no error", len(done))
+	res, err := r.submit(nil)
+	if err == nil && (len(res) != 2 || res[1] == uringNotMade) {
+		t.Fatalf("submit returned %v for a batch of 2, and no error", res)
 	}
 }
