@@ -30,13 +30,7 @@ func (l *eventLoop) readBatch() {
 		clear(reading)
 		l.reading = reading[:0]
 	}()
-	var res []int32
-	if len(reading) > 1 && l.ring != nil {
-		for k, lc := range reading {
-			l.ring.recv(lc.fd, l.readBuf(k))
-		}
-		res = l.submitBatch()
-	}
+	res := l.ringBatch(len(reading), func(r *uring, k int) { r.recv(reading[k].fd, l.readBuf(k)) })
 	for k, lc := range reading {
 		if lc.slot < 0 {
 			continue // closed by an earlier connection's request
@@ -51,10 +45,18 @@ func (l *eventLoop) readBatch() {
 	}
 }
 
-// submitBatch makes the ring's batch and returns its results; a ring
-// that fails is dropped, and the requests it did not make are left to
-// read(2) and write(2).
-func (l *eventLoop) submitBatch() []int32 {
+// ringBatch makes a batch of n reads or writes, which queue puts on the
+// ring, in one system call, and returns their results: when there are
+// several and the loop has a ring, else nil, and the caller makes each
+// with read(2) or write(2), as it makes those the ring did not make. A
+// ring that fails is dropped.
+func (l *eventLoop) ringBatch(n int, queue func(r *uring, k int)) []int32 {
+	if n < 2 || l.ring == nil {
+		return nil
+	}
+	for k := range n {
+		queue(l.ring, k)
+	}
 	var err error
 	l.results, err = l.ring.submit(l.results)
 	if err != nil {
@@ -250,13 +252,7 @@ func (l *eventLoop) sendBatch() {
 		clear(sending)
 		l.sending = sending[:0]
 	}()
-	var res []int32
-	if len(sending) > 1 && l.ring != nil {
-		for _, q := range sending {
-			l.ring.send(q.lc.fd, q.out)
-		}
-		res = l.submitBatch()
-	}
+	res := l.ringBatch(len(sending), func(r *uring, k int) { r.send(sending[k].lc.fd, sending[k].out) })
 	for k, q := range sending {
 		if res != nil && res[k] != uringNotMade {
 			n, err := uringResult(res[k])

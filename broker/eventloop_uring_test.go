@@ -16,7 +16,7 @@ import (
 )
 
 // What the event loop does when its ring fails in the middle of a pass:
-// submitBatch drops the ring, and the loop makes the requests the ring
+// ringBatch drops the ring, and the loop makes the requests the ring
 // did not make, and all later ones, with read(2) and write(2). At
 // 48692f9 receive and flush queued their next request on the ring right
 // after the batch that failed, and the loop (and with it the server) died

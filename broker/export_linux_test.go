@@ -14,9 +14,9 @@ import (
 // BreakLoopRing makes the io_uring of the event loop that runs c's
 // command fail as a whole from its next batch on: io_uring_enter then
 // answers EBADF, as it answers ENOMEM or EAGAIN when the kernel cannot
-// take a batch, and the loop drops the ring (submitBatch). It does nothing and reports
-// false unless the command runs on the loop's own goroutine (not bounced)
-// and the loop has a ring.
+// take a batch, and the loop drops the ring (ringBatch). It does nothing
+// and reports false unless the command runs on the loop's own goroutine
+// (not bounced) and the loop has a ring.
 func BreakLoopRing(c *command.Ctx) bool {
 	cl := clientOf(c)
 	lc, l := cl.lane, cl.srv.loop
